@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.db import transaction
+
+from bqw.core.errors import ApplicationError
+from bqw.orgs.models import Organization
+from bqw.regions.models import Region
+
+from .audit import audit_record, snapshot
+from .models import ApiToken, Role, User
+from .scope import require_admin
+
+USER_FIELDS = ["username", "first_name", "organization_id", "role", "view_scope_id", "capture_scope_id", "is_active"]
+
+
+@transaction.atomic
+def user_ensure(*, actor: User | None, username: str, password: str, organization: Organization, role: str,
+                view_scope: Region, capture_scope: Region | None, display_name: str = "") -> User:
+    """Create or update a user; scopes must lie within the acting admin's view scope."""
+    if actor is not None:
+        require_admin(actor, view_scope)
+        if capture_scope is not None:
+            require_admin(actor, capture_scope)
+    if capture_scope is not None and not view_scope.contains(capture_scope):
+        raise ApplicationError("填报范围必须在查看范围之内")
+    if role not in Role.values:
+        raise ApplicationError(f"未知角色：{role}")
+    user = User.objects.filter(username=username).first()
+    before = snapshot(user, USER_FIELDS)
+    if user is None:
+        user = User(username=username)
+    user.first_name = display_name
+    user.organization = organization
+    user.role = role
+    user.view_scope = view_scope
+    user.capture_scope = capture_scope
+    user.set_password(password)
+    user.save()
+    audit_record(actor=actor, action="user.create" if before is None else "user.update", obj=user,
+                 region=view_scope, before=before, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, user: User, name: str = "api") -> str:
+    """Returns the key once; only its digest is stored."""
+    if actor.pk != user.pk:
+        require_admin(actor, user.view_scope)
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(user=user, name=name, digest=ApiToken.hash(key))
+    audit_record(actor=actor, action="apitoken.create", obj=token, region=user.view_scope,
+                 after={"user": user.username, "name": name})
+    return key

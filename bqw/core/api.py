@@ -1,0 +1,26 @@
+"""Shared API pieces: token auth, and the one mapping of ApplicationError to JSON."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from bqw.accounts.models import ApiToken, User
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        t = ApiToken.objects.select_related("user", "user__view_scope", "user__capture_scope").filter(
+            digest=ApiToken.hash(token)).first()
+        if t is None or not t.user.is_active:
+            return None
+        request.user = t.user
+        return t.user
+
+
+AUTH = [SessionAuth(), BearerToken()]
+
+
+def actor(request: HttpRequest) -> User:
+    """The acting user of an authenticated API request."""
+    return request.auth if isinstance(getattr(request, "auth", None), User) else request.user

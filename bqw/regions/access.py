@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from bqw.accounts.models import User
+from bqw.accounts.scope import NOT_FOUND, require_admin, require_view
+from bqw.core.errors import NotFoundError
+
+from .models import Region
+
+
+def get_region_for_user(user: User, code: str, *, write: bool = False) -> Region:
+    """404 when unknown or outside the view scope; 403 when `write` and the user is not an admin."""
+    code = str(code)
+    if code.isdigit() and len(code) < 12:
+        code = code.ljust(12, "0")
+    region = Region.objects.select_related("parent").filter(code=code).first()
+    if region is None:
+        raise NotFoundError(NOT_FOUND)
+    require_view(user, region)
+    if write:
+        require_admin(user, region)
+    return region
