@@ -235,7 +235,7 @@ def time_refs(text: str, start: int, end: int, year: int | None) -> list[TimeRef
             add(m, f"{year}-12-31", "sentence", True)
         for m in re.finditer(r"明年", seg):
             add(m, year + 1, "sentence", True)
-        for m in re.finditer(r"今年|全年|年内|本年度|目前|现有|当前", seg):
+        for m in re.finditer(r"今年|(?<![健完安齐周])全年|(?<![\d一二两三四五六七八九十])年内|本年度|目前|现有|当前", seg):
             add(m, year, "sentence", m.group(0) in ("年内",))
     out.sort(key=lambda r: r.start)
     return out
@@ -350,8 +350,6 @@ def scan_clause(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target_
             continue  # "10000公顷(15万亩)": the same quantity in another unit
         if cn and re.search(r"[、]", before) and unit_s in COUNT_UNITS:
             continue  # a Chinese count summarising a list of names ("A、B、C三条通道")
-        if tok in ("两", "二") and unit_s in ("年", "级"):
-            pass
         value = parse_number(tok)
         if value is None:
             continue
@@ -574,6 +572,7 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
     items: list[Item] = []
     seen: set[tuple] = set()
     section_deadline = default_deadline
+    lead_period = _lead_period(text, doc_year)
     for para in paragraphs(text):
         heading = re.fullmatch(rf"\s*(?:到|至)?\s*({YEAR_RE})\s*年(底|末)?\s*[:：，,]?\s*", para.text)
         if heading:
@@ -585,24 +584,32 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                  if not any(a <= r.start < b for a, b in titles) or not r.target]
         for sent in split_spans(text, para.start, para.end, SENT_END):
             sent_subject = subject_for(sent.text, issuer)
+            per_clause = []
             for cl in split_spans(text, sent.start, sent.end, CLAUSE_END):
                 sent_before_cl = text[sent.start : cl.start]
                 hint_kind = classify_kind(sent_before_cl + cl.text, "", default_kind)
                 cands = scan_clause(text, cl, quotes, hint_kind == "target")
                 cands = [c for c in cands if not any(a <= c.start < b for a, b in titles)]
-                cands = _clause_filter(cands, cl)
+                per_clause.append((cl, _clause_filter(cands, cl)))
+            has_ordinal = any(c.special == "ordinal" and c.unit == "名" for _, cs in per_clause for c in cs)
+            for cl, cands in per_clause:
                 for c in cands:
                     rel_a, rel_b = c.start - cl.start, c.end - cl.start
                     kind = classify_kind(text[sent.start : c.start], text[c.end : cl.end], default_kind)
                     if c.special == "rank" and kind == "achieved" and "入选" not in cl.text:
                         kind = "target"
+                    if c.special == "rank" and kind == "achieved" and has_ordinal:
+                        continue  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket
                     if kind == "achieved" and c.comparator == ">=" and c.special == "" and \
                             re.search(r"(达到|达|提升至)$", text[cl.start : c.start]):
                         c.comparator = "="
-                    deadline = _deadline(prefs, sent, c, kind, section_deadline, doc_year)
+                    deadline = _deadline(prefs, sent, c, kind, section_deadline, lead_period)
                     quote_a, quote_b = _quote_bounds(cl, c)
                     indicator = indicator_for(cl.text, rel_a, rel_b, c.unit)
-                    phrase = text[c.start : c.end] + ("" if c.special else text[c.end : c.end + 2])
+                    if c.special:
+                        phrase = text[max(0, c.start - 2) : c.end]
+                    else:
+                        phrase = text[c.start : c.end + 2]
                     key = (c.value, c.unit, c.comparator, phrase)
                     if key in seen and c.special != "range":
                         continue
@@ -632,26 +639,32 @@ def _clause_filter(cands: list[Cand], cl: Span) -> list[Cand]:
     return out
 
 
-def _deadline(prefs: list[TimeRef], sent: Span, c: Cand, kind: str, default: int | None,
-              doc_year: int | None) -> int | str | None:
+def _lead_period(text: str, doc_year: int | None) -> int | None:
+    """A report whose lead paragraph opens with "今年以来" dates all its facts to that year."""
+    for para in paragraphs(text):
+        if len(para.text.strip()) >= 40:
+            if doc_year and re.search(r"今年以来|年初以来", para.text):
+                return doc_year
+            return None
+    return None
+
+
+def _deadline(prefs: list[TimeRef], sent: Span, c: Cand, kind: str, default: int | str | None,
+              lead_period: int | None) -> int | str | None:
     """Nearest time expression before the item (sentence, then paragraph), else the document default."""
     in_sent = [r for r in prefs if sent.start <= r.start < sent.end]
     before = [r for r in in_sent if r.end <= c.start + 1]
-    after = [r for r in in_sent if r.start >= c.end]
     if kind == "target":
         cands = [r for r in before if r.target or r.scope == "sentence" or isinstance(r.value, int)]
         if cands:
             return cands[-1].value
-        after_t = [r for r in after if r.target]
-        if after_t:
-            return after_t[0].value
         return default
     if before:
         return before[-1].value
     para_before = [r for r in prefs if r.end <= sent.start and r.scope == "paragraph" and not r.target]
     if para_before:
         return para_before[-1].value
-    return None
+    return lead_period
 
 
 def _quote_bounds(cl: Span, c: Cand) -> tuple[int, int]:
@@ -715,4 +728,4 @@ def extract_tasks(text: str, *, year: int | None = None) -> list[TaskDraft]:
     return tasks
 
 
-__all__ = ["Item", "TaskDraft", "extract", "extract_tasks", "UNITS"]
+__all__ = ["UNITS", "Item", "TaskDraft", "extract", "extract_tasks"]

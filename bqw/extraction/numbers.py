@@ -140,7 +140,7 @@ def normalise(value: float) -> float | int:
     """Whole numbers as int, others rounded to absorb float noise (1.4*1e4)."""
     rounded = round(value, 6)
     if abs(rounded - round(rounded)) < 1e-9:
-        return int(round(rounded))
+        return round(rounded)
     return rounded
 
 
