@@ -523,7 +523,10 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
     after = clause[rel_b:]
     before = re.sub(r"(不少于|不低于|至少|不少|达到|达|提升至|提升到|提高到|增加到|超过|突破|超|约|长约|控制在|"
                     r"稳定在|保持在|为|是|共|新增|完成|建设|打造|培育|引进|建成|创建)$", "", before)
-    before = re.sub(LEAD_STRIP, "", before).strip("，,；;：: ")
+    prev = None
+    while prev != before:
+        prev = before
+        before = re.sub(LEAD_STRIP, "", before, count=1).strip("，,；;：: ")
     noun_after = re.match(r"(?:以上|以下|以内|左右)?(?:的)?([^，。；、,;]{1,24})", after)
     if unit in COUNT_UNITS and noun_after:
         np = re.split(r"(?:实现|达到|完成|开展|推进|参与|建设|入选|迈入|向|在|进入|加强|结对)", noun_after.group(1))[0]
@@ -606,6 +609,11 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                     deadline = _deadline(prefs, sent, c, kind, section_deadline, lead_period)
                     quote_a, quote_b = _quote_bounds(cl, c)
                     indicator = indicator_for(cl.text, rel_a, rel_b, c.unit)
+                    if c.special in ("rank", "ordinal") and c.unit == "名":
+                        rm = re.search(rf"(?:{GOAL_VERBS})?([^，。；]{{0,10}}?)$", cl.text[:rel_a])
+                        head = (rm.group(1) if rm else "") + text[c.start : c.end + 1]
+                        head = re.sub(rf"^(?:力争|争取|确保|全力|奋力)*(?:{GOAL_VERBS})?", "", head)
+                        indicator = re.sub(r"^(排名|居|位居|位列)", "", head).rstrip("，。；第") + "排名"
                     if c.special:
                         phrase = text[max(0, c.start - 2) : c.end]
                     else:
@@ -694,6 +702,20 @@ def _dedupe_overlaps(items: list[Item]) -> list[Item]:
 
 # ---------------------------------------------------------------- tasks
 
+def _lead_units(s: str) -> list[str]:
+    """Lead units named by "由X牵头", "牵头单位：X" or "X牵头"."""
+    leads: list[str] = []
+    for m in re.finditer(r"由([^，。；,;]{2,40}?)(?:共同)?牵头", s):
+        leads.extend(x for x in re.split(r"[、和及]", m.group(1)) if x)
+    m = re.search(r"牵头单位[:：]\s*([^。；;\n（(]+)", s)
+    if m:
+        leads.extend(x.strip() for x in re.split(r"[、，,]", m.group(1)) if x.strip())
+    if not leads:
+        for m in re.finditer(r"([\u4e00-\u9fff]{2,16}(?:局|委|办|厅|部|中心|办公室|政府|指挥部))牵头", s):
+            leads.append(m.group(1))
+    return leads
+
+
 TASK_VERBS = (r"推动|推进|完成|建设|实施|开展|打造|加快|建立|健全|落实|培育|创建|提升|深化|组织|开工|启动|"
               r"新建|改造|整治|编制|出台|制定|牵头")
 
@@ -703,19 +725,19 @@ def extract_tasks(text: str, *, year: int | None = None) -> list[TaskDraft]:
     doc_year = year or document_year(text)
     tasks: list[TaskDraft] = []
     for para in paragraphs(text):
+        if len(para.text.strip()) < 40 and para.text.strip()[-1:] not in SENT_END:
+            continue  # a heading, not an assignment
         for sent in split_spans(text, para.start, para.end, SENT_END + "；;"):
             s = sent.text.strip()
+            if tasks and re.match(r"^由[^，。；]{2,40}牵头", s) and not re.search(r"\d", s):
+                # "由X牵头，Y配合。" after a task names who leads that task
+                tasks[-1].lead_units.extend(_lead_units(s))
+                continue
+            if re.fullmatch(r"[（(][一二三四五六七八九十\d]+[)）][^，,]{1,16}[。.]", s):
+                continue  # an inline section heading "（二）提升镇村面貌。"
             if len(s) < 6 or not re.search(TASK_VERBS, s):
                 continue
-            leads: list[str] = []
-            for m in re.finditer(r"由([^，。；,;]{2,40}?)(?:共同)?牵头", s):
-                leads.extend(x for x in re.split(r"[、和及]", m.group(1)) if x)
-            m = re.search(r"牵头单位[:：]\s*([^。；;\n（(]+)", s)
-            if m:
-                leads.extend(x.strip() for x in re.split(r"[、，,]", m.group(1)) if x.strip())
-            if not leads:
-                for m in re.finditer(r"([\u4e00-\u9fff]{2,16}(?:局|委|办|厅|部|中心|办公室|政府|指挥部))牵头", s):
-                    leads.append(m.group(1))
+            leads = _lead_units(s)
             dl = re.search(rf"(?:到|于|在)?{YEAR_RE}年(?:\d{{1,2}}月)?(?:底|末)?前?|年底前|年内|今年|明年|"
                            r"完成时限[:：]\S+", s)
             deadline_text = dl.group(0) if dl else None
