@@ -46,8 +46,14 @@ def main(argv: list[str] | None = None) -> int:
             print("EXTRA", p["seed"][:3], p["kind"], p["comparator"], p["value"], p["unit"], p["quote"])
         for w in result["wrong"]:
             g, p = w["gold"], w["pred"]
-            print("WRONG", g["seed"][:3], f"kind {g['kind']}/{p['kind']} deadline {g['deadline']}/{p['deadline']}",
-                  g["value"], g["unit"], g["quote"])
+            print(
+                "WRONG",
+                g["seed"][:3],
+                f"kind {g['kind']}/{p['kind']} deadline {g['deadline']}/{p['deadline']}",
+                g["value"],
+                g["unit"],
+                g["quote"],
+            )
     return 0
 
 
@@ -65,8 +71,10 @@ def extract_main(argv: list[str] | None = None) -> int:
         print(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=1))
     else:
         for i in items:
-            print(f"{i.kind:8} {i.comparator:6} {i.value!s:>14} {i.unit or '':4} {i.deadline!s:10} "
-                  f"{i.subject or '':8} {i.indicator} | {i.quote}")
+            print(
+                f"{i.kind:8} {i.comparator:6} {i.value!s:>14} {i.unit or '':4} {i.deadline!s:10} "
+                f"{i.subject or '':8} {i.indicator} | {i.quote}"
+            )
     return 0
 
 

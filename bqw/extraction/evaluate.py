@@ -62,8 +62,9 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else 0.0
 
 
-def evaluate(gold: list[dict], predicted_by_seed: dict[str, list[Item]],
-             texts: dict[str, str] | None = None) -> dict:
+def evaluate(
+    gold: list[dict], predicted_by_seed: dict[str, list[Item]], texts: dict[str, str] | None = None
+) -> dict:
     """Precision, recall, F1 per seed and overall, plus deadline and kind accuracy among matches."""
     seeds = sorted({g["seed"] for g in gold} | set(predicted_by_seed))
     rows = []
@@ -82,15 +83,29 @@ def evaluate(gold: list[dict], predicted_by_seed: dict[str, list[Item]],
         misses += [g[i] for i in range(len(g)) if i not in mg]
         extras += [dict(p[i].as_dict(), seed=seed) for i in range(len(p)) if i not in mp]
         for gi, pi in pairs:
-            if _norm_deadline(g[gi]["deadline"]) != _norm_deadline(p[pi].deadline) or g[gi]["kind"] != p[pi].kind:
+            if (
+                _norm_deadline(g[gi]["deadline"]) != _norm_deadline(p[pi].deadline)
+                or g[gi]["kind"] != p[pi].kind
+            ):
                 wrong.append({"gold": g[gi], "pred": p[pi].as_dict()})
-        row = {"seed": seed, "gold": len(g), "pred": len(p), "matched": len(pairs),
-               "deadline_ok": d_ok, "kind_ok": k_ok}
+        row = {
+            "seed": seed,
+            "gold": len(g),
+            "pred": len(p),
+            "matched": len(pairs),
+            "deadline_ok": d_ok,
+            "kind_ok": k_ok,
+        }
         for k in tot:
             tot[k] += row[k]
         rows.append(_scores(row))
-    return {"seeds": rows, "total": _scores(dict(tot, seed="ALL")), "misses": misses, "extras": extras,
-            "wrong": wrong}
+    return {
+        "seeds": rows,
+        "total": _scores(dict(tot, seed="ALL")),
+        "misses": misses,
+        "extras": extras,
+        "wrong": wrong,
+    }
 
 
 def _scores(row: dict) -> dict:
@@ -106,10 +121,15 @@ def _scores(row: dict) -> dict:
 
 def format_table(result: dict) -> str:
     """Markdown table, bilingual headers, one row per seed and a total row."""
-    head = ("| 文件 seed | 标准 gold | 预测 pred | 匹配 matched | 精确率 P | 召回率 R | F1 | 期限 deadline | 类型 kind |\n"
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    head = (
+        "| 文件 seed | 标准 gold | 预测 pred | 匹配 matched | 精确率 P | 召回率 R | F1 "
+        "| 期限 deadline | 类型 kind |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
     lines = [head]
     for r in result["seeds"] + [result["total"]]:
-        lines.append(f"| {r['seed']} | {r['gold']} | {r['pred']} | {r['matched']} | {r['precision']:.3f} | "
-                     f"{r['recall']:.3f} | {r['f1']:.3f} | {r['deadline_acc']:.3f} | {r['kind_acc']:.3f} |")
+        lines.append(
+            f"| {r['seed']} | {r['gold']} | {r['pred']} | {r['matched']} | {r['precision']:.3f} | "
+            f"{r['recall']:.3f} | {r['f1']:.3f} | {r['deadline_acc']:.3f} | {r['kind_acc']:.3f} |"
+        )
     return "\n".join(lines)

@@ -11,7 +11,7 @@ Word → comparator mapping (see also docs/EXTRACTION.md):
 | words (before / after the number)                    | comparator | note |
 |------------------------------------------------------|------------|------|
 | 以上, 及以上, 不少于, 不低于, 至少, 不少                | >=         | |
-| 达到, 达, 提升至/到, 提高到/至, 增加到/至, 增长到,       | >=         | targets only; in reported facts "=" |
+| 达到, 达, 提升至/到, 提高到/至, 增加到/至, 增长到,       | >=         | targets; facts "=" |
 | 稳定在, 保持在, 保障                                   |            | |
 | 超, 超过, 突破, 余 (2300余所), 逾                      | >          | |
 | 以内, 之内, 以下, 不超过, 控制在; ranks X强/百强        | <=         | ranks take unit 名 |
@@ -162,9 +162,37 @@ def doc_kind(text: str) -> str:
 
 
 PLACE_RE = r"([\u4e00-\u9fff]{2,3}?(?:市|区|县))(?![\u4e00-\u9fff]{0,1}(?:委|直|属|级|域|场|民))"
-NOT_PLACES = {"全市", "全区", "全县", "城区", "市区", "我市", "本市", "县区", "各县", "各区", "主城区", "中心城区",
-              "示范区", "先行区", "集聚区", "园区", "试验区", "新区", "地区", "片区", "高新区", "社区", "湾区",
-              "大湾区", "启动区", "景区", "山区", "老区", "城市"}
+NOT_PLACES = {
+    "全市",
+    "全区",
+    "全县",
+    "城区",
+    "市区",
+    "我市",
+    "本市",
+    "县区",
+    "各县",
+    "各区",
+    "主城区",
+    "中心城区",
+    "示范区",
+    "先行区",
+    "集聚区",
+    "园区",
+    "试验区",
+    "新区",
+    "地区",
+    "片区",
+    "高新区",
+    "社区",
+    "湾区",
+    "大湾区",
+    "启动区",
+    "景区",
+    "山区",
+    "老区",
+    "城市",
+}
 
 
 def find_issuer(text: str) -> str | None:
@@ -235,7 +263,9 @@ def time_refs(text: str, start: int, end: int, year: int | None) -> list[TimeRef
             add(m, f"{year}-12-31", "sentence", True)
         for m in re.finditer(r"明年", seg):
             add(m, year + 1, "sentence", True)
-        for m in re.finditer(r"今年|(?<![健完安齐周])全年|(?<![\d一二两三四五六七八九十])年内|本年度|目前|现有|当前", seg):
+        for m in re.finditer(
+            r"今年|(?<![健完安齐周])全年|(?<![\d一二两三四五六七八九十])年内|本年度|目前|现有|当前", seg
+        ):
             add(m, year, "sentence", m.group(0) in ("年内",))
     out.sort(key=lambda r: r.start)
     return out
@@ -244,8 +274,22 @@ def time_refs(text: str, start: int, end: int, year: int | None) -> list[TimeRef
 # ---------------------------------------------------------------- quantity grammar
 
 PRE_GE = ["不少于", "不低于", "至少", "不少"]
-PRE_GE_TARGET = ["达到", "提升至", "提升到", "提高到", "提高至", "增加到", "增加至", "增长到", "增至", "达",
-                 "稳定在", "保持在", "保障", "稳定"]
+PRE_GE_TARGET = [
+    "达到",
+    "提升至",
+    "提升到",
+    "提高到",
+    "提高至",
+    "增加到",
+    "增加至",
+    "增长到",
+    "增至",
+    "达",
+    "稳定在",
+    "保持在",
+    "保障",
+    "稳定",
+]
 PRE_GT = ["超过", "突破", "超", "逾", "高于", "大于", "多于"]
 PRE_LE = ["不超过", "不高于", "控制在", "低于", "少于", "压减至", "降至", "降低到", "下降到"]
 PRE_APPROX = ["长约", "约", "近", "大约"]
@@ -259,10 +303,49 @@ QTY_RE = re.compile(
     rf"(?P<post>及以上|以上|以下|以内|之内|左右|级(?!别))?"
 )
 ADMIN_NOUN = r"(?:行政村|自然村|县|市|区|镇|乡|村|街|社区|镇街|镇\(街\)|县\(市、区\))"
-COUNT_UNITS = {"个", "家", "户", "人", "所", "条", "项", "支", "批", "册", "株", "座", "处", "间", "台", "辆", "套",
-               "张", "场", "次", "起", "床", "人次"}
+COUNT_UNITS = {
+    "个",
+    "家",
+    "户",
+    "人",
+    "所",
+    "条",
+    "项",
+    "支",
+    "批",
+    "册",
+    "株",
+    "座",
+    "处",
+    "间",
+    "台",
+    "辆",
+    "套",
+    "张",
+    "场",
+    "次",
+    "起",
+    "床",
+    "人次",
+}
 TIME_UNITS = {"分钟", "小时", "天"}
-CN_COUNT_UNITS = {"个", "家", "所", "条", "项", "支", "批", "批次", "名", "人", "户", "倍", "个百分点", "百分点", "册"}
+CN_COUNT_UNITS = {
+    "个",
+    "家",
+    "所",
+    "条",
+    "项",
+    "支",
+    "批",
+    "批次",
+    "名",
+    "人",
+    "户",
+    "倍",
+    "个百分点",
+    "百分点",
+    "册",
+}
 
 
 @dataclass
@@ -281,9 +364,13 @@ class Cand:
 
 
 _PREFIX_WORDS = sorted(
-    [(w, "approx") for w in PRE_APPROX] + [(w, "<=") for w in PRE_LE] + [(w, ">=") for w in PRE_GE]
-    + [(w, ">") for w in PRE_GT] + [(w, "target>=") for w in PRE_GE_TARGET],
-    key=lambda wc: len(wc[0]), reverse=True,
+    [(w, "approx") for w in PRE_APPROX]
+    + [(w, "<=") for w in PRE_LE]
+    + [(w, ">=") for w in PRE_GE]
+    + [(w, ">") for w in PRE_GT]
+    + [(w, "target>=") for w in PRE_GE_TARGET],
+    key=lambda wc: len(wc[0]),
+    reverse=True,
 )
 
 
@@ -341,8 +428,13 @@ def scan_clause(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target_
         pre = _prefix_comparator(before, is_target_hint)
         if cn and not _bare_magnitude(tok) and unit_s not in CN_COUNT_UNITS and pre is None:
             continue  # "四套班子", "市县两级", "二元结构": not counts
-        if cn and tok == "一" and pre is None and not re.search(r"新增$", before) \
-                and unit_s not in ("个百分点", "百分点", "倍"):
+        if (
+            cn
+            and tok == "一"
+            and pre is None
+            and not re.search(r"新增$", before)
+            and unit_s not in ("个百分点", "百分点", "倍")
+        ):
             continue  # "一" before a measure word is an article
         if re.search(r"(排名|位列|位居|居)[^，。；\d]{0,6}$", before) and unit_s in ("位", "名"):
             continue  # an ordinal rank, read by the rank rules
@@ -371,8 +463,12 @@ def scan_clause(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target_
             comp = "approx"
         if comp is None and _bare_magnitude(tok) and base_unit in ("人",):
             comp = "approx"  # "百名硕博人才"
-        if _bare_magnitude(tok) and base_unit not in ("人",) and pre not in (">", ">=", "approx") \
-                and comp is None:
+        if (
+            _bare_magnitude(tok)
+            and base_unit not in ("人",)
+            and pre not in (">", ">=", "approx")
+            and comp is None
+        ):
             continue  # "千亩茶园": a name, not a quantity
         if comp is None and unit_s in TIME_UNITS and is_target_hint:
             comp = "<="  # "30分钟上高速": a travel-time limit
@@ -381,11 +477,16 @@ def scan_clause(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target_
         comp = comp or "="
         if base_unit == "个" and re.match(r"[^，。；的]{0,16}?(?:公司|企业)(?=的|[，。；]|$)", after):
             base_unit = "家"
-        money_mod = base_unit == "元" and (next_ch == "的" or bool(re.match(r"[\u4e00-\u9fff]", after[:1]))
-                                           and not re.match(r"(大关|规模|左右|以上|以下)", after))
+        money_mod = base_unit == "元" and (
+            next_ch == "的"
+            or bool(re.match(r"[\u4e00-\u9fff]", after[:1]))
+            and not re.match(r"(大关|规模|左右|以上|以下)", after)
+        )
         count_admin = base_unit == "个" and bool(re.match(ADMIN_NOUN, after))
-        whole_set = count_admin and bool(re.search(r"(全市|全区|全县|全省|全域)[、，]?$", before)
-                                         or re.search(r"(全市|全区|全县|全省)[^，。；]*、[^，。；]*$", before))
+        whole_set = count_admin and bool(
+            re.search(r"(全市|全区|全县|全省|全域)[、，]?$", before)
+            or re.search(r"(全市|全区|全县|全省)[^，。；]*、[^，。；]*$", before)
+        )
         group += 1
         if m.group("num2"):
             v2 = parse_number(m.group("num2"))
@@ -397,8 +498,20 @@ def scan_clause(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target_
             out.append(Cand(base_val, base_unit, ">=", cl.start + a, cl.start + b, cn=cn, group=group))
             out.append(Cand(v2b, base_unit, "<=", cl.start + a, cl.start + b, cn=cn, group=group))
             continue
-        out.append(Cand(base_val, base_unit, comp, cl.start + a, cl.start + b, money_modifier=money_mod,
-                        cn=cn, count_admin=count_admin, whole_set=whole_set, group=group))
+        out.append(
+            Cand(
+                base_val,
+                base_unit,
+                comp,
+                cl.start + a,
+                cl.start + b,
+                money_modifier=money_mod,
+                cn=cn,
+                count_admin=count_admin,
+                whole_set=whole_set,
+                group=group,
+            )
+        )
     out.extend(_special(text, cl, in_quote, is_target_hint, out))
     return out
 
@@ -406,8 +519,9 @@ def scan_clause(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target_
 GOAL_VERBS = r"(?:建成|争创|进入|重回|冲刺|跻身|迈入|晋级|入选|创建|成为|争当|建设成为|挺进|保持|稳居|进)"
 
 
-def _special(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target: bool,
-             found: list[Cand]) -> list[Cand]:
+def _special(
+    text: str, cl: Span, in_quote: list[tuple[int, int]], is_target: bool, found: list[Cand]
+) -> list[Cand]:
     """Ranks, ordinals, coverage words, zero targets, doubling and N大 counts."""
     s = cl.text
     out: list[Cand] = []
@@ -424,7 +538,9 @@ def _special(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target: bo
             continue
         before = s[: m.start()]
         if m.group(2) or re.search(GOAL_VERBS + r"[^，。；]{0,14}$", before):
-            ranks.append(Cand(normalise(v), "名", "<=", cl.start + m.start(), cl.start + m.end(), special="rank"))
+            ranks.append(
+                Cand(normalise(v), "名", "<=", cl.start + m.start(), cl.start + m.end(), special="rank")
+            )
     if ranks:
         out.append(ranks[-1])  # "百强区40强以内": the tighter, later rank is the statement
     # ordinal ranks: 居江门第二, 排名344位, 第二个, 第二位
@@ -433,13 +549,17 @@ def _special(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target: bo
             continue
         v = parse_number(m.group(1))
         if v is not None and free(m.start(), m.end()):
-            out.append(Cand(normalise(v), "名", "=", cl.start + m.start(), cl.start + m.end(), special="ordinal"))
+            out.append(
+                Cand(normalise(v), "名", "=", cl.start + m.start(), cl.start + m.end(), special="ordinal")
+            )
             taken.append((m.start(), m.end()))
     for m in re.finditer(rf"第({NUM_RE})(个|位)", s):
         v = parse_number(m.group(1))
         if v is not None and free(m.start(), m.end()):
             unit = "个" if m.group(2) == "个" else "人"
-            out.append(Cand(normalise(v), unit, "=", cl.start + m.start(), cl.start + m.end(), special="ordinal"))
+            out.append(
+                Cand(normalise(v), unit, "=", cl.start + m.start(), cl.start + m.end(), special="ordinal")
+            )
     # N大 + industry noun: "两大支柱产业集群"
     for m in re.finditer(r"([一二两三四五六七八九十]{1,2})大([\u4e00-\u9fff“”]{1,12})", s):
         abs_a = cl.start + m.start()
@@ -450,21 +570,37 @@ def _special(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target: bo
             continue
         v = parse_number(m.group(1))
         if v is not None and free(m.start(), m.end()):
-            out.append(Cand(normalise(v), "个", "=", cl.start + m.start(), cl.start + m.end(), cn=True,
-                            special="nda"))
+            out.append(
+                Cand(
+                    normalise(v), "个", "=", cl.start + m.start(), cl.start + m.end(), cn=True, special="nda"
+                )
+            )
     # magnitude of a whole economy: "迈入千亿GDP强区"
-    for m in re.finditer(rf"(?:迈入|跻身|进入|建成)(?:全国|全省)?({NUM_RE})元?级?(?:GDP|经济)?强(?:县|区|市|镇)", s):
+    for m in re.finditer(
+        rf"(?:迈入|跻身|进入|建成)(?:全国|全省)?({NUM_RE})元?级?(?:GDP|经济)?强(?:县|区|市|镇)", s
+    ):
         v = parse_number(m.group(1))
         if v is not None and free(m.start(), m.end()):
             val = normalise(v if v >= 1e7 else v * 1e8)
-            out.append(Cand(val, "元", ">=", cl.start + m.start(1), cl.start + m.end(), money_modifier=True,
-                            special="magnitude"))
+            out.append(
+                Cand(
+                    val,
+                    "元",
+                    ">=",
+                    cl.start + m.start(1),
+                    cl.start + m.end(),
+                    money_modifier=True,
+                    special="magnitude",
+                )
+            )
     # doubling
     for m in re.finditer(r"翻(一|两|二|三)番", s):
         n = {"一": 1, "两": 2, "二": 2, "三": 3}[m.group(1)]
         out.append(Cand(2**n, "倍", "=", cl.start + m.start(), cl.start + m.end(), special="double"))
     # zero targets
-    for m in re.finditer(r"全面消除|(?<![\d一二三四五六七八九十百千])零(填埋|排放|增长|发生|事故|死亡|污染|[\u4e00-\u9fff])", s):
+    for m in re.finditer(
+        r"全面消除|(?<![\d一二三四五六七八九十百千])零(填埋|排放|增长|发生|事故|死亡|污染|[\u4e00-\u9fff])", s
+    ):
         if m.group(0) == "全面消除":
             unit = "%"
         else:
@@ -521,22 +657,30 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
     """Noun phrase naming what is measured: before the number, or after a count."""
     before = clause[:rel_a]
     after = clause[rel_b:]
-    before = re.sub(r"(不少于|不低于|至少|不少|达到|达|提升至|提升到|提高到|增加到|超过|突破|超|约|长约|控制在|"
-                    r"稳定在|保持在|为|是|共|新增|完成|建设|打造|培育|引进|建成|创建)$", "", before)
+    before = re.sub(
+        r"(不少于|不低于|至少|不少|达到|达|提升至|提升到|提高到|增加到|超过|突破|超|约|长约|控制在|"
+        r"稳定在|保持在|为|是|共|新增|完成|建设|打造|培育|引进|建成|创建)$",
+        "",
+        before,
+    )
     prev = None
     while prev != before:
         prev = before
         before = re.sub(LEAD_STRIP, "", before, count=1).strip("，,；;：: ")
     noun_after = re.match(r"(?:以上|以下|以内|左右)?(?:的)?([^，。；、,;]{1,24})", after)
     if unit in COUNT_UNITS and noun_after:
-        np = re.split(r"(?:实现|达到|完成|开展|推进|参与|建设|入选|迈入|向|在|进入|加强|结对)", noun_after.group(1))[0]
+        np = re.split(
+            r"(?:实现|达到|完成|开展|推进|参与|建设|入选|迈入|向|在|进入|加强|结对)", noun_after.group(1)
+        )[0]
         if np:
             return (np + "数量")[:30]
     return (before[-24:] or (noun_after.group(1) if noun_after else "")).strip() or "数量"
 
 
-SUBJECT_RE = (r"([\u4e00-\u9fff]{2,4}(?:市|区|县|镇|乡|村|街道|集聚区|高新区|开发区|片区|产业园)"
-              r"(?:\([^)]{1,12}\))?)")
+SUBJECT_RE = (
+    r"([\u4e00-\u9fff]{2,4}(?:市|区|县|镇|乡|村|街道|集聚区|高新区|开发区|片区|产业园)"
+    r"(?:\([^)]{1,12}\))?)"
+)
 
 
 def subject_for(sentence: str, default: str | None) -> str | None:
@@ -583,8 +727,11 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
             y = int(heading.group(1))
             section_deadline = f"{y}-12-31" if heading.group(2) else y
             continue
-        prefs = [r for r in time_refs(text, para.start, para.end, doc_year)
-                 if not any(a <= r.start < b for a, b in titles) or not r.target]
+        prefs = [
+            r
+            for r in time_refs(text, para.start, para.end, doc_year)
+            if not any(a <= r.start < b for a, b in titles) or not r.target
+        ]
         for sent in split_spans(text, para.start, para.end, SENT_END):
             sent_subject = subject_for(sent.text, issuer)
             per_clause = []
@@ -603,8 +750,12 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                         kind = "target"
                     if c.special == "rank" and kind == "achieved" and has_ordinal:
                         continue  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket
-                    if kind == "achieved" and c.comparator == ">=" and c.special == "" and \
-                            re.search(r"(达到|达|提升至)$", text[cl.start : c.start]):
+                    if (
+                        kind == "achieved"
+                        and c.comparator == ">="
+                        and c.special == ""
+                        and re.search(r"(达到|达|提升至)$", text[cl.start : c.start])
+                    ):
                         c.comparator = "="
                     deadline = _deadline(prefs, sent, c, kind, section_deadline, lead_period)
                     quote_a, quote_b = _quote_bounds(cl, c)
@@ -622,9 +773,20 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                     if key in seen and c.special != "range":
                         continue
                     seen.add(key)
-                    items.append(Item(kind=kind, subject=sent_subject, indicator=indicator,
-                                      comparator=c.comparator, value=c.value, unit=c.unit, deadline=deadline,
-                                      quote=text[quote_a:quote_b], start=quote_a, end=quote_b))
+                    items.append(
+                        Item(
+                            kind=kind,
+                            subject=sent_subject,
+                            indicator=indicator,
+                            comparator=c.comparator,
+                            value=c.value,
+                            unit=c.unit,
+                            deadline=deadline,
+                            quote=text[quote_a:quote_b],
+                            start=quote_a,
+                            end=quote_b,
+                        )
+                    )
     return _dedupe_overlaps(items)
 
 
@@ -634,7 +796,9 @@ def _clause_filter(cands: list[Cand], cl: Span) -> list[Cand]:
         cands = [c for c in cands if c.special != "nda"]  # "六大X产值超800亿元": the count only names the set
     others = [c for c in cands if c.unit != "元"]
     if others:
-        cands = [c for c in cands if not (c.unit == "元" and (c.money_modifier or c.comparator in (">", ">=")))]
+        cands = [
+            c for c in cands if not (c.unit == "元" and (c.money_modifier or c.comparator in (">", ">=")))
+        ]
     out = []
     for i, c in enumerate(cands):
         if c.whole_set:
@@ -657,8 +821,9 @@ def _lead_period(text: str, doc_year: int | None) -> int | None:
     return None
 
 
-def _deadline(prefs: list[TimeRef], sent: Span, c: Cand, kind: str, default: int | str | None,
-              lead_period: int | None) -> int | str | None:
+def _deadline(
+    prefs: list[TimeRef], sent: Span, c: Cand, kind: str, default: int | str | None, lead_period: int | None
+) -> int | str | None:
     """Nearest time expression before the item (sentence, then paragraph), else the document default."""
     in_sent = [r for r in prefs if sent.start <= r.start < sent.end]
     before = [r for r in in_sent if r.end <= c.start + 1]
@@ -693,14 +858,22 @@ def _dedupe_overlaps(items: list[Item]) -> list[Item]:
     """Drop an item repeated by a conversion in brackets: "10000公顷(15万亩)"."""
     out: list[Item] = []
     for it in items:
-        dup = any(o.value == it.value and o.unit == it.unit and o.comparator == it.comparator
-                  and o.start == it.start and o.end == it.end and o.indicator == it.indicator for o in out)
+        dup = any(
+            o.value == it.value
+            and o.unit == it.unit
+            and o.comparator == it.comparator
+            and o.start == it.start
+            and o.end == it.end
+            and o.indicator == it.indicator
+            for o in out
+        )
         if not dup:
             out.append(it)
     return out
 
 
 # ---------------------------------------------------------------- tasks
+
 
 def _lead_units(s: str) -> list[str]:
     """Lead units named by "由X牵头", "牵头单位：X" or "X牵头"."""
@@ -716,8 +889,10 @@ def _lead_units(s: str) -> list[str]:
     return leads
 
 
-TASK_VERBS = (r"推动|推进|完成|建设|实施|开展|打造|加快|建立|健全|落实|培育|创建|提升|深化|组织|开工|启动|"
-              r"新建|改造|整治|编制|出台|制定|牵头")
+TASK_VERBS = (
+    r"推动|推进|完成|建设|实施|开展|打造|加快|建立|健全|落实|培育|创建|提升|深化|组织|开工|启动|"
+    r"新建|改造|整治|编制|出台|制定|牵头"
+)
 
 
 def extract_tasks(text: str, *, year: int | None = None) -> list[TaskDraft]:
@@ -738,15 +913,26 @@ def extract_tasks(text: str, *, year: int | None = None) -> list[TaskDraft]:
             if len(s) < 6 or not re.search(TASK_VERBS, s):
                 continue
             leads = _lead_units(s)
-            dl = re.search(rf"(?:到|于|在)?{YEAR_RE}年(?:\d{{1,2}}月)?(?:底|末)?前?|年底前|年内|今年|明年|"
-                           r"完成时限[:：]\S+", s)
+            dl = re.search(
+                rf"(?:到|于|在)?{YEAR_RE}年(?:\d{{1,2}}月)?(?:底|末)?前?|年底前|年内|今年|明年|"
+                r"完成时限[:：]\S+",
+                s,
+            )
             deadline_text = dl.group(0) if dl else None
             if deadline_text and doc_year and deadline_text in ("今年", "年内", "年底前"):
                 deadline_text = f"{deadline_text}({doc_year})"
             a = sent.start + (len(sent.text) - len(sent.text.lstrip()))
             b = sent.start + len(sent.text.rstrip())
-            tasks.append(TaskDraft(content=s.rstrip("。；;"), lead_units=leads, deadline_text=deadline_text,
-                                   quote=text[a:b], start=a, end=b))
+            tasks.append(
+                TaskDraft(
+                    content=s.rstrip("。；;"),
+                    lead_units=leads,
+                    deadline_text=deadline_text,
+                    quote=text[a:b],
+                    start=a,
+                    end=b,
+                )
+            )
     return tasks
 
 

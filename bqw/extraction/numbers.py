@@ -119,7 +119,7 @@ def _fallback(token: str) -> float | None:
 
 
 def parse_fraction(token: str) -> float | None:
-    """"三分之一" → 33.33 and "百分之八十" → 80: shares expressed in percent."""
+    """ "三分之一" → 33.33 and "百分之八十" → 80: shares expressed in percent."""
     den_s, _, num_s = token.partition("分之")
     num = parse_number(num_s)
     if den_s == "百":

@@ -21,10 +21,24 @@ def _item(value, unit="个", comparator="=", start=0, end=5, **kw) -> Item:
 
 def test_matching_is_one_to_one_and_scores() -> None:
     gold = [
-        {"seed": "a", "quote": "q1", "kind": "target", "comparator": "=", "value": 10, "unit": "个",
-         "deadline": 2025},
-        {"seed": "a", "quote": "q2", "kind": "target", "comparator": "=", "value": 10, "unit": "个",
-         "deadline": None},
+        {
+            "seed": "a",
+            "quote": "q1",
+            "kind": "target",
+            "comparator": "=",
+            "value": 10,
+            "unit": "个",
+            "deadline": 2025,
+        },
+        {
+            "seed": "a",
+            "quote": "q2",
+            "kind": "target",
+            "comparator": "=",
+            "value": 10,
+            "unit": "个",
+            "deadline": None,
+        },
     ]
     pred = {"a": [_item(10, deadline=2025, quote="q1"), _item(10.0000001, quote="zz"), _item(5)]}
     res = evaluate(gold, pred)
@@ -34,7 +48,9 @@ def test_matching_is_one_to_one_and_scores() -> None:
     assert "精确率" in format_table(res)
 
 
-@pytest.mark.skipif(not (SHARED / "seeds_targets_gold.json").exists(), reason="shared seeds not beside the repo")
+@pytest.mark.skipif(
+    not (SHARED / "seeds_targets_gold.json").exists(), reason="shared seeds not beside the repo"
+)
 def test_seed_articles_meet_targets() -> None:
     t = run_eval(SHARED / "seeds_targets_gold.json", SHARED / "seeds")["total"]
     assert t["precision"] >= 0.95
