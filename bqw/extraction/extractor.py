@@ -146,6 +146,7 @@ STRONG_ACHIEVED = (
     r"已|累计|共有|现有|目前|截至|截止|以来|同比|入选|排名|榜上有名|获准|荣获|获评|获通报|"
     r"(?<!力争)(?<!争取)成功|完工|最终|上榜|之一|创.{0,4}新高|\d+月至\d+月|\d+[—\-–]\d+月|了"
 )
+GOAL_ONLY = r"争创|冲刺|争当|进军|跻身|重回|奋力"
 WEAK_TARGET = r"打造|争创|创建|冲刺|进军|争当|建成|培育|跻身|迈入|重回"
 
 
@@ -302,7 +303,7 @@ QTY_RE = re.compile(
     rf"(?P<unit>{UNIT_RE})?"
     rf"(?P<post>及以上|以上|以下|以内|之内|左右|级(?!别))?"
 )
-ADMIN_NOUN = r"(?:行政村|自然村|县|市|区|镇|乡|村|街|社区|镇街|镇\(街\)|县\(市、区\))"
+ADMIN_NOUN = r"(?:行政村|自然村|县|市|区|镇|乡|村|街|社区|镇街)"
 COUNT_UNITS = {
     "个",
     "家",
@@ -544,7 +545,9 @@ def _special(
     if ranks:
         out.append(ranks[-1])  # "百强区40强以内": the tighter, later rank is the statement
     # ordinal ranks: 居江门第二, 排名344位, 第二个, 第二位
-    for m in re.finditer(rf"(?:居|位居|位列|排名|排)[^，。；\d]{{0,6}}?第?({NUM_RE})(位|名)?", s):
+    for m in re.finditer(
+        rf"(?:居|位居|位列|排名|排|强[县区市镇]?)[^，。；\d]{{0,6}}?第?({NUM_RE})(位|名)?", s
+    ):
         if "第" not in m.group(0) and not m.group(2):
             continue
         v = parse_number(m.group(1))
@@ -554,6 +557,8 @@ def _special(
             )
             taken.append((m.start(), m.end()))
     for m in re.finditer(rf"第({NUM_RE})(个|位)", s):
+        if re.search(r"(?:居|位居|位列|排名|排|强[县区市镇]?)[^，。；\d]{0,6}$", s[: m.start()]):
+            continue
         v = parse_number(m.group(1))
         if v is not None and free(m.start(), m.end()):
             unit = "个" if m.group(2) == "个" else "人"
@@ -629,14 +634,25 @@ def _nearest_cue(text: str, pattern: str) -> int | None:
     return last
 
 
-def classify_kind(sentence_before: str, clause_after: str, default: str) -> str:
-    """Target or achieved from the nearest tense cue before the item (then after it)."""
-    t = _nearest_cue(sentence_before, STRONG_TARGET)
-    a = _nearest_cue(sentence_before, STRONG_ACHIEVED)
-    if t is not None or a is not None:
-        if a is None or (t is not None and t > a):
-            return "target"
-        return "achieved"
+def classify_kind(sentence_before: str, clause_after: str, default: str, clause_before: str = "") -> str:
+    """Target or achieved: tense cues in the item's own clause first, then earlier in the sentence."""
+
+    def strong(seg: str) -> str | None:
+        t = _nearest_cue(seg, STRONG_TARGET)
+        a = _nearest_cue(seg, STRONG_ACHIEVED)
+        if t is None and a is None:
+            return None
+        return "target" if a is None or (t is not None and t > a) else "achieved"
+
+    if clause_before:
+        local = strong(clause_before)
+        if local:
+            return local
+        if re.search(GOAL_ONLY, clause_before):
+            return "target"  # "争创百强县": a verb that can only name a goal
+    found = strong(sentence_before)
+    if found:
+        return found
     if re.search(r"入选|榜上有名|上榜|之一|完工|获准", clause_after):
         return "achieved"
     if re.search(WEAK_TARGET, sentence_before):
@@ -745,9 +761,12 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
             for cl, cands in per_clause:
                 for c in cands:
                     rel_a, rel_b = c.start - cl.start, c.end - cl.start
-                    kind = classify_kind(text[sent.start : c.start], text[c.end : cl.end], default_kind)
-                    if c.special == "rank" and kind == "achieved" and "入选" not in cl.text:
-                        kind = "target"
+                    kind = classify_kind(
+                        text[sent.start : c.start],
+                        text[c.end : cl.end],
+                        default_kind,
+                        text[cl.start : c.start],
+                    )
                     if c.special == "rank" and kind == "achieved" and has_ordinal:
                         continue  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket
                     if (
