@@ -158,3 +158,13 @@ def test_tasks_with_lead_unit_and_deadline() -> None:
     assert tasks[0].deadline_text == "2024年底前"
     assert tasks[1].lead_units == ["县住建局"]
     assert all(text[t.start : t.end] == t.quote for t in tasks)
+
+
+def test_exact_rank_supersedes_rank_bracket() -> None:
+    items = extract("截至2024年底，遂溪县进入全国百强县第87位。")
+    assert [(i.kind, i.comparator, i.value, i.unit) for i in items] == [("achieved", "=", 87, "名")]
+
+
+def test_goal_verb_in_clause_decides_kind_in_a_report() -> None:
+    text = "今年以来，鹤山坚持争创百强县，全市规上工业企业622家。"
+    assert [i.kind for i in extract(text, year=2023)] == ["target", "achieved"]
