@@ -34,7 +34,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     for c in children:
         c.class_list = classes.get(c.id, [])
     ancestors = [a for a in region_ancestors(region) if request.user.can_view(a)]
-    ctx = {"region": region, "children": children, "ancestors": ancestors, "stats": region_stats(region),
+    stats = region_stats(region)
+    below = [(Region.Level(lv).label, stats["levels"][LEVEL_KEYS[lv]]) for lv in range(region.level + 1, 6)]
+    ctx = {"region": region, "children": children, "ancestors": ancestors, "stats": stats, "below": below,
            "classes": classes.get(region.id, []),
            "count_levels": [(LEVEL_KEYS[lv], Region.Level(lv).label) for lv in range(region.level + 2, 6)]}
     template = "regions/partials/children.html" if request.headers.get("HX-Request") else "regions/detail.html"
