@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "bqw.regions",
     "bqw.orgs",
     "bqw.accounts",
+    "bqw.extraction",
     "bqw.demo",
 ]
 

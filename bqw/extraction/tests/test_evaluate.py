@@ -1,0 +1,84 @@
+"""Scores on the seed articles and on held-out texts written for this purpose."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bqw.extraction.cli import main, run_eval
+from bqw.extraction.evaluate import evaluate, format_table
+from bqw.extraction.extractor import Item
+
+SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+TEXTS = Path(__file__).resolve().parent / "texts"
+
+
+def _item(value, unit="个", comparator="=", start=0, end=5, **kw) -> Item:
+    base = {"kind": "target", "subject": None, "indicator": "x", "deadline": None, "quote": "x"}
+    base.update(kw)
+    return Item(comparator=comparator, value=value, unit=unit, start=start, end=end, **base)
+
+
+def test_matching_is_one_to_one_and_scores() -> None:
+    gold = [
+        {
+            "seed": "a",
+            "quote": "q1",
+            "kind": "target",
+            "comparator": "=",
+            "value": 10,
+            "unit": "个",
+            "deadline": 2025,
+        },
+        {
+            "seed": "a",
+            "quote": "q2",
+            "kind": "target",
+            "comparator": "=",
+            "value": 10,
+            "unit": "个",
+            "deadline": None,
+        },
+    ]
+    pred = {"a": [_item(10, deadline=2025, quote="q1"), _item(10.0000001, quote="zz"), _item(5)]}
+    res = evaluate(gold, pred)
+    t = res["total"]
+    assert (t["matched"], t["precision"], t["recall"]) == (2, round(2 / 3, 4), 1.0)
+    assert t["deadline_acc"] == 1.0
+    assert "精确率" in format_table(res)
+
+
+@pytest.mark.skipif(
+    not (SHARED / "seeds_targets_gold.json").exists(), reason="shared seeds not beside the repo"
+)
+def test_seed_articles_meet_targets() -> None:
+    t = run_eval(SHARED / "seeds_targets_gold.json", SHARED / "seeds")["total"]
+    assert t["precision"] >= 0.95
+    assert t["recall"] >= 0.90
+    assert t["deadline_acc"] >= 0.85
+    assert t["kind_acc"] >= 0.90
+
+
+def test_held_out_texts_meet_targets() -> None:
+    t = run_eval(TEXTS / "gold.json", TEXTS)["total"]
+    assert t["gold"] >= 50
+    assert t["precision"] >= 0.90
+    assert t["recall"] >= 0.85
+
+
+def test_cli_prints_table_and_json(capsys) -> None:
+    assert main([str(TEXTS / "gold.json"), "--texts", str(TEXTS)]) == 0
+    assert "| ALL |" in capsys.readouterr().out
+    assert main([str(TEXTS / "gold.json"), "--texts", str(TEXTS), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"]["gold"] >= 50
+
+
+def test_extract_cli_prints_items_as_json(capsys, tmp_path) -> None:
+    from bqw.extraction.cli import extract_main
+
+    f = tmp_path / "doc.txt"
+    f.write_text("今年将新建学校3所。", encoding="utf-8")
+    assert extract_main([str(f), "--year", "2024", "--subject", "阳山县", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert items[0]["value"] == 3 and items[0]["subject"] == "阳山县" and items[0]["deadline"] == 2024
+    assert {"quote", "start", "end"} <= items[0].keys()

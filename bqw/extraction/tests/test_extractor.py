@@ -1,0 +1,170 @@
+"""Extractor behaviour on short sentences in the genre: one rule per test."""
+
+import pytest
+
+from bqw.extraction.extractor import extract, extract_tasks
+
+
+def triples(text: str, **kw) -> list[tuple]:
+    return [(i.comparator, i.value, i.unit) for i in extract(text, **kw)]
+
+
+def one(text: str, **kw):
+    items = extract(text, **kw)
+    assert len(items) == 1, items
+    return items[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("完成80%以上行政村整村厕所改造提升。", (">=", 80, "%")),
+        ("新增规上工业企业不少于120家。", (">=", 120, "家")),
+        ("基本标准机构占比不低于85%。", (">=", 85, "%")),
+        ("每个镇至少配备1名全科医生。", (">=", 1, "人")),
+        ("力争农业龙头企业达到100家。", (">=", 100, "家")),
+        ("城镇化率提升至60%。", (">=", 60, "%")),
+        ("通管道天然气的镇增加到50个。", (">=", 50, "个")),
+        ("推动规上工业总产值超4000亿元。", (">", 4e11, "元")),
+        ("农产品品牌突破100个。", (">", 100, "个")),
+        ("新增公办学位超过1.4万个。", (">", 14000, "个")),
+        ("最终确定2300余所机构达到推荐标准。", (">", 2300, "所")),
+        ("城镇调查失业率控制在5.5%以内。", ("<=", 5.5, "%")),
+        ("打造主线长约291公里的步道。", ("approx", 291, "公里")),
+        ("粮食总产量保持在120万吨左右。", ("approx", 1200000, "吨")),
+        ("新开工改造150个城镇老旧小区。", ("=", 150, "个")),
+        ("占全市经济总量三分之一。", ("approx", 33.33, "%")),
+        ("常住人口城镇化率每年提高一个百分点。", ("=", 1, "百分点")),
+        ("实现行政村生活垃圾收运处置全覆盖。", ("=", 100, "%")),
+        ("全市所有行政村实现5G网络覆盖。", ("=", 100, "%")),
+        ("全面消除劣V类水体。", ("=", 0, "%")),
+        ("实现原生垃圾零填埋。", ("=", 0, "吨")),
+        ("农村居民人均可支配收入翻一番。", ("=", 2, "倍")),
+        ("力争进入全国百强县。", ("<=", 100, "名")),
+        ("全力冲刺全国高新区50强。", ("<=", 50, "名")),
+        ("跻身全国百强区40强以内。", ("<=", 40, "名")),
+        ("实施百名硕博人才下基层计划。", ("approx", 100, "人")),
+        ("保障10000公顷(15万亩)种植面积。", (">=", 150000, "亩")),
+    ],
+)
+def test_comparators_and_numerals(text: str, expected: tuple) -> None:
+    assert triples(text, year=2024) == [expected]
+
+
+def test_intent_words_do_not_change_comparator() -> None:
+    assert triples("力争新建公园10个。") == [("=", 10, "个")]
+    assert triples("确保新增就业岗位2.5万个。") == [("=", 25000, "个")]
+
+
+@pytest.mark.parametrize("text", ["示范打造2—3个镇(街)样板。", "每个行政村配备2至3名乡村医生。"])
+def test_range_gives_two_bounds_with_one_quote(text: str) -> None:
+    items = extract(text)
+    assert [(i.comparator, i.value) for i in items] == [(">=", 2), ("<=", 3)]
+    assert items[0].quote == items[1].quote
+    assert text[items[0].start : items[0].end] == items[0].quote
+
+
+@pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("到2025年，农村自来水普及率达99%。", 2025),
+        ("力争2023—2025年每年引入项目超500亿元。", 2025),
+        ("年底前完成1500个自然村雨污分流改造。", "2024-12-31"),
+        ("到2027年底建成10个美丽宜居示范村。", "2027-12-31"),
+        ("今年将新建供水管道50公里。", 2024),
+        ("明年新增就业岗位3000个。", 2025),
+    ],
+)
+def test_deadline_forms(text: str, deadline) -> None:
+    assert one(text, year=2024).deadline == deadline
+
+
+def test_heading_year_is_default_deadline_of_a_work_plan() -> None:
+    text = "2024年某市乡村振兴工作要点\n\n新建美丽圩镇样板10个。\n"
+    assert one(text).deadline == 2024
+
+
+def test_three_year_plan_defaults_to_end_year() -> None:
+    text = "某县三年行动计划（2024—2026年）\n\n新改建农村公路200公里。\n"
+    assert one(text).deadline == 2026
+
+
+def test_base_year_of_comparison_is_not_a_deadline() -> None:
+    text = "某市五年规划（2023—2027年）\n\n收入比2022年翻一番。\n"
+    assert one(text).deadline == 2027
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("力争到2025年建成美丽宜居村50个。", "target"),
+        ("今年将打造10条旅游精品线路。", "target"),
+        ("截至2023年底，全市已累计建成美丽宜居村98个。", "achieved"),
+        ("1—9月，全县引进亿元以上项目60个。", "achieved"),
+        ("共和镇在全国镇域经济500强中排名344位。", "achieved"),
+        ("江门是律师执业试点的九个城市之一。", "achieved"),
+    ],
+)
+def test_target_vs_achieved(text: str, kind: str) -> None:
+    assert one(text, year=2024).kind == kind
+
+
+def test_achieved_reference_dates() -> None:
+    assert one("1—9月，全县引进项目60个。", year=2024).deadline == "2024-09"
+    assert one("截至2024年6月，累计建成5G基站1200个。").deadline == "2024-06"
+    assert one("11月6日，共有22个县(市、区)入选。", year=2023).deadline == "2023-11-06"
+
+
+def test_subject_from_named_unit_and_issuer() -> None:
+    text = "清远市推进乡村振兴工作方案\n\n清远市将新增学位8000个。英德市将新建学校3所。\n"
+    items = extract(text)
+    assert [i.subject for i in items] == ["清远市", "英德市"]
+    assert one("新建学校3所。", subject="阳山县").subject == "阳山县"
+
+
+def test_quote_is_exact_substring() -> None:
+    text = "今年江门将打造10条以上旅游精品线路，完成80%以上行政村整村厕所改造提升。"
+    for i in extract(text):
+        assert text[i.start : i.end] == i.quote
+
+
+def test_not_quantities() -> None:
+    # program names, dates, policy codes, articles and names with numbers are not statements
+    for text in [
+        "深入实施“十大行动”和“1+6+3”工作部署。",
+        "6月15日，会议召开。",
+        "一年开局起步、三年初见成效、五年显著变化。",
+        "建立一个工作机制，推进一批项目。",
+        "双合镇千亩茶园建设。",
+        "市赛优胜项目将获得最高100万元的扶持资金。",
+        "推动5G网络建设，升级S270线。",
+    ]:
+        assert triples(text) == [], text
+
+
+def test_threshold_in_a_counted_noun_phrase_is_not_a_statement() -> None:
+    assert triples("每年至少新引进1个超10亿元项目。") == [(">=", 1, "个")]
+    assert triples("GDP超百亿镇街12个以上。") == [(">=", 12, "个")]
+
+
+def test_whole_population_count_is_context() -> None:
+    assert triples("全市112个行政村实现薄弱村100%摘帽。") == [("=", 100, "%")]
+
+
+def test_tasks_with_lead_unit_and_deadline() -> None:
+    text = "由市农业农村局牵头，2024年底前完成100个村庄规划编制。推动县城扩容提质；由县住建局牵头。"
+    tasks = extract_tasks(text)
+    assert tasks[0].lead_units == ["市农业农村局"]
+    assert tasks[0].deadline_text == "2024年底前"
+    assert tasks[1].lead_units == ["县住建局"]
+    assert all(text[t.start : t.end] == t.quote for t in tasks)
+
+
+def test_exact_rank_supersedes_rank_bracket() -> None:
+    items = extract("截至2024年底，遂溪县进入全国百强县第87位。")
+    assert [(i.kind, i.comparator, i.value, i.unit) for i in items] == [("achieved", "=", 87, "名")]
+
+
+def test_goal_verb_in_clause_decides_kind_in_a_report() -> None:
+    text = "今年以来，鹤山坚持争创百强县，全市规上工业企业622家。"
+    assert [i.kind for i in extract(text, year=2023)] == ["target", "achieved"]
