@@ -81,19 +81,18 @@ class Reference:
                 "WHERE period IN (?, ?) AND starts_with(region, ?)")
         return self.query(rollup_sql(base, ["unit"]), [child_len, month, quarter, parent_prefix])
 
-    # (c) drill-down: one county's towns (rolled up) and villages (own values), one indicator, 36 months
+    # (c) drill-down: one county's towns and villages × one indicator × 36 months, each by the rule
     def drilldown(self, county_prefix: str, indicator: str) -> list[tuple]:
         ind = w.BY_CODE[indicator]
-        codes = [indicator, *ind.depends_on]
+        codes = [indicator, *ind.depends_on] if not ind.derived else list(ind.depends_on)
         marks = ", ".join("?" for _ in codes)
-        base = (f"SELECT substr(region, 1, 9) AS unit, period, indicator, value FROM vals "
-                f"WHERE level = {w.VILLAGE} AND starts_with(region, ?) AND indicator IN ({marks})")
-        towns = self.query(f"SELECT * FROM ({rollup_sql(base, ['unit', 'period'])}) WHERE indicator = ?",
-                           [county_prefix, *codes, indicator])
-        villages = self.query("SELECT region, period, indicator, value FROM vals WHERE level = 5 "
-                              "AND starts_with(region, ?) AND indicator = ? ORDER BY region, period",
-                              [county_prefix, indicator])
-        return towns + villages
+        out = []
+        for unit in ("substr(region, 1, 9) || '000'", "region"):  # towns, then villages
+            base = (f"SELECT {unit} AS unit, period, indicator, value FROM vals "
+                    f"WHERE level = {w.VILLAGE} AND starts_with(region, ?) AND indicator IN ({marks})")
+            out += self.query(f"SELECT * FROM ({rollup_sql(base, ['unit', 'period'])}) WHERE indicator = ?",
+                              [county_prefix, *codes, indicator])
+        return out
 
     # (d) recount for the burst check: values and distinct villages of one month
     def recount(self, month: str) -> tuple[int, int]:

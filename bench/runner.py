@@ -23,7 +23,7 @@ from . import workload as w
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 MONTH = w.LAST_MONTH  # the cockpit's period: the last month of the workload
-CITY, COUNTY, DRILL_INDICATOR = "4407", "440784", "V19"  # 江门市, 鹤山市, a share_where over a ratio
+CITY, COUNTY, DRILL_INDICATOR = "4407", "440784", "D06"  # 江门市, 鹤山市, a share_where
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/bqw_bench"
 
 
@@ -45,9 +45,9 @@ class Bench:
 
 BENCHES = [
     Bench("load", "批量导入全部值", hx.THROUGHPUT, "值", "PostgreSQL ≥ 500,000 值/s（COPY）", heavy=True),
-    Bench("cockpit_province", "全省驾驶舱：各市 × 40 指标，一个月（进程内）", goal="p50 ≤ 50 ms 且 ≤ 2× 参照"),
+    Bench("cockpit_province", "全省驾驶舱：各市 × 53 指标，一个月（进程内）", goal="p50 ≤ 50 ms 且 ≤ 2× 参照"),
     Bench("cockpit_province_http", "全省驾驶舱（HTTP，gunicorn）", goal="p50 ≤ 50 ms"),
-    Bench("cockpit_city", "江门驾驶舱：各县区 × 40 指标（进程内）", goal="≤ 2× 参照"),
+    Bench("cockpit_city", "江门驾驶舱：各县区 × 53 指标（进程内）", goal="≤ 2× 参照"),
     Bench("cockpit_city_http", "江门驾驶舱（HTTP，gunicorn）"),
     Bench("drilldown", "下钻：鹤山市各镇、村 × 1 指标 × 36 个月"),
     Bench("freshness", "时效：经 API 改一个村值后读全省汇总", goal="同一请求周期内可见"),

@@ -1,16 +1,15 @@
 """The PSW workload: a deterministic province-scale data set over the real Guangdong hierarchy.
 
-40 indicators (20 village-level monthly, 10 town-level monthly, 10 county-level quarterly) with every
-aggregation rule, 36 months (2023-01 … 2025-12), ≈ 19.75M values at province scale; plus targets for
-every county and town and 5,000 tasks. Values are drawn with numpy from generators keyed by
-(seed, indicator, period), so a value never depends on chunking or on the scale: 江门's values in the
-`city` workload are exactly its values in the `province` workload.
+40 reported indicators (20 village-level monthly, 10 town-level monthly, 10 county-level quarterly;
+rules sum/mean/min/max) plus 13 derived ones computed from them (ratio, count_where, share_where —
+as in the indicators app, derived indicators are never reported), 36 months (2023-01 … 2025-12),
+≈ 19.75M values at province scale; plus targets for every county and town and 5,000 tasks. Values
+are drawn with numpy from generators keyed by (seed, indicator, period), so a value never depends on
+chunking or on the scale: 江门's values in the `city` workload are exactly its values in `province`.
 
-Stored values are self-consistent at the reporting level: a village's `ratio` value is its own
-numerator ÷ denominator × factor, its `count_where` value is 1/0 and its `share_where` value 100/0 on
-the source indicator. Above the reporting level the rule applies to the leaf values of the units below
-("flat" semantics: a city's `mean` is the mean over all its villages, its `share_where` the share of
-all its villages that meet the threshold) — the semantics the reference queries compute.
+Rules use "flat" semantics above the reporting level: a city's `mean` is the mean over all its
+villages, its `share_where` the share of all its villages that meet the threshold, its `ratio`
+Σ numerator ÷ Σ denominator over them — the semantics the reference queries compute.
 """
 
 from __future__ import annotations
@@ -24,12 +23,13 @@ import numpy as np
 from bqw.core.periods import Period, month_range
 
 SEED = 20250520
-VERSION = 1  # bump when the generated values change, so cached Parquet files are rebuilt
+VERSION = 2  # bump when the generated values change, so cached Parquet files are rebuilt
 PROVINCE = "44"
 SCALES = {"province": "44", "city": "4407"}  # city scale: 江门市
 FIRST_MONTH, LAST_MONTH = "202301", "202512"
 VILLAGE, TOWN, COUNTY = 5, 4, 3
-MONTHLY, QUARTERLY = "monthly", "quarterly"
+MONTHLY, QUARTERLY = "M", "Q"  # the indicators app's periodicity codes
+DERIVED_RULES = ("ratio", "count_where", "share_where")
 N_TASKS = 5000
 
 
@@ -43,8 +43,8 @@ class Indicator:
     level: int
     periodicity: str
     rule: str  # sum | mean | min | max | ratio | count_where | share_where
-    temporal: str = "last"  # how months roll into quarters/years: "sum" for flows, "last" for stocks
-    direction: str = "higher"
+    temporal: str = "stock"  # how months roll into quarters/years: "flow" sums, "stock" takes the last
+    direction: str = "up"
     numerator: str | None = None  # ratio
     denominator: str | None = None
     factor: float = 1.0
@@ -52,6 +52,10 @@ class Indicator:
     op: str | None = None
     threshold: float | None = None
     gen: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def derived(self) -> bool:
+        return self.rule in DERIVED_RULES
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -63,33 +67,33 @@ def _u(lo, hi, g=0.0, noise=0.0, dec=2, cap=None, integer=False):
 
 
 V, T, C, M, Q = VILLAGE, TOWN, COUNTY, MONTHLY, QUARTERLY
-INDICATORS: list[Indicator] = [
-    # — village level, monthly (20): sum ×6, mean ×4, min, max, ratio ×3, count_where ×2, share_where ×3
+FLOW = "flow"
+REPORTED: list[Indicator] = [
+    # — village level, monthly (20 reported)
     Indicator("V01", "村集体经营性收入（累计）", "万元", V, M, "sum", gen=_u(1, 40, g=0.02, noise=0.05)),
     Indicator("V02", "农村居民人均可支配收入", "元", V, M, "mean", gen=_u(14000, 32000, g=0.005, noise=0.02, dec=0)),
-    Indicator("V03", "集体经营性收入10万元以上村占比", "%", V, M, "share_where", source="V01", op=">=",
-              threshold=10),
-    Indicator("V04", "自然村数", "个", V, M, "sum", gen=_u(1, 13, integer=True, dec=0)),
-    Indicator("V05", "已完成生活污水治理自然村数", "个", V, M, "sum",
-              gen={"of": "V04", "p_lo": 0.2, "p_hi": 0.9, "slope": 0.015}),
-    Indicator("V06", "自然村生活污水治理率", "%", V, M, "ratio", numerator="V05", denominator="V04", factor=100),
-    Indicator("V07", "农户数", "户", V, M, "sum", gen=_u(80, 900, integer=True, dec=0)),
-    Indicator("V08", "完成卫生户厕改造户数", "户", V, M, "sum",
-              gen={"of": "V07", "p_lo": 0.5, "p_hi": 0.95, "slope": 0.01}),
-    Indicator("V09", "农村卫生户厕普及率", "%", V, M, "ratio", numerator="V08", denominator="V07", factor=100),
-    Indicator("V10", "常住人口", "人", V, M, "sum", gen=_u(300, 4000, g=-0.0005, noise=0.002, dec=0)),
-    Indicator("V11", "人居环境整治评分", "分", V, M, "mean", gen=_u(60, 92, g=0.003, noise=0.03, dec=1, cap=100)),
-    Indicator("V12", "网格员月巡查次数", "次", V, M, "min", temporal="sum", gen=_u(2, 30, noise=0.2, dec=0)),
-    Indicator("V13", "单个在建项目最大投资额", "万元", V, M, "max", gen=_u(5, 800, g=0.01, noise=0.1)),
-    Indicator("V14", "集体经营性收入不足5万元村数", "个", V, M, "count_where", direction="lower", source="V01",
-              op="<", threshold=5),
-    Indicator("V15", "人居环境评分90分以上村数", "个", V, M, "count_where", source="V11", op=">=", threshold=90),
-    Indicator("V16", "驻村工作队月到岗天数", "天", V, M, "mean", gen=_u(12, 26, noise=0.1, dec=0, cap=31)),
-    Indicator("V17", "村庄规划实施进度", "%", V, M, "mean", gen=_u(10, 60, g=0.02, noise=0.02, dec=1, cap=100)),
-    Indicator("V18", "人居环境达标村占比", "%", V, M, "share_where", source="V11", op=">=", threshold=80),
-    Indicator("V19", "生活污水治理全覆盖村占比", "%", V, M, "share_where", source="V06", op=">=", threshold=100),
-    Indicator("V20", "人均集体经营性收入", "元", V, M, "ratio", numerator="V01", denominator="V10", factor=10000),
-    # — town level, monthly (10): sum ×3, mean ×2, max, min, ratio, count_where, share_where
+    Indicator("V03", "自然村数", "个", V, M, "sum", gen=_u(1, 13, integer=True, dec=0)),
+    Indicator("V04", "已完成生活污水治理自然村数", "个", V, M, "sum",
+              gen={"of": "V03", "p_lo": 0.2, "p_hi": 0.9, "slope": 0.015}),
+    Indicator("V05", "农户数", "户", V, M, "sum", gen=_u(80, 900, integer=True, dec=0)),
+    Indicator("V06", "完成卫生户厕改造户数", "户", V, M, "sum",
+              gen={"of": "V05", "p_lo": 0.5, "p_hi": 0.95, "slope": 0.01}),
+    Indicator("V07", "常住人口", "人", V, M, "sum", gen=_u(300, 4000, g=-0.0005, noise=0.002, dec=0)),
+    Indicator("V08", "人居环境整治评分", "分", V, M, "mean", gen=_u(60, 92, g=0.003, noise=0.03, dec=1, cap=100)),
+    Indicator("V09", "网格员月巡查次数", "次", V, M, "min", temporal=FLOW, gen=_u(2, 30, noise=0.2, dec=0)),
+    Indicator("V10", "单个在建项目最大投资额", "万元", V, M, "max", gen=_u(5, 800, g=0.01, noise=0.1)),
+    Indicator("V11", "驻村工作队月到岗天数", "天", V, M, "mean", temporal=FLOW,
+              gen=_u(12, 26, noise=0.1, dec=0, cap=31)),
+    Indicator("V12", "村庄规划实施进度", "%", V, M, "mean", gen=_u(10, 60, g=0.02, noise=0.02, dec=1, cap=100)),
+    Indicator("V13", "乡村旅游接待人次", "人次", V, M, "sum", temporal=FLOW, gen=_u(0, 5000, noise=0.3, dec=0)),
+    Indicator("V14", "农村电商交易额", "万元", V, M, "sum", temporal=FLOW, gen=_u(0, 80, g=0.01, noise=0.2)),
+    Indicator("V15", "新增就业人数", "人", V, M, "sum", temporal=FLOW, gen=_u(0, 20, noise=0.5, dec=0)),
+    Indicator("V16", "硬化村道里程", "公里", V, M, "sum", gen=_u(2, 40, g=0.002, dec=1)),
+    Indicator("V17", "村集体资产总额", "万元", V, M, "sum", gen=_u(50, 3000, g=0.004, noise=0.01)),
+    Indicator("V18", "村民满意度", "%", V, M, "min", gen=_u(70, 99, noise=0.02, dec=1, cap=100)),
+    Indicator("V19", "最大单笔集体经营合同金额", "万元", V, M, "max", gen=_u(1, 300, noise=0.2)),
+    Indicator("V20", "集体经营性收入同比增速", "%", V, M, "mean", gen=_u(-5, 25, noise=0.3, dec=1)),
+    # — town level, monthly (10 reported)
     Indicator("T01", "镇级一般公共预算收入（累计）", "万元", T, M, "sum", gen=_u(300, 30000, g=0.02, noise=0.05)),
     Indicator("T02", "镇域固定资产投资（累计）", "万元", T, M, "sum", gen=_u(2000, 90000, g=0.02, noise=0.08)),
     Indicator("T03", "镇域常住人口", "人", T, M, "sum", gen=_u(8000, 150000, noise=0.002, dec=0)),
@@ -97,22 +101,40 @@ INDICATORS: list[Indicator] = [
     Indicator("T05", "圩镇环境整治评分", "分", T, M, "mean", gen=_u(65, 95, g=0.002, noise=0.03, dec=1, cap=100)),
     Indicator("T06", "最大单体招商项目投资额", "万元", T, M, "max", gen=_u(100, 50000, noise=0.2)),
     Indicator("T07", "镇村干部到岗率", "%", T, M, "min", gen=_u(80, 100, noise=0.03, dec=1, cap=100)),
-    Indicator("T08", "镇域人均一般公共预算收入", "元", T, M, "ratio", numerator="T01", denominator="T03",
-              factor=10000),
-    Indicator("T09", "圩镇环境整治达标镇数", "个", T, M, "count_where", source="T05", op=">=", threshold=85),
-    Indicator("T10", "投资超亿元镇占比", "%", T, M, "share_where", source="T02", op=">=", threshold=10000),
-    # — county level, quarterly (10): sum ×4, mean ×2, ratio, max, min, share_where
+    Indicator("T08", "规上工业增加值", "万元", T, M, "sum", temporal=FLOW, gen=_u(0, 20000, g=0.005, noise=0.1)),
+    Indicator("T09", "新增市场主体", "户", T, M, "sum", temporal=FLOW, gen=_u(5, 400, noise=0.3, dec=0)),
+    Indicator("T10", "圩镇建成区面积", "公顷", T, M, "sum", gen=_u(50, 900, g=0.001, dec=1)),
+    # — county level, quarterly (10 reported)
     Indicator("C01", "地区生产总值（累计）", "亿元", C, Q, "sum", gen=_u(50, 2000, g=0.06, noise=0.03)),
     Indicator("C02", "一般公共预算收入（累计）", "亿元", C, Q, "sum", gen=_u(3, 150, g=0.05, noise=0.05)),
     Indicator("C03", "常住人口", "万人", C, Q, "sum", gen=_u(15, 200, noise=0.002)),
     Indicator("C04", "固定资产投资（累计）", "亿元", C, Q, "sum", gen=_u(20, 900, g=0.05, noise=0.08)),
     Indicator("C05", "常住人口城镇化率", "%", C, Q, "mean", gen=_u(30, 90, g=0.004, noise=0.005, dec=1, cap=100)),
     Indicator("C06", "县域营商环境评分", "分", C, Q, "mean", gen=_u(65, 95, g=0.004, noise=0.02, dec=1, cap=100)),
-    Indicator("C07", "人均地区生产总值", "元", C, Q, "ratio", numerator="C01", denominator="C03", factor=10000),
-    Indicator("C08", "重点项目最大投资额", "亿元", C, Q, "max", gen=_u(1, 120, noise=0.15)),
-    Indicator("C09", "耕地保有量任务完成率", "%", C, Q, "min", gen=_u(92, 100, noise=0.01, dec=1, cap=100)),
-    Indicator("C10", "营商环境达标县占比", "%", C, Q, "share_where", source="C06", op=">=", threshold=80),
+    Indicator("C07", "重点项目最大投资额", "亿元", C, Q, "max", gen=_u(1, 120, noise=0.15)),
+    Indicator("C08", "耕地保有量任务完成率", "%", C, Q, "min", gen=_u(92, 100, noise=0.01, dec=1, cap=100)),
+    Indicator("C09", "社会消费品零售总额", "亿元", C, Q, "sum", temporal=FLOW, gen=_u(10, 600, noise=0.05)),
+    Indicator("C10", "城乡居民收入比", "", C, Q, "mean", direction="down", gen=_u(1.3, 2.6, noise=0.01)),
 ]
+# Derived indicators are computed from reported ones of the same level and never reported themselves.
+DERIVED: list[Indicator] = [
+    Indicator("D01", "集体经营性收入10万元以上村占比", "%", V, M, "share_where", source="V01", op=">=", threshold=10),
+    Indicator("D02", "自然村生活污水治理率", "%", V, M, "ratio", numerator="V04", denominator="V03", factor=100),
+    Indicator("D03", "农村卫生户厕普及率", "%", V, M, "ratio", numerator="V06", denominator="V05", factor=100),
+    Indicator("D04", "集体经营性收入不足5万元村数", "个", V, M, "count_where", direction="down", source="V01",
+              op="<", threshold=5),
+    Indicator("D05", "人居环境评分90分以上村数", "个", V, M, "count_where", source="V08", op=">=", threshold=90),
+    Indicator("D06", "人居环境达标村占比", "%", V, M, "share_where", source="V08", op=">=", threshold=80),
+    Indicator("D07", "村庄规划实施过半村占比", "%", V, M, "share_where", source="V12", op=">=", threshold=50),
+    Indicator("D08", "人均集体经营性收入", "元", V, M, "ratio", numerator="V01", denominator="V07", factor=10000),
+    Indicator("D09", "镇域人均一般公共预算收入", "元", T, M, "ratio", numerator="T01", denominator="T03",
+              factor=10000),
+    Indicator("D10", "圩镇环境整治达标镇数", "个", T, M, "count_where", source="T05", op=">=", threshold=85),
+    Indicator("D11", "投资超亿元镇占比", "%", T, M, "share_where", source="T02", op=">=", threshold=10000),
+    Indicator("D12", "人均地区生产总值", "元", C, Q, "ratio", numerator="C01", denominator="C03", factor=10000),
+    Indicator("D13", "营商环境达标县占比", "%", C, Q, "share_where", source="C06", op=">=", threshold=80),
+]
+INDICATORS = REPORTED + DERIVED
 BY_CODE = {i.code: i for i in INDICATORS}
 RULES = ("sum", "mean", "min", "max", "ratio", "count_where", "share_where")
 OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less, "=": np.equal}
@@ -189,18 +211,10 @@ def _values(level: int, t: int, n: int) -> dict[str, np.ndarray]:
     """Every indicator of `level` for time step t (month index, or quarter index), for all n province units."""
     out: dict[str, np.ndarray] = {}
     for ind in _order():
-        if ind.level != level:
+        if ind.level != level or ind.derived:
             continue
         no, g = _ind_no(ind.code), ind.gen
-        if ind.rule == "ratio":
-            num, den = out[ind.numerator], out[ind.denominator]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                v = np.where(den > 0, num / den * ind.factor, 0.0)
-            v = np.round(v, 2)
-        elif ind.rule in ("count_where", "share_where"):
-            hit = OPS[ind.op](out[ind.source], ind.threshold)
-            v = hit.astype(np.float64) * (100.0 if ind.rule == "share_where" else 1.0)
-        elif "of" in g:  # a count that is a growing share of another count (numerator of a ratio)
+        if "of" in g:  # a count that is a growing share of another count (numerator of a ratio)
             p0 = _rng(no, 0).uniform(g["p_lo"], g["p_hi"], n)
             v = np.floor(out[g["of"]] * np.clip(p0 + g["slope"] * t, 0, 1))
         else:
@@ -238,19 +252,19 @@ def chunks(scale: str = "province") -> Iterator[Chunk]:
     for t, month in enumerate(months()):
         for level in (VILLAGE, TOWN):
             vals = _values(level, t, len(pc[level]))
-            codes = [i.code for i in INDICATORS if i.level == level]
+            codes = [i.code for i in REPORTED if i.level == level]
             yield Chunk(month.id, level, pc[level][masks[level]], codes,
                         np.stack([vals[c][masks[level]] for c in codes]))
         if month.index % 3 == 0:
             q = t // 3
             vals = _values(COUNTY, q, len(pc[COUNTY]))
-            codes = [i.code for i in INDICATORS if i.level == COUNTY]
+            codes = [i.code for i in REPORTED if i.level == COUNTY]
             yield Chunk(month.quarter().id, COUNTY, pc[COUNTY][masks[COUNTY]], codes,
                         np.stack([vals[c][masks[COUNTY]] for c in codes]))
 
 
 def expected_count(h: Hierarchy) -> int:
-    n_ind = {lv: sum(1 for i in INDICATORS if i.level == lv) for lv in (VILLAGE, TOWN, COUNTY)}
+    n_ind = {lv: sum(1 for i in REPORTED if i.level == lv) for lv in (VILLAGE, TOWN, COUNTY)}
     return (h.count(VILLAGE) * n_ind[VILLAGE] * len(months()) + h.count(TOWN) * n_ind[TOWN] * len(months())
             + h.count(COUNTY) * n_ind[COUNTY] * len(quarters()))
 
@@ -267,13 +281,13 @@ def targets(h: Hierarchy) -> list[dict]:
         end = _values(level, last, len(pc[level]))
         mask = np.char.startswith(pc[level], h.prefix)
         for ind in INDICATORS:
-            if ind.level != level or ind.rule in ("count_where", "share_where"):
+            if ind.level != level or ind.derived:
                 continue
             rng = _rng(_ind_no(ind.code), 9999)
             stretch = rng.uniform(-0.1, 0.25, len(pc[level]))
             b, e = base[ind.code], end[ind.code]
-            goal = np.round(b + (e - b) * (1 + stretch) if ind.direction == "higher" else e * (1 - stretch), 2)
-            comparator = ">=" if ind.direction == "higher" else "<="
+            goal = np.round(b + (e - b) * (1 + stretch) if ind.direction == "up" else e * (1 - stretch), 2)
+            comparator = ">=" if ind.direction == "up" else "<="
             for code, bv, gv in zip(pc[level][mask], b[mask], goal[mask], strict=True):
                 out.append({"region": str(code), "indicator": ind.code, "comparator": comparator,
                             "value": float(gv), "baseline": float(bv),

@@ -13,12 +13,14 @@ from bench.reference import Reference  # noqa: E402
 
 
 def test_catalogue_has_the_rule_mix():
-    by_level = Counter((i.level, i.periodicity) for i in w.INDICATORS)
+    by_level = Counter((i.level, i.periodicity) for i in w.REPORTED)
     assert by_level == {(w.VILLAGE, w.MONTHLY): 20, (w.TOWN, w.MONTHLY): 10, (w.COUNTY, w.QUARTERLY): 10}
+    assert {i.rule for i in w.REPORTED} == {"sum", "mean", "min", "max"}
     assert {i.rule for i in w.INDICATORS} == set(w.RULES)
     assert {i.rule for i in w.INDICATORS if i.level == w.VILLAGE} == set(w.RULES)
-    for i in w.INDICATORS:  # derived rules point at same-level indicators
-        assert all(w.BY_CODE[d].level == i.level for d in i.depends_on)
+    assert all(i.derived for i in w.DERIVED) and len(w.INDICATORS) == 53
+    for i in w.DERIVED:  # derived rules point at reported indicators of the same level
+        assert all(w.BY_CODE[d].level == i.level and not w.BY_CODE[d].derived for d in i.depends_on)
 
 
 def test_hierarchy_is_the_real_one():
@@ -45,16 +47,17 @@ def test_generator_is_deterministic_and_scale_independent():
 def test_stored_values_are_self_consistent():
     c = next(w.chunks("city"))
     v = dict(zip(c.indicators, c.values, strict=True))
-    assert np.allclose(v["V06"], np.round(v["V05"] / v["V04"] * 100, 2))
-    assert np.array_equal(v["V03"] == 100, v["V01"] >= 10) and set(np.unique(v["V14"])) <= {0.0, 1.0}
-    assert (v["V05"] <= v["V04"]).all() and (v["V11"] <= 100).all()
-    assert 0 < (v["V03"] == 100).mean() < 1  # thresholds split the villages
+    assert c.indicators == [i.code for i in w.REPORTED if i.level == w.VILLAGE]
+    assert (v["V04"] <= v["V03"]).all() and (v["V06"] <= v["V05"]).all() and (v["V08"] <= 100).all()
+    for d in w.DERIVED:  # thresholds split the units
+        if d.op and d.level == w.VILLAGE:
+            assert 0 < w.OPS[d.op](v[d.source], d.threshold).mean() < 1, d.code
 
 
 def test_targets_and_tasks():
     h = w.load_hierarchy("city")
     targets, tasks = w.targets(h), w.tasks(h)
-    assert len(targets) == 73 * 8 + 7 * 9  # own-level indicators other than count/share_where
+    assert len(targets) == 73 * 10 + 7 * 10  # every own-level reported indicator
     assert len(tasks) == w.N_TASKS and tasks == w.tasks(h)
     assert all(t["lead_region"].startswith("4407") for t in tasks)
 
@@ -66,16 +69,16 @@ def ref(tmp_path_factory):
 
 def test_reference_cockpit_matches_numpy(ref):
     rows = {(u, i): v for u, i, v in ref.cockpit("4407", 6, "202512")}
-    assert len(rows) == 7 * 40
+    assert len(rows) == 7 * 53
     village = next(c for c in w.chunks("city") if c.period == "202512" and c.level == w.VILLAGE)
     v = dict(zip(village.indicators, village.values, strict=True))
     hs = np.char.startswith(village.codes, "440784")
     assert rows[("440784", "V01")] == pytest.approx(v["V01"][hs].sum())
     assert rows[("440784", "V02")] == pytest.approx(v["V02"][hs].mean())
-    assert rows[("440784", "V12")] == pytest.approx(v["V12"][hs].min())
-    assert rows[("440784", "V06")] == pytest.approx(v["V05"][hs].sum() / v["V04"][hs].sum() * 100)
-    assert rows[("440784", "V14")] == (v["V01"][hs] < 5).sum()
-    assert rows[("440784", "V19")] == pytest.approx(100 * (v["V06"][hs] >= 100).mean())
+    assert rows[("440784", "V09")] == pytest.approx(v["V09"][hs].min())
+    assert rows[("440784", "D02")] == pytest.approx(v["V04"][hs].sum() / v["V03"][hs].sum() * 100)
+    assert rows[("440784", "D04")] == (v["V01"][hs] < 5).sum()
+    assert rows[("440784", "D06")] == pytest.approx(100 * (v["V08"][hs] >= 80).mean())
     assert ref.recount("202512") == (1339 * 20, 1339)
-    drill = ref.drilldown("440784", "V19")
+    drill = ref.drilldown("440784", "D06")
     assert len(drill) == (hs.sum() + len({c[:9] for c in village.codes[hs]})) * 36
