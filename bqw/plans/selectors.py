@@ -101,6 +101,11 @@ class LeadStats:
     lights: Counter | None = None
 
     @property
+    def light_cells(self) -> list[tuple[str, int]]:
+        """(light, count) in the order of Light, for templates (a Counter's .items is shadowed there)."""
+        return [(lt.value, (self.lights or {}).get(lt.value, 0)) for lt in Light]
+
+    @property
     def on_time_rate(self) -> float | None:
         """Tasks done on time among those done or overdue (None when nothing has fallen due)."""
         base = self.done + self.overdue
