@@ -11,7 +11,7 @@ from bqw.plans.models import Plan, Task, TaskLead
 from bqw.plans.selectors import light_counts_by_lead, tasks_for_user
 
 
-def test_demo_step_builds_plans_with_every_light(persona):
+def test_demo_step_builds_plans_with_every_light(persona, client, login):
     assert demo.step in STEPS
     orgs = build_organizations()
     demo.step(orgs)
@@ -40,3 +40,10 @@ def test_demo_step_builds_plans_with_every_light(persona):
     assert counts == light_counts_by_lead(rows)
     assert set(counts["江门市农业农村局"]) == {"green", "blue", "yellow", "red", "grey"}
     assert sum(sum(c.values()) for c in counts.values()) >= len(rows)
+
+    login("jm_admin")
+    for url in (f"/plans/{jm.pk}/", f"/plans/{jm.pk}/stats/", "/plans/", f"/plans/{xh.pk}/?light=yellow"):
+        assert client.get(url).status_code == 200
+    assert client.get(f"/plans/{Plan.objects.get(name=demo.ZQ_PLAN).pk}/").status_code == 404  # 肇庆: outside 江门
+    parent = Task.objects.get(plan=jm, content=demo.DECOMPOSE, parent__isnull=True)
+    assert "分解任务" in client.get(parent.get_absolute_url()).content.decode()
