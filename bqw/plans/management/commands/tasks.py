@@ -4,20 +4,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bqw.accounts.models import Role, User
+from bqw.accounts.services import command_actor
 from bqw.core.errors import ApplicationError, ImportRejected
 from bqw.plans.imports import task_import
 from bqw.plans.models import Plan
 from bqw.plans.selectors import light_counts_by_lead, tasks_for_user
-
-
-def _system_user() -> User:
-    """The CLI acts as the first active superuser (or province admin) so its writes are audited to someone."""
-    user = (User.objects.filter(is_superuser=True, is_active=True).order_by("id").first()
-            or User.objects.filter(role=Role.ADMIN, is_active=True, view_scope__level=1).order_by("id").first())
-    if user is None:
-        raise CommandError("没有可用的管理员账号（请先创建超级用户或运行 bqw demo）")
-    return user
 
 
 class Command(BaseCommand):
@@ -29,7 +20,7 @@ class Command(BaseCommand):
         imp.add_argument("file")
         imp.add_argument("--plan", required=True, help="计划名称")
         imp.add_argument("--confirm", action="store_true", help="确认单位匹配/新建并写入")
-        imp.add_argument("--user", help="以该用户身份导入（默认：超级用户或省管理员）")
+        imp.add_argument("--user", help="以该用户身份导入（默认：系统）")
         lights = sub.add_parser("lights", help="各牵头单位各灯色任务数")
         lights.add_argument("--plan", help="只统计该计划")
         lights.add_argument("--date", help="按该日期计算（YYYY-MM-DD），默认今天")
@@ -49,7 +40,7 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
         plan = self._plan(opts["plan"])
-        user = User.objects.get(username=opts["user"]) if opts["user"] else _system_user()
+        user = command_actor(opts["user"])
         try:
             r = task_import(actor=user, plan=plan, data=path.read_bytes(), filename=path.name,
                             confirm=opts["confirm"])
@@ -77,7 +68,7 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"日期格式应为 YYYY-MM-DD：{opts['date']}")
         plan = self._plan(opts["plan"]) if opts["plan"] else None
-        rows = tasks_for_user(_system_user(), plan=plan, on=on)
+        rows = tasks_for_user(command_actor(None), plan=plan, on=on)
         counts = light_counts_by_lead(rows)
         if opts["json"]:
             self.stdout.write(json.dumps(counts, ensure_ascii=False, indent=1))
