@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "bqw.orgs",
     "bqw.accounts",
     "bqw.demo",
+    "bqw.indicators",
 ]
 
 MIDDLEWARE = [
