@@ -250,7 +250,8 @@ def _level(t: Target, unit: Region, a: float | None, b: float | None, tp: Period
     band = float(t.at_risk_band) * (abs(v - b) if v != b else abs(v))
     head = f"预期 {tp.label} 应达 {fmt(e, unit_s)}，实际 {fmt(a, unit_s)}"
     if gap >= 0:
-        ev.state, ev.reason = ON_TRACK, f"{head}，领先 {fmt_gap(gap, unit_s)}（目标 {goal}，{deadline.label}）{growth_s}"
+        ev.state = ON_TRACK
+        ev.reason = f"{head}，领先 {fmt_gap(gap, unit_s)}（目标 {goal}，{deadline.label}）{growth_s}"
     else:
         ev.state = AT_RISK if -gap <= band else OFF_TRACK
         ev.reason = f"{head}，落后 {fmt_gap(gap, unit_s)}（目标 {goal}，{deadline.label}）{growth_s}"
@@ -327,7 +328,8 @@ def _relative(t: Target, units: list[Region], tp: Period) -> list[Evaluation]:
             continue
         diff = gu - gb - margin
         word = "高出" if gu >= gb else "低于"
-        reason = f"{label} {t.indicator.name}同比增长 {gu:.1f}%，对标{bench.name} {gb:.1f}%，{word} {abs(gu - gb):.1f} 个百分点"
+        reason = (f"{label} {t.indicator.name}同比增长 {gu:.1f}%，对标{bench.name} {gb:.1f}%，"
+                  f"{word} {abs(gu - gb):.1f} 个百分点")
         ok = diff > 0 if t.comparator == ">" else diff >= 0
         if ok:
             state = ACHIEVED if past else ON_TRACK
