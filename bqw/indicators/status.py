@@ -112,9 +112,22 @@ class TargetStatus:
 
 @dataclass(frozen=True)
 class Measure:
-    period: str  # rollup period read
-    factor: float  # annualisation
+    periods: tuple[str, ...]  # rollup periods read and added up
+    full: int  # how many periods a complete year-to-date has (annualisation base), 0 = no annualisation
     label: str  # what was read, e.g. 2024年1—6月累计折年
+
+    @property
+    def period(self) -> str:
+        return self.periods[-1]
+
+    def value(self, vals: dict[tuple[int, str], float], region_id: int) -> float | None:
+        """The measured value: one row, or the year-to-date sum annualised (missing periods scaled over)."""
+        got = [vals[(region_id, p)] for p in self.periods if (region_id, p) in vals]
+        if not got:
+            return None
+        if not self.full:
+            return got[-1] if (region_id, self.periods[-1]) in vals else None
+        return sum(got) * self.full / len(got)
 
 
 def as_month(p: Period) -> Period:
@@ -123,20 +136,28 @@ def as_month(p: Period) -> Period:
 
 def measure(ind: Indicator, t: Period) -> Measure:
     t = as_month(t)
+    if ind.rule in ("count_where", "share_where") and ind.source_id and \
+            ind.source.temporal == Indicator.Temporal.FLOW:
+        # units are judged on full-year flows: the latest complete year
+        y = t.year if t.index == 12 else t.year - 1
+        return Measure((str(y),), 0, f"{y}年")
     if ind.periodicity == "M":
         if ind.temporal == Indicator.Temporal.FLOW:
-            f = 12 / t.index
-            return Measure(str(t.year), f, f"{t.year}年1—{t.index}月累计" + ("折年" if t.index < 12 else ""))
-        return Measure(t.id, 1.0, t.label)
+            if t.index == 12:
+                return Measure((str(t.year),), 0, f"{t.year}年")
+            return Measure(tuple(Period(t.year, "M", k).id for k in range(1, t.index + 1)), 12,
+                           f"{t.year}年1—{t.index}月累计折年")
+        return Measure((t.id,), 0, t.label)
     if ind.periodicity == "Q":
         q = t.quarter() if t.index % 3 == 0 else t.quarter().shift(-1)
         if ind.temporal == Indicator.Temporal.FLOW:
-            if q.year < t.year:
-                return Measure(str(q.year), 1.0, f"{q.year}年")
-            return Measure(str(q.year), 4 / q.index, f"{q.year}年1—{q.index}季度累计" + ("折年" if q.index < 4 else ""))
-        return Measure(q.id, 1.0, q.label)
+            if q.index == 4:
+                return Measure((str(q.year),), 0, f"{q.year}年")
+            label = f"{q.year}年第1季度折年" if q.index == 1 else f"{q.year}年1—{q.index}季度累计折年"
+            return Measure(tuple(Period(q.year, "Q", k).id for k in range(1, q.index + 1)), 4, label)
+        return Measure((q.id,), 0, q.label)
     y = t.year if t.index == 12 else t.year - 1
-    return Measure(str(y), 1.0, f"{y}年")
+    return Measure((str(y),), 0, f"{y}年")
 
 
 def _read(ind: Indicator, regions: list[Region], periods: set[str]) -> dict[tuple[int, str], float]:
@@ -200,8 +221,6 @@ def _direction(target: Target, baseline: float | None) -> int:
         return 1
     if target.comparator in ("<=", "<"):
         return -1
-    if baseline is not None:
-        return 1 if float(target.value) >= baseline else -1
     return 1 if target.indicator.direction == Indicator.Direction.UP else -1
 
 
@@ -226,7 +245,7 @@ def _level(t: Target, unit: Region, a: float | None, b: float | None, tp: Period
     achieved_growth = _cagr(a, b, elapsed)
     required = _cagr(v, a, left) if left > 0 else None
     growth_s = ""
-    if unit_s != "%" and (required is not None or achieved_growth is not None):
+    if unit_s != "%" and sign > 0 and (required is not None or achieved_growth is not None):
         growth_s = f"；剩余期限需年均增长 {_pct(required)}（已实现年均 {_pct(achieved_growth)}）"
     ev = Evaluation(unit, NO_DATA, "", actual=a, baseline=b, required_growth=required,
                     achieved_growth=achieved_growth)
@@ -351,18 +370,19 @@ def evaluate(target: Target, period: Period | str, *, within: Region | None = No
         ind = target.indicator
         m = measure(ind, tp)
         mb = measure(ind, Period.parse(target.baseline_period))
-        vals = _read(ind, units, {m.period, mb.period})
+        vals = _read(ind, units, {*m.periods, *mb.periods})
         fn = _growth if target.kind == Target.Kind.GROWTH else _level
+        # compare like with like: a figure of a past period is set against the path at that period's end
+        last = Period.parse(m.period)
+        at = tp if m.full or last.kind == "M" else min(tp, last, key=lambda p: as_month(p).start)
         evals = []
         for u in units:
-            a = vals.get((u.id, m.period))
-            a = None if a is None else a * m.factor
+            a = m.value(vals, u.id)
             if target.baseline_value is not None and target.scope == Target.Scope.REGION:
                 b = float(target.baseline_value)
             else:
-                b = vals.get((u.id, mb.period))
-                b = None if b is None else b * mb.factor
-            evals.append(fn(target, u, a, b, tp, m))
+                b = mb.value(vals, u.id)
+            evals.append(fn(target, u, a, b, at, m))
     return summarize(target, tp, evals)
 
 

@@ -121,6 +121,9 @@ def test_level_scope_target_summarises_its_units(tree, county, catalog, persona)
 
 def test_flow_measure_annualises_year_to_date(catalog):
     m = measure(catalog["t_inc"], Period.parse("202406"))
-    assert (m.period, m.factor, m.label) == ("2024", 2.0, "2024年1—6月累计折年")
-    assert measure(catalog["t_q"], Period.parse("202405")).label == "2024年1—1季度累计折年"
+    assert (m.periods, m.full, m.label) == (("202401", "202402", "202403", "202404", "202405", "202406"), 12,
+                                            "2024年1—6月累计折年")
+    assert m.value({(1, "202401"): 10, (1, "202402"): 20}, 1) == 180  # two months present: scaled to twelve
+    assert measure(catalog["t_q"], Period.parse("202405")).label == "2024年第1季度折年"
+    assert measure(catalog["t_q"], Period.parse("202412")).periods == ("2024",)
     assert measure(catalog["t_avg"], Period.parse("2024")).period == "202412"
