@@ -11,7 +11,8 @@ def test_entry_form_saves_submits_and_shows_outlier_errors(client, login, tree, 
     a, inc = tree["A"], catalog["t_inc"]
     url = f"/indicators/entry/?region={a.code}&period=202401"
     r = client.get(url)
-    assert r.status_code == 200 and "村集体经营性收入" in r.content.decode() and "自然村生活污水治理率" not in r.content.decode()
+    page = r.content.decode()
+    assert r.status_code == 200 and "村集体经营性收入" in page and "自然村生活污水治理率" not in page
     r = client.post(url, {"region": a.code, "period": "202401", f"v{inc.id}": "100", "action": "submit"})
     assert r.status_code == 302
     dv = DataValue.objects.get(region=a, indicator=inc, period="202401")
