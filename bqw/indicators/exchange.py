@@ -96,7 +96,8 @@ def template_workbook(user: User, period: Period) -> bytes:
 @transaction.atomic
 def values_import(*, actor: User, data: bytes, filename: str) -> list[DataValue]:
     """Validate every row (unit, scope, indicator, period, number, range, duplicate, locked, version, outlier
-    comment); any error rejects the whole file (ImportRejected with row/column reasons) and writes nothing."""
+    comment); any error rejects the whole file (ImportRejected with row/column reasons) and writes nothing.
+    Rows equal to the stored value are skipped. Returns the values written."""
     table = read_table(data, filename)
     preview = parse_table(table, COLUMNS)
     resolver = RegionResolver(user=actor)
@@ -138,11 +139,15 @@ def values_import(*, actor: User, data: bytes, filename: str) -> list[DataValue]
     existing = {(dv.region_id, dv.indicator_id, dv.period): dv for dv in DataValue.objects.filter(
         region__in={u.id for _, u, _, _ in good}, indicator__in={i.id for _, _, i, _ in good},
         period__in={p.id for _, _, _, p in good})}
+    todo = []
     for row, unit, ind, period in good:
         if row.number in dup_rows:
             continue
         dv = existing.get((unit.id, ind.id, period.id))
         version = row.values.get("version")
+        if dv is not None and dv.value == row.values["value"] and (row.values.get("comment") or "") in ("", dv.comment):
+            continue  # unchanged: nothing to write (a re-imported export is not an error)
+        todo.append((row, unit, ind, period))
         if dv is not None and dv.locked:
             preview.error(row.number, "value", "该数据已审核锁定，不能修改")
         elif dv is not None and version != dv.version:
@@ -157,7 +162,7 @@ def values_import(*, actor: User, data: bytes, filename: str) -> list[DataValue]
     preview.raise_if_errors()
     return [datavalue_save(actor=actor, region=unit, indicator=ind, period=period, value=row.values["value"],
                            version=row.values.get("version"), comment=str(row.values.get("comment") or ""))
-            for row, unit, ind, period in good]
+            for row, unit, ind, period in todo]
 
 
 def values_for_export(user: User, region: Region, period: Period) -> list[DataValue]:

@@ -92,4 +92,10 @@ def test_good_file_imports_and_rollups_follow(tree, catalog, persona):
     out = values_export(reporter, tree["沙坪"], Period.parse("202401"), "csv").decode("utf-8-sig")
     assert out.splitlines()[0] == ",".join(HEADERS) and f"{tree['B'].code}," in out
     again = values_export(reporter, tree["沙坪"], Period.parse("202401"), "xlsx")
-    assert len(values_import(actor=reporter, data=again, filename="again.xlsx")) == 2  # versions carried
+    assert values_import(actor=reporter, data=again, filename="again.xlsx") == []  # unchanged rows are skipped
+    wb = load_workbook(io.BytesIO(again))
+    wb.active.cell(row=2, column=7, value=33)
+    buf = io.BytesIO()
+    wb.save(buf)
+    done = values_import(actor=reporter, data=buf.getvalue(), filename="again.xlsx")  # versions carried
+    assert [(d.value, d.version) for d in done] == [(33, 2)]

@@ -163,6 +163,7 @@ def test_api_dhis2_datavaluesets_round_trip(client, login, tree, catalog):
     got = {(d["orgUnit"], d["dataElement"], d["period"], d["value"]) for d in r.json()["dataValues"]}
     assert got == {(tree["A"].code, "t_inc", "202401", "88"), (tree["B"].code, "t_inc", "202401", "12")}
     body["dataValues"][0]["value"] = "abc"
+    body["dataValues"][1]["value"] = "13"  # changed without the version it was based on
     r = client.post("/api/v1/dataValueSets", json.dumps(body), content_type="application/json")
     assert r.status_code == 422
     errors = {(e["row"], e["column"]) for e in r.json()["extra"]["errors"]}
