@@ -31,10 +31,10 @@ INSTALLED_APPS = [
     "bqw.regions",
     "bqw.orgs",
     "bqw.accounts",
+    "bqw.indicators",
     "bqw.plans",
     "bqw.extraction",
     "bqw.demo",
-    "bqw.indicators",
 ]
 
 MIDDLEWARE = [

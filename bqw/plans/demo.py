@@ -18,7 +18,16 @@ from bqw.regions.models import Region
 
 from .lights import expected_progress
 from .models import Milestone, Plan, Task, TaskState
-from .services import LeadUnit, TaskSpec, action_ensure, plan_ensure, task_create, task_decompose, task_rollup
+from .services import (
+    LeadUnit,
+    TaskSpec,
+    action_ensure,
+    plan_ensure,
+    task_create,
+    task_decompose,
+    task_rollup,
+    task_targets_set,
+)
 
 JIANGMEN, ZHAOQING, XINHUI = "440700000000", "441200000000", "440705000000"
 SIM = "（模拟）"
@@ -288,7 +297,28 @@ def step(orgs: dict[str, Organization]) -> None:
     if parent is not None and not parent.children.exists():
         subs = task_decompose(actor=None, task=parent, level=3)
         Task.objects.filter(pk__in=[s.pk for s in subs]).update(simulated=True)
+    _link_targets([p for p, _, _ in plans])
     for plan, _, _ in plans:
         result = _simulate(plan, today)
         audit_record(actor=None, action="plan.simulate", obj=plan, region=plan.region,
                      after={"date": today.isoformat(), **result})
+
+
+# Words shared by a task's wording and the indicator of the target it serves (demo links only).
+TARGET_KEYWORDS = ["厕所", "污水", "垃圾", "示范带", "圩镇", "植树", "学位", "学校", "基层医疗", "执业医师", "适老化",
+                   "长者饭堂", "家庭医生", "平安乡村", "结对", "国企", "校地", "现代农业产业园", "新兴产业",
+                   "超百亿", "超50亿", "特色优势产业", "旅游", "高新技术企业", "专精特新", "薪火培基"]
+
+
+def _link_targets(plans: list[Plan]) -> None:
+    """Link each demo task to the targets of its plan's region whose indicator names share a keyword."""
+    from bqw.indicators.models import Target
+
+    for plan in plans:
+        targets = list(Target.objects.filter(region__in=Region.objects.within(plan.region))
+                       .select_related("indicator"))
+        for task in Task.objects.filter(plan=plan, parent__isnull=True).prefetch_related("targets"):
+            words = [w for w in TARGET_KEYWORDS if w in task.content]
+            linked = [t.pk for t in targets if any(w in t.indicator.name for w in words)]
+            if linked and sorted(linked) != sorted(t.pk for t in task.targets.all()):
+                task_targets_set(actor=None, task=task, target_ids=linked)

@@ -113,10 +113,8 @@ class Task(models.Model):
                              db_index=True)
     done_on = models.DateField("办结日期", null=True, blank=True)
     last_report_on = models.DateField("最近报送日期", null=True, blank=True)
-    # TODO(indicators): link a task to the targets it serves once indicators.Target exists, e.g.
-    #   targets = models.ManyToManyField("indicators.Target", verbose_name="服务目标", blank=True,
-    #                                    related_name="tasks")
-    # Left out on purpose: indicators is built in parallel and plans must not import it yet.
+    targets = models.ManyToManyField("indicators.Target", verbose_name="服务目标", blank=True, related_name="tasks",
+                                     help_text="任务所服务的量化目标")
     simulated = models.BooleanField("模拟数据", default=False)
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("更新时间", auto_now=True)

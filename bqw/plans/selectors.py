@@ -135,3 +135,13 @@ def lead_unit_stats(rows: list[TaskRow], *, on: date | None = None) -> list[Lead
                 s.overdue += 1
     return sorted(stats.values(), key=lambda s: (-s.overdue, s.on_time_rate if s.on_time_rate is not None else 101,
                                                  s.organization))
+
+
+def task_target_statuses(task: Task, on: date) -> list:
+    """The targets a task serves with their status at the month of `on`, within the task's region."""
+    from bqw.core.periods import Period
+    from bqw.indicators.status import evaluate
+
+    period = Period.of_date(on)
+    return [evaluate(t, period, within=task.region)
+            for t in task.targets.select_related("indicator", "region", "benchmark")]

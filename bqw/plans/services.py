@@ -21,6 +21,7 @@ from bqw.accounts.models import User
 from bqw.accounts.scope import require_admin
 from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError
 from bqw.core.periods import Deadline, PeriodError, parse_deadline
+from bqw.indicators.models import Target
 from bqw.orgs.models import Organization
 from bqw.orgs.services import organization_ensure
 from bqw.regions.models import Region
@@ -365,6 +366,21 @@ def task_close(*, actor: User, task: Task, on: date | None = None) -> Task:
         task_rollup(task.parent)
     audit_record(actor=actor, action="task.close", obj=task, region=task.region, before=before,
                  after=snapshot(task, ["progress", "state", "done_on"]))
+    return task
+
+
+@transaction.atomic
+def task_targets_set(*, actor: User | None, task: Task, target_ids: Sequence[int]) -> Task:
+    """Link a task to the targets it serves; every target must be visible to the actor."""
+    from bqw.indicators.access import get_target_for_user
+
+    _check_admin(actor, task.region)
+    targets = [get_target_for_user(actor, pk) if actor is not None else Target.objects.get(pk=pk)
+               for pk in dict.fromkeys(target_ids)]
+    before = sorted(task.targets.values_list("pk", flat=True))
+    task.targets.set(targets)
+    audit_record(actor=actor, action="task.targets.set", obj=task, region=task.region,
+                 before={"targets": before}, after={"targets": sorted(t.pk for t in targets)})
     return task
 
 

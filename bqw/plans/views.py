@@ -34,7 +34,7 @@ from .imports import task_import
 from .ledger import ledger_workbook
 from .lights import task_light
 from .models import TaskLead
-from .selectors import lead_unit_stats, my_tasks, plans_for_user, tasks_for_user
+from .selectors import lead_unit_stats, my_tasks, plans_for_user, task_target_statuses, tasks_for_user
 from .services import report_accept, report_return, report_submit, task_close, task_decompose
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,6 +133,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
            "children": [(c, task_light(c, on)) for c in task.children.select_related("plan", "region")
                         .prefetch_related("milestones", "lead_links__organization").order_by("region__code")],
            "notices": task.supervision.select_related("organization"),
+           "targets": task_target_statuses(task, on),
            "can_report": is_lead_user(request.user, task) and not task.is_done,
            "can_admin": is_admin_of(request.user, task.region)}
     return render(request, "plans/task.html", ctx)
