@@ -14,11 +14,11 @@ from bqw.core.errors import ApplicationError, ImportRejected, NotFoundError
 from bqw.core.imports import error_workbook, read_table
 from bqw.core.periods import Period
 from bqw.regions.access import get_region_for_user
-from bqw.regions.models import Region, code_range
+from bqw.regions.models import Region
 
 from .access import get_datavalue_by_id_for_user, get_period
 from .exchange import template_workbook, values_import
-from .selectors import entry_rows, returned_values, review_queue
+from .selectors import entry_rows, indicators_due, returned_values, review_queue
 from .services import datavalue_approve, datavalue_reopen, datavalue_return, datavalue_save, datavalue_submit
 from .status import region_statuses
 
@@ -34,8 +34,13 @@ def _capture_units(user) -> list[Region]:
     scope = user.capture_scope
     if scope is None:
         return []
-    lo, hi = code_range(scope.prefix)
-    return list(Region.objects.filter(code__gte=lo, code__lte=hi).administrative().order_by("code")[:500])
+    return list(Region.objects.within(scope).administrative().order_by("code")[:500])
+
+
+def _default_unit(units: list[Region], period: Period) -> Region | None:
+    """The first unit in the capture scope with indicators due this period (a town reporter's villages)."""
+    due = {lv for lv in {u.level for u in units} if indicators_due(Region(level=lv), period)}
+    return next((u for u in units if u.level in due), units[0] if units else None)
 
 
 @login_required
@@ -43,12 +48,13 @@ def entry(request: HttpRequest) -> HttpResponse:
     """The reporter's form: every indicator due from the unit for the period, with the entry checks."""
     user = request.user
     units = _capture_units(user)
-    code = request.GET.get("region") or request.POST.get("region") or (units[0].code if units else None)
+    period = _period(request)
+    default = _default_unit(units, period)
+    code = request.GET.get("region") or request.POST.get("region") or (default.code if default else None)
     if code is None:
         raise NotFoundError("您没有填报范围，请联系管理员")
     region = get_region_for_user(user, code)
     require_capture(user, region)
-    period = _period(request)
     errors: dict[int, str] = {}
     if request.method == "POST":
         submit = request.POST.get("action") == "submit"
