@@ -2,12 +2,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bqw.accounts.cli import cli_actor
 from bqw.core.errors import ApplicationError
 from bqw.core.periods import Period, PeriodError
 from bqw.indicators.exchange import values_export
 from bqw.regions.models import Region
-
-from ._actor import cli_actor
 
 
 class Command(BaseCommand):

@@ -2,11 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bqw.accounts.cli import cli_actor
 from bqw.core.errors import ApplicationError, ImportRejected
 from bqw.core.imports import error_workbook, read_table
 from bqw.indicators.exchange import values_import
-
-from ._actor import cli_actor
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bqw.accounts.services import command_actor
+from bqw.accounts.cli import cli_actor
 from bqw.core.errors import ApplicationError, ImportRejected
 from bqw.plans.imports import task_import
 from bqw.plans.models import Plan
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
         plan = self._plan(opts["plan"])
-        user = command_actor(opts["user"])
+        user = cli_actor(opts["user"])
         try:
             r = task_import(actor=user, plan=plan, data=path.read_bytes(), filename=path.name,
                             confirm=opts["confirm"])
@@ -68,7 +68,7 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"日期格式应为 YYYY-MM-DD：{opts['date']}")
         plan = self._plan(opts["plan"]) if opts["plan"] else None
-        rows = tasks_for_user(command_actor(None), plan=plan, on=on)
+        rows = tasks_for_user(cli_actor(None), plan=plan, on=on)
         counts = light_counts_by_lead(rows)
         if opts["json"]:
             self.stdout.write(json.dumps(counts, ensure_ascii=False, indent=1))

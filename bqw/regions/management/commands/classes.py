@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bqw.accounts.services import command_actor
+from bqw.accounts.cli import cli_actor
 from bqw.core.errors import ApplicationError, ImportRejected
 from bqw.regions.services import region_classes_import
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
         try:
-            done = region_classes_import(actor=command_actor(user), data=path.read_bytes(), filename=path.name,
+            done = region_classes_import(actor=cli_actor(user), data=path.read_bytes(), filename=path.name,
                                          scheme=scheme, year=year)
         except ImportRejected as exc:
             raise CommandError(str(exc)) from exc
