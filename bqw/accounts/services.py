@@ -51,3 +51,26 @@ def api_token_create(*, actor: User, user: User, name: str = "api") -> str:
     audit_record(actor=actor, action="apitoken.create", obj=token, region=user.view_scope,
                  after={"user": user.username, "name": name})
     return key
+
+
+SYSTEM_USERNAME = "system"
+
+
+def system_user() -> User:
+    """The actor for command-line and scheduled work: a superuser that cannot log in, so audit rows say 系统."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"is_superuser": True, "is_active": True, "first_name": "系统"})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def command_actor(username: str | None) -> User:
+    """`--user NAME` on a command, or the system user."""
+    if not username:
+        return system_user()
+    user = User.objects.select_related("view_scope", "capture_scope").filter(username=username).first()
+    if user is None:
+        raise ApplicationError(f"用户 {username} 不存在")
+    return user

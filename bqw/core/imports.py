@@ -215,3 +215,17 @@ def error_workbook(table: Table, errors: list[RowError]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def rejection_context(exc: ImportRejected, data: bytes, filename: str) -> dict:
+    """Template context for core/partials/import_errors.html: the errors and, for spreadsheets and CSV,
+    the user's file back with the bad cells marked (as a data: link, so nothing is stored)."""
+    import base64
+
+    ctx: dict = {"errors": exc.errors, "message": exc.message}
+    try:
+        table = read_table(data, filename)
+    except Exception:  # unreadable file: the errors alone say why
+        return ctx
+    ctx["error_workbook_b64"] = base64.b64encode(error_workbook(table, exc.errors)).decode()
+    return ctx

@@ -73,6 +73,26 @@ def build_users(orgs: dict[str, Organization]) -> list[DemoLogin]:
     return logins
 
 
+ZONES = [  # special zones named in the articles, with their parent unit
+    (JIANGMEN, "江门大型产业集聚区"),
+    (HESHAN, "鹤山主平台"),
+    (XINHUI, "江门大型产业集聚区新会片区"),
+    ("441200000000", "肇庆高新区"),
+]
+
+
+def build_zones() -> dict[str, Region]:
+    from bqw.accounts.services import system_user
+    from bqw.regions.services import zone_create
+
+    zones = {}
+    for parent_code, name in ZONES:
+        parent = _region(parent_code)
+        zones[name] = (Region.objects.filter(parent=parent, name=name).first()
+                       or zone_create(actor=system_user(), parent=parent, name=name))
+    return zones
+
+
 STEPS: list[Callable[[dict[str, Organization]], object]] = []
 
 
@@ -80,6 +100,7 @@ STEPS: list[Callable[[dict[str, Organization]], object]] = []
 def build_demo() -> list[DemoLogin]:
     orgs = build_organizations()
     logins = build_users(orgs)
+    build_zones()
     for step in STEPS:
         step(orgs)
     return logins

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bqw.core.errors import NotFoundError
+from bqw.accounts.scope import require_admin
+from bqw.core.errors import ImportRejected, NotFoundError
+from bqw.core.imports import rejection_context
 
 from .access import get_region_for_user
+from .forms import ClassImportForm
 from .models import Region
 from .selectors import LEVEL_KEYS, classes_by_region, region_ancestors, region_children, region_stats
+from .services import region_classes_import
 
 
 @login_required
@@ -29,8 +34,29 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     for c in children:
         c.class_list = classes.get(c.id, [])
     ancestors = [a for a in region_ancestors(region) if request.user.can_view(a)]
-    ctx = {"region": region, "children": children, "ancestors": ancestors, "stats": region_stats(region),
+    stats = region_stats(region)
+    below = [(Region.Level(lv).label, stats["levels"][LEVEL_KEYS[lv]]) for lv in range(region.level + 1, 6)]
+    ctx = {"region": region, "children": children, "ancestors": ancestors, "stats": stats, "below": below,
            "classes": classes.get(region.id, []),
            "count_levels": [(LEVEL_KEYS[lv], Region.Level(lv).label) for lv in range(region.level + 2, 6)]}
     template = "regions/partials/children.html" if request.headers.get("HX-Request") else "regions/detail.html"
     return render(request, template, ctx)
+
+
+@login_required
+def classes_import(request: HttpRequest) -> HttpResponse:
+    require_admin(request.user)
+    form = ClassImportForm(request.POST or None, request.FILES or None)
+    ctx: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            done = region_classes_import(actor=request.user, data=data, filename=upload.name,
+                                         scheme=form.cleaned_data["scheme"] or None, year=form.cleaned_data["year"])
+        except ImportRejected as exc:
+            ctx.update(rejection_context(exc, data, upload.name))
+            return render(request, "regions/classes_import.html", ctx, status=422)
+        messages.success(request, f"已导入 {len(done)} 条分类")
+        return redirect("regions-classes-import")
+    return render(request, "regions/classes_import.html", ctx)

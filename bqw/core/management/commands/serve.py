@@ -20,6 +20,7 @@ class Command(BaseCommand):
         if not Path(gunicorn).exists():
             raise CommandError("未找到 gunicorn，请先安装依赖（make install）")
         call_command("check", deploy=False)
+        call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"平台地址：http://{host}:{port}/  （API 文档：http://{host}:{port}/api/docs）", )
         self.stdout.flush()
         os.execv(gunicorn, [gunicorn, "bqw.wsgi:application", "--bind", f"{host}:{port}",
