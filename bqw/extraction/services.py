@@ -125,7 +125,8 @@ def _require_pending(item: DraftItem) -> None:
 
 
 def _locked(item: DraftItem) -> DraftItem:
-    return DraftItem.objects.select_for_update(of=("self",)).select_related("document", "document__region").get(pk=item.pk)
+    qs = DraftItem.objects.select_for_update(of=("self",)).select_related("document", "document__region")
+    return qs.get(pk=item.pk)
 
 
 @transaction.atomic
