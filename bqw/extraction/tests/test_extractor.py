@@ -201,3 +201,20 @@ def test_issuer_ignores_phrases_ending_in_unit_suffixes() -> None:
 )
 def test_subject_is_the_nearest_unit_or_scope(text: str, subjects: list[str]) -> None:
     assert [i.subject for i in extract(text, year=2024)] == subjects
+
+
+@pytest.mark.parametrize(
+    ("text", "indicators"),
+    [
+        # brackets inside a counted noun stay whole
+        ("共有22个县(市、区)、110个镇、1062个村(社区)入选。", ["县(市、区)数", "镇数", "村(社区)数"]),
+        # each list item names its own indicator; lengths say so
+        ("新建供水管道4.8公里、市政天然气管道12.1公里。", ["新建供水管道长度", "市政天然气管道长度"]),
+        # scope words, achieved cues and time openers are not part of the name
+        ("全市自来水普及率达100%，全市已建成美丽圩镇45个。", ["自来水普及率", "建成美丽圩镇数"]),
+        ("1月至8月启动整治8328亩。", ["启动整治面积"]),
+        ("到2025年，全市行政村集体经济收入全部达到10万元以上。", ["行政村集体经济收入"]),
+    ],
+)
+def test_indicator_names(text: str, indicators: list[str]) -> None:
+    assert [i.indicator for i in extract("江门市工作要点\n" + text, year=2024)] == indicators
