@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from bqw.core.api import AUTH
 from bqw.core.errors import ApplicationError
+from bqw.plans.api import router as plans_router
 from bqw.regions.api import router as regions_router
 
 api = NinjaAPI(title="百千万工程指挥信息平台 API", version="1", auth=AUTH, urls_namespace="api",
@@ -17,3 +18,4 @@ def application_error(request: HttpRequest, exc: ApplicationError):
 
 
 api.add_router("/regions", regions_router)
+api.add_router("/plans", plans_router)

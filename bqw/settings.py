@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "bqw.regions",
     "bqw.orgs",
     "bqw.accounts",
+    "bqw.plans",
     "bqw.extraction",
     "bqw.demo",
 ]
@@ -110,6 +111,15 @@ MEDIA_ROOT = Path(os.environ.get("BQW_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EMAIL_BACKEND = os.environ.get("BQW_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("BQW_FROM_EMAIL", "bqw@localhost")
+
+# Plans and supervision: blue light window, reminder window, 督办单 reply days, evidence upload limit.
+BQW_PLANS = {
+    "BLUE_DAYS": int(os.environ.get("BQW_PLANS_BLUE_DAYS", 7)),
+    "REMIND_DAYS": int(os.environ.get("BQW_PLANS_REMIND_DAYS", 7)),
+    "REPLY_DAYS": int(os.environ.get("BQW_PLANS_REPLY_DAYS", 5)),
+    "BEHIND_TOLERANCE": 10,  # percentage points behind the time-elapsed expectation before yellow
+    "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+}
 
 LOGGING = {
     "version": 1,

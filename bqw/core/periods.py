@@ -10,9 +10,10 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 YEAR, QUARTER, MONTH = "Y", "Q", "M"
+HALF = "H"  # half-year cycle of recurring deadlines (每半年)
 
 _PERIOD_RE = re.compile(r"^(?P<y>\d{4})(?:(?P<q>Q[1-4])|(?P<m>0[1-9]|1[0-2]))?$")
 
@@ -132,7 +133,7 @@ _DASH = "[—–\\-~～至到]+"
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
               "十一": 11, "十二": 12}
 _RECURRING = {"每月": MONTH, "按月": MONTH, "每季度": QUARTER, "每季": QUARTER, "按季度": QUARTER,
-              "每年": YEAR, "按年": YEAR, "每半年": "H"}
+              "每年": YEAR, "按年": YEAR, "每半年": HALF, "半年": HALF}
 _ONGOING = ("长期坚持", "长期", "持续推进", "持续", "常态化")
 
 
@@ -154,7 +155,7 @@ class Deadline:
         """For recurring deadlines, the end of the current cycle; otherwise the due date."""
         if self.kind != RECURRING:
             return self.due
-        if self.every == "H":
+        if self.every == HALF:
             return date(today.year, 6, 30) if today.month <= 6 else date(today.year, 12, 31)
         return Period.of_date(today, self.every or MONTH).end
 
@@ -174,6 +175,8 @@ def parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadl
     """
     if text is None:
         return None
+    if isinstance(text, datetime):  # Excel date cells arrive as datetime
+        text = text.date()
     if isinstance(text, date):
         return Deadline(DUE, text.isoformat(), due=text)
     raw = str(text).strip()
@@ -199,6 +202,11 @@ def parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadl
     if m:
         y1, y2 = int(m[1]), int(m[2])
         return Deadline(DUE, raw, due=date(y2, 12, 31), start=date(y1, 1, 1))
+    # Month ranges inside a year: 2024年3月—6月, 2024年3—6月
+    m = re.match(rf"(\d{{4}})年(\d{{1,2}})月?{_DASH}(\d{{1,2}})月", s)
+    if m:
+        y = int(m[1])
+        return Deadline(DUE, raw, due=_month_end(y, int(m[3])), start=date(y, int(m[2]), 1))
     # Year, month, day
     m = re.match(r"(\d{4})年(\d{1,2})月(\d{1,2})日", s)
     if m:
@@ -222,4 +230,6 @@ def parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadl
     m = re.fullmatch(r"(\d{4})(Q[1-4]|\d{2})?", s.upper())
     if m:
         return Deadline(DUE, raw, due=Period.parse(s).end)
+    if any(w in s for w in _ONGOING):  # 立即启动，长期坚持
+        return Deadline(ONGOING, raw)
     raise PeriodError(f"无法识别的完成时限：{raw!r}")

@@ -61,3 +61,16 @@ def test_relative_and_recurring_deadlines():
 def test_unreadable_deadline_raises():
     with pytest.raises(PeriodError):
         parse_deadline("尽快")
+
+
+def test_task_list_wordings_offices_write():
+    from datetime import datetime
+
+    assert parse_deadline(datetime(2024, 9, 30, 0, 0)).due == date(2024, 9, 30)  # an Excel date cell
+    r = parse_deadline("2024年3月—6月")
+    assert (r.start, r.due) == (date(2024, 3, 1), date(2024, 6, 30))
+    assert parse_deadline("2024年3-6月").due == date(2024, 6, 30)
+    assert parse_deadline("2024年12月底前").due == date(2024, 12, 31)
+    assert parse_deadline("立即启动，长期坚持").kind == ONGOING
+    h = parse_deadline("每半年")
+    assert h.kind == RECURRING and h.next_due(date(2024, 8, 1)) == date(2024, 12, 31)

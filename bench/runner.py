@@ -1,0 +1,158 @@
+"""What `bqw bench` runs: the benchmark list, the DuckDB reference runs and the platform runs per database.
+
+The platform side never touches the developer's database: each database run happens in a child
+`bqw bench --child DB` process whose DATABASE_URL points at a dedicated bench database
+(var/bench/psw.sqlite3, or BQW_BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/bqw_bench).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from . import harness as hx
+from . import workload as w
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+MONTH = w.LAST_MONTH  # the cockpit's period: the last month of the workload
+CITY, COUNTY, DRILL_INDICATOR = "4407", "440784", "D06"  # 江门市, 鹤山市, a share_where
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/bqw_bench"
+
+
+def database_url(db: str) -> str:
+    if db == "postgres":
+        return os.environ.get("BQW_BENCH_POSTGRES_URL", POSTGRES_URL)
+    return f"sqlite:///{Path(settings.BASE_DIR) / 'var' / 'bench' / 'psw.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Bench:
+    name: str
+    label: str
+    kind: str = hx.LATENCY
+    items: str = ""
+    goal: str = ""
+    heavy: bool = False  # repeated fewer times (whole-data loads, bursts)
+
+
+BENCHES = [
+    Bench("load", "批量导入全部值", hx.THROUGHPUT, "值", "PostgreSQL ≥ 500,000 值/s（COPY）", heavy=True),
+    Bench("cockpit_province", "全省驾驶舱：各市 × 53 指标，一个月（进程内）", goal="p50 ≤ 50 ms 且 ≤ 2× 参照"),
+    Bench("cockpit_province_http", "全省驾驶舱（HTTP，gunicorn）", goal="p50 ≤ 50 ms"),
+    Bench("cockpit_city", "江门驾驶舱：各县区 × 53 指标（进程内）", goal="≤ 2× 参照"),
+    Bench("cockpit_city_http", "江门驾驶舱（HTTP，gunicorn）"),
+    Bench("drilldown", "下钻：鹤山市各镇、村 × 1 指标 × 36 个月"),
+    Bench("freshness", "时效：经 API 改一个村值后读全省汇总", goal="同一请求周期内可见"),
+    Bench("burst", "月末集中报送：全部村经 API 提交，8 并发", hx.THROUGHPUT, "次提交",
+          "≥ 300 次/s，无丢失、无重复", heavy=True),
+    Bench("recount", "报送核数：一个月的村级值与村数"),
+    Bench("excel_import", "Excel 导入 10,000 行（含校验）", heavy=True),
+]
+BY_NAME = {b.name: b for b in BENCHES}
+
+
+def reference_runs(ref, scale: str) -> dict[str, Callable[[], object]]:
+    """The DuckDB reference for each benchmark that has one."""
+    return {
+        "load": ref.bulk_load,
+        "cockpit_province": lambda: ref.cockpit(w.PROVINCE, 4, MONTH),
+        "cockpit_province_http": lambda: ref.cockpit(w.PROVINCE, 4, MONTH),
+        "cockpit_city": lambda: ref.cockpit(CITY, 6, MONTH),
+        "cockpit_city_http": lambda: ref.cockpit(CITY, 6, MONTH),
+        "drilldown": lambda: ref.drilldown(COUNTY, DRILL_INDICATOR),
+        "recount": lambda: ref.recount(MONTH),
+    }
+
+
+def run_reference(paths: dict[str, Path], scale: str, names: list[str], repeat: int) -> dict[str, hx.Result]:
+    from .reference import Reference
+
+    ref = Reference(paths)
+    runs = reference_runs(ref, scale)
+    out: dict[str, hx.Result] = {}
+    for name in names:
+        b = BY_NAME[name]
+        fn = runs.get(name)
+        if fn is None:
+            continue
+        n = max(1, repeat // 5) if b.heavy else repeat
+        if b.kind == hx.THROUGHPUT:
+            out[name] = hx.throughput(name, "duckdb", fn, n, b.items)
+        else:
+            out[name] = hx.latency(name, "duckdb", fn, n)
+    return out
+
+
+def run_platform(db: str, scale: str, names: list[str], repeat: int) -> tuple[dict[str, hx.Result], str]:
+    """Run the platform benchmarks against one database in a child process; returns results and version."""
+    from . import platform as plat
+
+    if not plat.available():
+        return {n: hx.Result(n, db, BY_NAME[n].kind, note=plat.UNAVAILABLE) for n in names}, ""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = Path(f.name)
+    env = {**os.environ, "DATABASE_URL": database_url(db)}
+    cmd = [sys.executable, "-m", "bqw.cli", "bench", "--scale", scale, "--child", db, "--repeat", str(repeat),
+           "--child-out", str(out), *[a for n in names for a in ("--only", n)]]
+    proc = subprocess.run(cmd, env=env, check=False)
+    if proc.returncode != 0 or not out.stat().st_size:
+        return {n: hx.Result(n, db, BY_NAME[n].kind, note=f"失败（退出码 {proc.returncode}）") for n in names}, ""
+    data = json.loads(out.read_text(encoding="utf-8"))
+    out.unlink()
+    results = {}
+    for r in data["results"]:
+        r.pop("p50", None), r.pop("p95", None), r.pop("n", None)
+        results[r["bench"]] = hx.Result(**r)
+    return results, data.get("version", "")
+
+
+def run(*, scale: str = "city", dbs: tuple[str, ...] = ("sqlite", "postgres"), only: list[str] | None = None,
+        repeat: int = 10, out_dir: Path = RESULTS_DIR, log: Callable[[str], None] = print) -> dict:
+    """Generate (or reuse) the workload, run the reference and the platform, write and return the report."""
+    names = [b.name for b in BENCHES if not only or b.name in only]
+    unknown = set(only or []) - set(BY_NAME)
+    if unknown:
+        raise ValueError(f"未知的基准：{', '.join(sorted(unknown))}（可选：{', '.join(BY_NAME)}）")
+    log(f"生成/读取 PSW 工作负载（{scale}）…")
+    paths = w.export(scale, out_dir)
+    h = w.load_hierarchy(scale)
+    log("DuckDB 参照…")
+    results: dict[str, dict[str, hx.Result]] = {n: {} for n in names}
+    for n, r in run_reference(paths, scale, names, repeat).items():
+        results[n]["duckdb"] = r
+    import duckdb
+
+    databases = {"duckdb": duckdb.__version__}
+    for db in dbs:
+        log(f"平台（{hx.TARGET_LABELS[db]}）…")
+        res, version = run_platform(db, scale, names, repeat)
+        databases[db] = version or "—"
+        for n, r in res.items():
+            results[n][db] = r
+    benches = []
+    for n in names:
+        b = BY_NAME[n]
+        ref = results[n].get("duckdb")
+        benches.append({
+            "name": n, "label": b.label, "kind": b.kind, "items": b.items, "goal": b.goal,
+            "results": [r.as_dict() for r in results[n].values()],
+            "ratios": {db: hx.ratio(results[n].get(db), ref) for db in dbs},
+        })
+    report = {
+        "scale": scale, "date": hx.now(), "commit": hx.git_commit(Path(settings.BASE_DIR)),
+        "machine": hx.machine(), "databases": databases, "repeat": repeat,
+        "workload": {"seed": w.SEED, "version": w.VERSION, "values": w.expected_count(h),
+                     "villages": h.count(w.VILLAGE), "towns": h.count(w.TOWN), "counties": h.count(w.COUNTY),
+                     "indicators": len(w.INDICATORS), "months": len(w.months()), "cockpit_month": MONTH},
+        "benches": benches,
+    }
+    hx.write(report, out_dir)
+    return report

@@ -1,0 +1,43 @@
+"""The 台账 (ledger) export: every task with its lead units, deadline, progress and light, light cells coloured."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from .selectors import TaskRow
+
+FILLS = {"green": "C6EFCE", "blue": "BDD7EE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "D9D9D9"}
+HEADERS = ["序号", "所属行动", "任务内容", "牵头单位", "配合单位", "责任区划", "完成时限", "到期日", "权重", "进度(%)",
+           "状态", "灯色", "灯色说明"]
+WIDTHS = [8, 22, 60, 28, 24, 14, 14, 12, 6, 8, 8, 8, 50]
+
+
+def ledger_workbook(rows: list[TaskRow], *, title: str, on: date) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "任务台账"
+    ws.append([f"{title} 任务台账（截至{on:%Y-%m-%d}）"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(HEADERS)
+    for c in ws[2]:
+        c.font = Font(bold=True)
+    for r in rows:
+        t = r.task
+        leads = "、".join(f"{link.organization.name}{'（推定）' if link.assumed else ''}" for link in r.leads)
+        ws.append([t.number, t.action.name if t.action else "", t.content, leads,
+                   "、".join(o.name for o in t.cooperating_units.all()), t.region.name, t.deadline_text,
+                   t.due_on, float(t.weight), t.progress, t.get_state_display(), r.status.label, r.status.reason])
+        cell = ws.cell(row=ws.max_row, column=12)
+        cell.fill = PatternFill("solid", fgColor=FILLS[r.status.light])
+        ws.cell(row=ws.max_row, column=8).number_format = "yyyy-mm-dd"
+        ws.cell(row=ws.max_row, column=3).alignment = Alignment(wrap_text=True, vertical="top")
+    for i, w in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = w
+    ws.freeze_panes = "A3"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

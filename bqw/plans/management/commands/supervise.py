@@ -1,0 +1,28 @@
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from bqw.plans.supervision import supervise_run
+
+
+class Command(BaseCommand):
+    help = "每日督办：到期提醒 → 督办单 → 列入通报（同一天重复运行不会重复发送）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="按该日期运行（YYYY-MM-DD），默认今天")
+        parser.add_argument("--json", action="store_true", help="输出 JSON")
+
+    def handle(self, *args, **opts):
+        try:
+            on = date.fromisoformat(opts["date"]) if opts["date"] else None
+        except ValueError:
+            raise CommandError(f"日期格式应为 YYYY-MM-DD：{opts['date']}")
+        r = supervise_run(on=on)
+        if opts["json"]:
+            self.stdout.write(json.dumps(r.as_dict(), ensure_ascii=False))
+            return
+        self.stdout.write(f"{r.on} 督办日检：到期提醒 {r.reminders} 条，督办单 {r.notices} 份，"
+                          f"列入通报 {r.briefings} 项；站内通知 {r.notifications} 条，邮件 {r.emails} 封")
+        for n in r.numbers:
+            self.stdout.write(f"  {n}")

@@ -1,0 +1,240 @@
+"""Accountability pages: plan board with filters (htmx), my tasks, per-lead-unit statistics, ledger export,
+task detail with reporting and review, and the two-step task-list import."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bqw.core.errors import ApplicationError, ImportRejected
+from bqw.core.imports import error_workbook, read_table
+from bqw.core.status import Light
+from bqw.orgs.models import Organization
+from bqw.regions.models import Region
+
+from .access import (
+    ADMIN,
+    REPORT,
+    get_evidence_for_user,
+    get_plan_for_user,
+    get_report_for_user,
+    get_task_for_user,
+    is_admin_of,
+    is_lead_user,
+)
+from .imports import task_import
+from .ledger import ledger_workbook
+from .lights import task_light
+from .models import TaskLead
+from .selectors import lead_unit_stats, my_tasks, plans_for_user, tasks_for_user
+from .services import report_accept, report_return, report_submit, task_close, task_decompose
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_SESSION_KEY = "plans_import"
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _on(request: HttpRequest) -> date:
+    """Pages show lights at today, or at ?on=YYYY-MM-DD (to look back at a past date)."""
+    try:
+        return date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _filters(request: HttpRequest) -> dict:
+    g = request.GET
+    region = None
+    if g.get("region", "").isdigit():
+        region = Region.objects.filter(code=g["region"].ljust(12, "0")).first()
+    due_before = None
+    if g.get("due_before"):
+        try:
+            due_before = date.fromisoformat(g["due_before"])
+        except ValueError:
+            due_before = None
+    return {"action": _int(g.get("action")), "lead": _int(g.get("lead")), "region": region,
+            "light": g.get("light") if g.get("light") in Light.values else None, "due_before": due_before}
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type=XLSX)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return resp
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "plans/index.html", {"plans": plans_for_user(request.user),
+                                                "is_lead": request.user.organization_id is not None})
+
+
+@login_required
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    on, f = _on(request), _filters(request)
+    rows = tasks_for_user(request.user, plan=plan, on=on, **f)
+    counts = {lt.value: 0 for lt in Light}
+    for r in rows:
+        counts[r.status.light] += 1
+    leads = (Organization.objects.filter(task_lead_links__task__plan=plan).distinct().order_by("name"))
+    regions = Region.objects.filter(parent=plan.region, kind=Region.Kind.ADMINISTRATIVE).order_by("code")
+    ctx = {"plan": plan, "rows": rows, "counts": counts, "lights": Light.choices, "filters": f, "on": on,
+           "actions": plan.actions.all(), "leads": leads, "regions": regions,
+           "can_admin": is_admin_of(request.user, plan.region)}
+    if request.headers.get("HX-Request"):
+        return render(request, "plans/partials/task_table.html", ctx)
+    return render(request, "plans/board.html", ctx)
+
+
+@login_required
+def my_tasks_view(request: HttpRequest) -> HttpResponse:
+    on = _on(request)
+    rows = my_tasks(request.user, on=on)
+    return render(request, "plans/my.html", {"rows": rows, "on": on})
+
+
+@login_required
+def stats(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    on = _on(request)
+    rows = tasks_for_user(request.user, plan=plan, on=on)
+    return render(request, "plans/stats.html", {"plan": plan, "stats": lead_unit_stats(rows, on=on), "on": on,
+                                                "lights": Light.choices})
+
+
+@login_required
+def ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    on = _on(request)
+    rows = tasks_for_user(request.user, plan=plan, on=on, **_filters(request))
+    return _xlsx(ledger_workbook(rows, title=plan.name, on=on), f"{plan.name}台账{on:%Y%m%d}.xlsx")
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk)
+    on = _on(request)
+    ctx = {"task": task, "status": task_light(task, on), "on": on,
+           "leads": TaskLead.objects.filter(task=task).select_related("organization"),
+           "reports": task.reports.select_related("organization", "author", "reviewer").prefetch_related("evidence"),
+           "children": [(c, task_light(c, on)) for c in task.children.select_related("plan", "region")
+                        .prefetch_related("milestones", "lead_links__organization").order_by("region__code")],
+           "notices": task.supervision.select_related("organization"),
+           "can_report": is_lead_user(request.user, task) and not task.is_done,
+           "can_admin": is_admin_of(request.user, task.region)}
+    return render(request, "plans/task.html", ctx)
+
+
+def _run(request: HttpRequest, fn, ok: str) -> None:
+    try:
+        fn()
+        messages.success(request, ok)
+    except ApplicationError as exc:
+        if exc.status_code in (403, 404):
+            raise
+        messages.error(request, exc.message)
+
+
+@login_required
+@require_POST
+def task_report(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk, write=REPORT)
+    percent = _int(request.POST.get("percent"))
+    _run(request, lambda: report_submit(actor=request.user, task=task, percent=percent if percent is not None else -1,
+                                        text=request.POST.get("text", ""), files=request.FILES.getlist("evidence")),
+         "进度已报送，等待指挥部审核")
+    return redirect(task.get_absolute_url())
+
+
+@login_required
+@require_POST
+def report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request.user, pk, write=ADMIN)
+    _run(request, lambda: report_accept(actor=request.user, report=report), "已采纳该进度")
+    return redirect(report.task.get_absolute_url())
+
+
+@login_required
+@require_POST
+def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request.user, pk, write=ADMIN)
+    _run(request, lambda: report_return(actor=request.user, report=report, reason=request.POST.get("reason", "")),
+         "已退回")
+    return redirect(report.task.get_absolute_url())
+
+
+@login_required
+@require_POST
+def task_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk, write=ADMIN)
+    _run(request, lambda: task_close(actor=request.user, task=task), "任务已办结")
+    return redirect(task.get_absolute_url())
+
+
+@login_required
+@require_POST
+def task_decompose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk, write=ADMIN)
+    level = _int(request.POST.get("level")) or task.region.level + 1
+    _run(request, lambda: task_decompose(actor=request.user, task=task, level=level), "已分解到下一级")
+    return redirect(task.get_absolute_url())
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Always an attachment with the type fixed at upload, never rendered inline."""
+    ev = get_evidence_for_user(request.user, pk)
+    resp = FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name, content_type=ev.content_type)
+    resp["X-Content-Type-Options"] = "nosniff"
+    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return resp
+
+
+@login_required
+def import_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 1 uploads and previews (file kept in the session); step 2 confirms and applies."""
+    plan = get_plan_for_user(request.user, pk, write=True)
+    ctx: dict = {"plan": plan}
+    if request.method == "POST":
+        confirm = request.POST.get("confirm") == "1"
+        if confirm:
+            stash = request.session.get(IMPORT_SESSION_KEY) or {}
+            if stash.get("plan") != plan.pk:
+                messages.error(request, "请重新上传文件")
+                return redirect("plans-import", pk=plan.pk)
+            data, filename = base64.b64decode(stash["data"]), stash["filename"]
+        else:
+            f = request.FILES.get("file")
+            if f is None or f.size > IMPORT_MAX_BYTES:
+                messages.error(request, "请选择不超过 5 MB 的 xlsx / csv 文件")
+                return redirect("plans-import", pk=plan.pk)
+            data, filename = f.read(), f.name
+        try:
+            result = task_import(actor=request.user, plan=plan, data=data, filename=filename, confirm=confirm)
+        except ImportRejected as exc:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            if request.POST.get("errors") == "xlsx" or request.GET.get("errors") == "xlsx":
+                return _xlsx(error_workbook(read_table(data, filename), exc.errors), "导入错误标注.xlsx")
+            ctx.update({"errors": exc.errors, "message": exc.message})
+            return render(request, "plans/import.html", ctx, status=422)
+        if confirm:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            messages.success(request, f"已导入 {result.created} 项任务")
+            return redirect(plan.get_absolute_url())
+        request.session[IMPORT_SESSION_KEY] = {"plan": plan.pk, "filename": filename,
+                                               "data": base64.b64encode(data).decode()}
+        ctx["result"] = result
+    return render(request, "plans/import.html", ctx)
