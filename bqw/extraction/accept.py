@@ -1,18 +1,21 @@
 """The accept step: turn a reviewed draft into a Target (indicators app) or a Task (plans app).
 
-The indicators and plans apps are imported lazily, so extraction works (and its tests run)
-whether or not they are installed; without them accepting raises a clear ApplicationError.
+The indicators and plans apps are imported lazily and only through their own services, so
+extraction works (and its tests run) whether or not they are installed; without them
+accepting raises a clear ApplicationError.
 """
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 from typing import Any
 
 from django.apps import apps
 
 from bqw.accounts.models import User
-from bqw.core.errors import ApplicationError
+from bqw.core.errors import ApplicationError, NotFoundError
+from bqw.core.periods import DUE, Deadline, PeriodError, parse_deadline
 
 from .models import DraftItem
 
@@ -25,6 +28,9 @@ def targets_enabled() -> bool:
 
 def tasks_enabled() -> bool:
     return apps.is_installed("bqw.plans")
+
+
+# ---------------------------------------------------------------- name similarity
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -41,10 +47,8 @@ def name_similarity(a: str, b: str) -> float:
 
 
 def _norm(s: str) -> str:
-    import re
-
     s = re.sub(r"[\s“”\"'（）()、，,。．.：:；;]", "", s or "")
-    return re.sub(r"^(全市|全区|全县|全省|全镇|各地|新增|累计)|(数量|总数|个数)$", "", s)
+    return re.sub(r"^(全市|全区|全县|全省|全镇|各地|新增|累计)|(数量|总数|个数|数)$", "", s)
 
 
 def rank_by_name(name: str, candidates: list[Any], *, key=lambda c: c.name, minimum: float = 0.5) -> list[Any]:
@@ -53,26 +57,126 @@ def rank_by_name(name: str, candidates: list[Any], *, key=lambda c: c.name, mini
     return [c for score, c in sorted(scored, key=lambda sc: -sc[0]) if score >= minimum]
 
 
+# ---------------------------------------------------------------- tasks (plans app)
+
+
+def task_deadline(item: DraftItem, plan: Any) -> Deadline:
+    """The task's deadline from the draft's wording ("到2025年", "年底前(2024)"); none written → the plan's end."""
+    text = (item.deadline_text or item.deadline or "").strip()
+    year = item.document.year or plan.year
+    m = re.fullmatch(r"(.+?)[(（](\d{4})[)）]", text)
+    if m:
+        text, year = m.group(1), int(m.group(2))
+    text = re.sub(r"^(?:到|于|在|至)", "", text)
+    if not text:
+        return Deadline(DUE, "计划期内", due=plan.end_on)
+    try:
+        deadline = parse_deadline(text, year=year)
+    except PeriodError as exc:
+        raise ApplicationError(f"{exc}；请先编辑该条目的完成时限", extra={"field": "deadline_text"}) from None
+    return deadline or Deadline(DUE, "计划期内", due=plan.end_on)
+
+
+def _task_leads(actor: User, item: DraftItem, plan: Any) -> list[Any]:
+    """Lead units named in the text, matched to the plan region's organizations the way the task import
+    matches them (created when missing); none named → the region's headquarters, marked as assumed."""
+    from bqw.orgs.services import organization_ensure
+    from bqw.plans.imports import UnitMatcher, _new_name, split_units
+    from bqw.plans.services import LeadUnit, _subtask_lead
+
+    names = split_units(item.lead_units)
+    if not names:
+        return [LeadUnit(_subtask_lead(actor, plan.region), assumed=True)]
+    matcher = UnitMatcher(plan)
+    leads = []
+    for name in names:
+        org = matcher.match(name).organization
+        if org is None:
+            org = organization_ensure(actor=actor, name=_new_name(plan, name), region=plan.region)
+        leads.append(LeadUnit(org))
+    return leads
+
+
+def accept_task(*, actor: User, item: DraftItem, plan: Any = None, action: Any = None, **_: Any) -> Any:
+    """Create the Task (plans.services.task_create) for an accepted task draft; returns the Task."""
+    if not tasks_enabled():
+        raise ApplicationError(NOT_ENABLED)
+    from bqw.plans.services import TaskSpec, task_create
+
+    plan = plan or (action.plan if action is not None else None)
+    if plan is None:
+        raise ApplicationError("请选择任务要加入的计划或行动", extra={"field": "action"})
+    deadline = task_deadline(item, plan)
+    spec = TaskSpec(content=item.indicator, deadline_text=deadline.text, deadline=deadline,
+                    leads=_task_leads(actor, item, plan), action=action)
+    return task_create(actor=actor, plan=plan, spec=spec)
+
+
+def _task_choices(user: User) -> list[dict[str, Any]]:
+    from bqw.plans.access import is_admin_of, visible_plans
+    from bqw.plans.models import Action
+
+    plans = [p for p in visible_plans(user).select_related("region").order_by("-start_on", "name")[:50]
+             if is_admin_of(user, p.region)]
+    actions = Action.objects.filter(plan__in=plans).order_by("plan", "number", "id")
+    by_plan: dict[int, list] = {}
+    for a in actions:
+        by_plan.setdefault(a.plan_id, []).append(a)
+    out = []
+    for p in plans:
+        out.append({"value": f"p{p.pk}", "label": f"{p.name}（不指定行动）"})
+        out += [{"value": f"a{a.pk}", "label": f"{p.name} / {a.name}"} for a in by_plan.get(p.pk, [])]
+    return out
+
+
+def _parse_task_form(user: User, data: Any) -> dict[str, Any]:
+    from bqw.plans.access import get_plan_for_user
+    from bqw.plans.models import Action
+
+    value = str(data.get("action") or "")
+    m = re.fullmatch(r"([ap])(\d+)", value)
+    if not m:
+        raise ApplicationError("请选择任务要加入的计划或行动", extra={"field": "action"})
+    if m.group(1) == "p":
+        return {"plan": get_plan_for_user(user, m.group(2), write=True), "action": None}
+    action = Action.objects.filter(pk=int(m.group(2))).first()
+    if action is None:
+        raise NotFoundError("行动不存在")
+    return {"plan": get_plan_for_user(user, action.plan_id, write=True), "action": action}
+
+
+# ---------------------------------------------------------------- targets (indicators app)
+
+
 def accept_target(*, actor: User, item: DraftItem, **options: Any) -> Any:
-    """Create the Target for an accepted target item; returns the created object."""
+    """Create the Target for an accepted target draft; returns the Target."""
     if not targets_enabled():
         raise ApplicationError(NOT_ENABLED)
     raise ApplicationError(NOT_ENABLED)
 
 
-def accept_task(*, actor: User, item: DraftItem, **options: Any) -> Any:
-    """Create the Task for an accepted task item; returns the created object."""
-    if not tasks_enabled():
-        raise ApplicationError(NOT_ENABLED)
-    raise ApplicationError(NOT_ENABLED)
+# ---------------------------------------------------------------- the accept form
 
 
 def accept_options(*, user: User, item: DraftItem) -> dict[str, Any]:
-    """What the accept form offers for this item (indicators to match, plans and actions)."""
-    enabled = targets_enabled() if item.kind != DraftItem.Kind.TASK else tasks_enabled()
-    return {"enabled": enabled, "message": None if enabled else NOT_ENABLED}
+    """What the accept form offers for this item (indicators to match and a scope, or plans and actions)."""
+    if item.kind == DraftItem.Kind.TASK:
+        if not tasks_enabled():
+            return {"enabled": False, "message": NOT_ENABLED}
+        choices = _task_choices(user)
+        return {"enabled": bool(choices), "actions": choices,
+                "message": None if choices else "您没有可加入任务的计划（需为本级指挥部管理员）"}
+    if not targets_enabled():
+        return {"enabled": False, "message": NOT_ENABLED}
+    return {"enabled": False, "message": NOT_ENABLED}
 
 
 def parse_accept_form(*, user: User, item: DraftItem, data: Any) -> dict[str, Any]:
     """The accept form's fields as options for `draft_item_accept`."""
+    if item.kind == DraftItem.Kind.TASK:
+        if not tasks_enabled():
+            raise ApplicationError(NOT_ENABLED)
+        return _parse_task_form(user, data)
+    if not targets_enabled():
+        raise ApplicationError(NOT_ENABLED)
     return {}

@@ -217,7 +217,9 @@ def draft_item_accept(*, actor: User, item: DraftItem, **options: Any) -> DraftI
         obj = accept.accept_task(actor=actor, item=item, **options)
     item.state, item.decided_by, item.decided_at = DraftItem.State.ACCEPTED, actor, timezone.now()
     item.object_type, item.object_id = obj._meta.label, str(obj.pk)
-    item.save(update_fields=["state", "decided_by", "decided_at", "object_type", "object_id"])
+    if obj._meta.label == "plans.Task":
+        item.task = obj
+    item.save(update_fields=["state", "decided_by", "decided_at", "object_type", "object_id", "task"])
     audit_record(actor=actor, action="extraction.item.accept", obj=item, region=item.document.region,
                  before={"state": DraftItem.State.PENDING},
                  after={"state": item.state, "object_type": item.object_type, "object_id": item.object_id})

@@ -258,3 +258,88 @@ def test_accept_without_indicators_and_plans_apps_says_so(client, login) -> None
     assert "目标/任务模块尚未启用" in r.content.decode()
     item.refresh_from_db()
     assert item.state == "pending"
+
+
+# ---------------------------------------------------------------- accept into plans
+
+needs_plans = pytest.mark.skipif(not accept.tasks_enabled(), reason="plans app not installed")
+
+
+@pytest.fixture
+def jm_plan(db):
+    from datetime import date
+
+    from bqw.plans.services import action_ensure, plan_ensure
+    from bqw.regions.models import Region
+
+    plan = plan_ensure(actor=None, name="提取测试工作要点", region=Region.objects.get(code="440700000000"),
+                       start_on=date(2024, 1, 1), end_on=date(2025, 12, 31))
+    return plan, action_ensure(actor=None, plan=plan, name="县域经济创先进位行动")
+
+
+@needs_plans
+@pytest.mark.django_db
+def test_accept_task_creates_plan_task_with_leads_and_deadline(persona, jm_plan) -> None:
+    plan, action = jm_plan
+    admin = persona("jm_admin")
+    doc = make_doc(admin)
+    item = doc.items.get(kind="task", lead_units="市农业农村局")
+    item = services.draft_item_accept(actor=admin, item=item, plan=plan, action=action)
+    task = item.task
+    assert item.state == "accepted" and item.object_type == "plans.Task" and item.object_id == str(task.pk)
+    assert task.plan == plan and task.action == action and task.content.startswith("由市农业农村局牵头")
+    assert [o.name for o in task.lead_units.all()] == ["江门市农业农村局"]
+    assert str(task.due_on) == "2024-12-31" and task.deadline_text == "年底前"
+    assert task.draft_items.get() == item and item.quote in doc.text  # the source quote stays with the task
+    other = doc.items.filter(kind="task").exclude(pk=item.pk).get()
+    task2 = services.draft_item_accept(actor=admin, item=other, plan=plan).task
+    assert str(task2.due_on) == "2025-12-31"  # "到2025年"
+    assert task2.lead_links.get().assumed  # no lead named: the headquarters, marked as assumed
+    actions = set(AuditEntry.objects.filter(object_id=str(item.pk), object_type="extraction.DraftItem")
+                  .values_list("action", flat=True))
+    assert actions == {"extraction.item.accept"}
+    assert AuditEntry.objects.filter(action="task.create", object_id=str(task.pk)).exists()
+    with pytest.raises(ConflictError):
+        services.draft_item_accept(actor=admin, item=item, plan=plan)
+
+
+@needs_plans
+@pytest.mark.django_db
+def test_accept_task_needs_plan_admin(persona, jm_plan, region) -> None:
+    from datetime import date
+
+    from bqw.plans.services import plan_ensure
+
+    jm, _ = jm_plan
+    hs_plan = plan_ensure(actor=None, name="鹤山提取测试计划", region=region("440784"),
+                          start_on=date(2024, 1, 1), end_on=date(2024, 12, 31))
+    hs = persona("hs_reviewer")
+    item = make_doc(hs).items.filter(kind="task").first()
+    with pytest.raises(ForbiddenError):
+        services.draft_item_accept(actor=hs, item=item, plan=hs_plan)  # a reviewer, not an admin
+    with pytest.raises(NotFoundError):
+        services.draft_item_accept(actor=hs, item=item, plan=jm)  # 江门's plan is outside 鹤山
+    item.refresh_from_db()
+    assert item.state == "pending" and item.task is None
+    assert "没有可加入任务的计划" in str(accept.accept_options(user=hs, item=item)["message"])
+
+
+@needs_plans
+@pytest.mark.django_db
+def test_page_accepts_pasted_tasks_into_a_plan_action(client, login, jm_plan) -> None:
+    plan, action = jm_plan
+    login("jm_admin")
+    r = client.post("/extraction/", {"title": "要点", "text": PARA, "year": "2024"})
+    doc = SourceDocument.objects.get(pk=int(r["Location"].rstrip("/").split("/")[-1]))
+    item = doc.items.get(kind="task", lead_units="市农业农村局")
+    form = client.get(f"/extraction/items/{item.pk}/accept/", HTTP_HX_REQUEST="true").content.decode()
+    assert f'value="a{action.pk}"' in form and f'value="p{plan.pk}"' in form
+    r = client.post(f"/extraction/items/{item.pk}/accept/", {"action": f"a{action.pk}"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and "已采纳" in r.content.decode()
+    item.refresh_from_db()
+    assert item.task.action == action and f"/plans/tasks/{item.task_id}/" in r.content.decode()
+    r = client.post(f"/extraction/items/{item.pk}/accept/", {"action": f"a{action.pk}"}, HTTP_HX_REQUEST="true")
+    assert "不能再修改" in r.content.decode()
+    other = doc.items.filter(kind="task").exclude(pk=item.pk).get()
+    r = client.post(f"/extraction/items/{other.pk}/accept/", {"action": ""}, HTTP_HX_REQUEST="true")
+    assert "请选择" in r.content.decode()
