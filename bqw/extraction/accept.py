@@ -148,11 +148,125 @@ def _parse_task_form(user: User, data: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------- targets (indicators app)
 
 
-def accept_target(*, actor: User, item: DraftItem, **options: Any) -> Any:
-    """Create the Target for an accepted target draft; returns the Target."""
+LEVEL_WORDS = [(5, r"行政村|自然村|村|社区"), (4, r"镇|乡|街道|镇街|圩镇"), (3, r"县|区|县城")]
+
+
+def target_deadline(item: DraftItem) -> str:
+    """The Target's period id: "2025", "2025-12-31" → 2025; "2024-06" → 202406; none → the document year."""
+    text = (item.deadline or "").strip()
+    if not text:
+        if item.document.year:
+            return str(item.document.year)
+        raise ApplicationError("请先为该目标填写期限", extra={"field": "deadline"})
+    try:
+        deadline = parse_deadline(text, year=item.document.year)
+    except PeriodError as exc:
+        raise ApplicationError(str(exc), extra={"field": "deadline"}) from None
+    due = deadline.due if deadline else None
+    if due is None:
+        raise ApplicationError("期限须为具体年份或月份", extra={"field": "deadline"})
+    return str(due.year) if (due.month, due.day) == (12, 31) else f"{due.year}{due.month:02d}"
+
+
+def _stage(deadline: str) -> str:
+    from bqw.indicators.models import Target
+
+    year = int(deadline[:4])
+    for stage in (Target.Stage.START, Target.Stage.EARLY, Target.Stage.VISIBLE):
+        if year <= int(stage.value):
+            return stage.value
+    return Target.Stage.FUNDAMENTAL.value
+
+
+def _indicator_code(name: str) -> str:
+    import hashlib
+
+    return "X" + hashlib.sha1(name.encode()).hexdigest()[:10].upper()
+
+
+def indicator_candidates(item: DraftItem, limit: int = 5) -> list[Any]:
+    """Existing indicators whose name is like the draft's (and whose unit agrees), best first."""
+    from bqw.indicators.models import Indicator
+
+    pool = [i for i in Indicator.objects.only("id", "code", "name", "unit") if not i.unit or not item.unit
+            or i.unit == item.unit]
+    return rank_by_name(item.indicator, pool)[:limit]
+
+
+def accept_target(*, actor: User, item: DraftItem, region: Any = None, indicator: Any = None,
+                  scope_level: int | None = None, new_indicator: bool = False, **_: Any) -> Any:
+    """Create the Target (indicators.services.target_ensure) for an accepted target draft.
+
+    The indicator is the one chosen, else the most similar existing one, else a new indicator
+    (indicators.services.indicator_ensure) named as the draft. The quote and document title go with it.
+    """
     if not targets_enabled():
         raise ApplicationError(NOT_ENABLED)
-    raise ApplicationError(NOT_ENABLED)
+    from bqw.indicators.models import Target
+    from bqw.indicators.services import indicator_ensure, target_ensure
+
+    if item.comparator not in {c for c, _ in Target._meta.get_field("comparator").choices}:
+        raise ApplicationError("目标的比较方式须为 ≥、>、=、≤ 或 <（“约”不能考核），请先编辑该条目",
+                               extra={"field": "comparator"})
+    if item.value is None:
+        raise ApplicationError("目标需要填写数值", extra={"field": "value"})
+    region = region or item.document.region
+    if region is None:
+        raise ApplicationError("请选择目标的范围（区划）", extra={"field": "region"})
+    deadline = target_deadline(item)
+    if indicator is None and not new_indicator:
+        found = indicator_candidates(item, limit=1)
+        indicator = found[0] if found else None
+    if indicator is None:
+        name = item.indicator.strip()[:100] or "未命名指标"
+        indicator = indicator_ensure(actor=actor, code=_indicator_code(name), name=name, unit=item.unit,
+                                     level=scope_level or region.level, periodicity="Y",
+                                     rule="mean" if item.unit in ("%", "百分点") else "sum",
+                                     direction="down" if item.comparator in ("<=", "<") else "up")
+    fields: dict[str, Any] = {"comparator": item.comparator, "stage": _stage(deadline),
+                              "source_document": item.document.title[:200], "source_quote": item.quote}
+    if scope_level:
+        fields.update(scope=Target.Scope.LEVEL, scope_level=scope_level)
+    title = f"{item.subject or region.name}{item.indicator}"[:200]
+    return target_ensure(actor=actor, indicator=indicator, region=region, deadline=deadline, value=item.value,
+                         title=title, **fields)
+
+
+def _target_options(user: User, item: DraftItem) -> dict[str, Any]:
+    from bqw.regions.models import Region
+
+    doc_region = item.document.region
+    regions = []
+    if doc_region is not None:
+        chain = [doc_region]
+        while chain[0].parent_id and user.can_view(chain[0].parent):
+            chain.insert(0, chain[0].parent)
+        regions = chain + list(Region.objects.filter(parent=doc_region).order_by("code")[:200])
+    elif user.view_scope is not None:
+        regions = [user.view_scope]
+    subject = (item.subject or "").split("各")[0]
+    selected = next((r for r in regions if r.name == subject), doc_region)
+    level = next((lv for lv, words in LEVEL_WORDS if re.search(rf"各(?:涉农)?(?:{words})", item.subject or "")), None)
+    return {"enabled": True, "regions": regions, "selected_region": selected, "scope_level": level,
+            "levels": [(3, "各县（市、区）"), (4, "各镇（街）"), (5, "各村（社区）")],
+            "indicators": indicator_candidates(item)}
+
+
+def _parse_target_form(user: User, item: DraftItem, data: Any) -> dict[str, Any]:
+    from bqw.indicators.models import Indicator
+    from bqw.regions.access import get_region_for_user
+
+    code = str(data.get("region") or "")
+    region = get_region_for_user(user, code) if code else item.document.region
+    ind = str(data.get("indicator") or "")
+    indicator = None
+    if ind and ind != "new":
+        indicator = Indicator.objects.filter(pk=int(ind) if ind.isdigit() else 0).first()
+        if indicator is None:
+            raise NotFoundError("指标不存在")
+    level = str(data.get("scope_level") or "")
+    return {"region": region, "indicator": indicator, "scope_level": int(level) if level.isdigit() else None,
+            "new_indicator": ind == "new"}
 
 
 # ---------------------------------------------------------------- the accept form
@@ -168,7 +282,7 @@ def accept_options(*, user: User, item: DraftItem) -> dict[str, Any]:
                 "message": None if choices else "您没有可加入任务的计划（需为本级指挥部管理员）"}
     if not targets_enabled():
         return {"enabled": False, "message": NOT_ENABLED}
-    return {"enabled": False, "message": NOT_ENABLED}
+    return _target_options(user, item)
 
 
 def parse_accept_form(*, user: User, item: DraftItem, data: Any) -> dict[str, Any]:
@@ -179,4 +293,4 @@ def parse_accept_form(*, user: User, item: DraftItem, data: Any) -> dict[str, An
         return _parse_task_form(user, data)
     if not targets_enabled():
         raise ApplicationError(NOT_ENABLED)
-    return {}
+    return _parse_target_form(user, item, data)

@@ -343,3 +343,85 @@ def test_page_accepts_pasted_tasks_into_a_plan_action(client, login, jm_plan) ->
     other = doc.items.filter(kind="task").exclude(pk=item.pk).get()
     r = client.post(f"/extraction/items/{other.pk}/accept/", {"action": ""}, HTTP_HX_REQUEST="true")
     assert "请选择" in r.content.decode()
+
+
+# ---------------------------------------------------------------- accept into indicators
+
+needs_indicators = pytest.mark.skipif(not accept.targets_enabled(), reason="indicators app not installed")
+
+
+@needs_indicators
+@pytest.mark.django_db
+def test_accept_target_matches_an_indicator_or_creates_one(persona) -> None:
+    from bqw.indicators.services import indicator_ensure
+
+    admin = persona("jm_admin")
+    sewage = indicator_ensure(actor=None, code="T_SEWAGE", name="农村生活污水治理率", unit="%", periodicity="Y",
+                              rule="mean")
+    doc = make_doc(admin)
+    item = doc.items.get(unit="%")
+    from bqw.indicators.models import Target
+
+    item = services.draft_item_accept(actor=admin, item=item)
+    target = Target.objects.get(pk=item.object_id)
+    assert item.object_type == "indicators.Target" and item.state == "accepted"
+    assert target.indicator == sewage and target.region == doc.region
+    assert (target.comparator, target.value, target.deadline) == (">=", 80, "2025")
+    assert target.source_quote == item.quote and target.source_document == doc.title
+    road = doc.items.get(unit="公里")
+    services.draft_item_accept(actor=admin, item=road)
+    road.refresh_from_db()
+    new = Target.objects.get(pk=road.object_id)
+    assert new.indicator.name == road.indicator and new.indicator.unit == "公里"
+    assert AuditEntry.objects.filter(action="indicator.create", object_id=str(new.indicator.pk)).exists()
+    assert AuditEntry.objects.filter(action="target.create", object_id=str(new.pk)).exists()
+
+
+@needs_indicators
+@pytest.mark.django_db
+def test_accept_target_refuses_approximate_comparator(persona) -> None:
+    admin = persona("jm_admin")
+    item = make_doc(admin).items.get(unit="%")
+    item = services.draft_item_update(actor=admin, item=item, comparator="approx")
+    with pytest.raises(ApplicationError, match="比较方式"):
+        services.draft_item_accept(actor=admin, item=item)
+
+
+@needs_indicators
+@needs_plans
+@pytest.mark.django_db
+def test_review_page_turns_a_pasted_paragraph_into_targets_and_tasks(client, login, jm_plan) -> None:
+    """End to end: paste, edit one item, reject one, accept the rest as targets and tasks."""
+    from bqw.indicators.models import Target
+
+    plan, action = jm_plan
+    login("jm_admin")
+    r = client.post("/extraction/", {"title": "2024年要点", "text": PARA, "year": "2024"})
+    doc = SourceDocument.objects.get(pk=int(r["Location"].rstrip("/").split("/")[-1]))
+    page = client.get(r["Location"]).content.decode()
+    assert page.count("<mark ") >= 6
+    achieved = doc.items.get(kind="achieved")
+    assert client.post(f"/extraction/items/{achieved.pk}/reject/").status_code == 200
+    villages = doc.items.get(unit="元")
+    edit = {"kind": "target", "indicator": "村集体经济收入", "comparator": ">=", "value": "100000", "unit": "元",
+            "deadline": "2025", "subject": "江门市各行政村", "lead_units": "", "deadline_text": "",
+            "start": villages.start, "end": villages.end}
+    assert client.post(f"/extraction/items/{villages.pk}/edit/", edit).status_code == 200
+    for item in doc.items.filter(state="pending"):
+        form = client.get(f"/extraction/items/{item.pk}/accept/").content.decode()
+        if item.kind == "task":
+            data = {"action": f"a{action.pk}"}
+        else:
+            assert 'name="region"' in form and 'name="indicator"' in form
+            data = {"region": "440700000000", "indicator": "new",
+                    "scope_level": "5" if item.pk == villages.pk else ""}
+        r = client.post(f"/extraction/items/{item.pk}/accept/", data)
+        assert r.status_code == 200 and "已采纳" in r.content.decode(), r.content.decode()
+    states = dict(doc.items.values_list("pk", "state"))
+    assert states.pop(achieved.pk) == "rejected" and set(states.values()) == {"accepted"}
+    targets = Target.objects.filter(source_document="2024年要点")
+    assert targets.count() == 4 and plan.tasks.count() == 2
+    village_target = targets.get(indicator__name="村集体经济收入")
+    assert (village_target.scope, village_target.scope_level, village_target.value) == ("level", 5, 100000)
+    assert all(t.source_quote and t.source_quote in doc.text for t in targets)
+    assert all(i.quote in doc.text for i in doc.items.filter(kind="task"))
