@@ -784,6 +784,7 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
         prev = before
         before = re.sub(LEAD_STRIP, "", before, count=1).strip("，,；;：: ")
     before = re.sub(r"(?:全部|所有|均|都)$", "", before)
+    before = re.sub(rf"(?:到|至)?{YEAR_RE}年(?:底|末)?前?(?=.)", "", before)  # the year is the deadline, not the name
     noun_after = re.match(NOUN_AFTER, after)
     if unit in COUNT_UNITS and noun_after:
         np = re.split(

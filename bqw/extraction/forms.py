@@ -48,3 +48,8 @@ class DraftItemForm(forms.ModelForm):
             "start": forms.NumberInput(attrs={"style": "width:6em"}),
             "end": forms.NumberInput(attrs={"style": "width:6em"}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.value is not None and "value" not in self.data:
+            self.initial["value"] = format(self.instance.value.normalize(), "f")  # 3, not 3.000000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -95,6 +97,16 @@ class DraftItem(models.Model):
             return ""
         s = format(self.value.normalize(), "f")
         return s
+
+    @property
+    def value_human(self) -> str:
+        """Large values as offices write them: 400000000000 元 → 4000亿."""
+        if self.value is None:
+            return ""
+        for size, word in ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万")):
+            if abs(self.value) >= size and (self.value / size) == (self.value / size).quantize(Decimal("0.01")):
+                return format((self.value / size).normalize(), "f") + word
+        return self.value_display
 
     @property
     def lead_unit_list(self) -> list[str]:
