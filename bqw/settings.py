@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "bqw.plans",
     "bqw.extraction",
     "bqw.demo",
+    "bqw.indicators",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,36 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from bqw.core.errors import ApplicationError, ImportRejected
+from bqw.core.imports import error_workbook, read_table
+from bqw.indicators.exchange import values_import
+
+from ._actor import cli_actor
+
+
+class Command(BaseCommand):
+    help = "导入：bqw import values FILE [--user NAME]（Excel/CSV/DHIS2 JSON，全部通过才写入）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("what", choices=["values"])
+        parser.add_argument("file")
+        parser.add_argument("--user", help="以该用户身份导入（默认：系统，全部范围）")
+        parser.add_argument("--errors", help="出错时把标注错误的工作簿写到此文件")
+
+    def handle(self, *args, what, file, user=None, errors=None, **opts):
+        path = Path(file)
+        if not path.exists():
+            raise CommandError(f"文件不存在：{file}")
+        data = path.read_bytes()
+        try:
+            done = values_import(actor=cli_actor(user), data=data, filename=path.name)
+        except ImportRejected as exc:
+            self.stderr.write(str(exc))
+            if errors:
+                Path(errors).write_bytes(error_workbook(read_table(data, path.name), exc.errors))
+                self.stderr.write(f"错误标注工作簿：{errors}")
+            raise CommandError(exc.message)
+        except ApplicationError as exc:
+            raise CommandError(exc.message)
+        self.stdout.write(self.style.SUCCESS(f"已导入 {len(done)} 条数据"))

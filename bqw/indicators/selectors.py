@@ -1,0 +1,110 @@
+"""Reads of values and rollups, always within the acting user's view scope."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from bqw.accounts.models import Role, User
+from bqw.accounts.scope import capture_q, require_view, view_q
+from bqw.core.periods import Period
+from bqw.regions.models import Region, code_range
+
+from .models import DataValue, Indicator, Rollup
+
+
+def rollup_grid(user: User, parent_region: Region, period: str | Period,
+                indicators: Iterable[Indicator | str] | None = None) -> dict:
+    """The cockpit read: the unit itself and every child unit × every indicator at one period, in ONE query
+    on the (parent, period, indicator) index. Returns {"region", "period", "indicators", "total": {code: cell},
+    "rows": [{"code", "name", "level", "values": {indicator code: cell}}]}, cell = {"value", "simulated"}."""
+    require_view(user, parent_region)
+    pid = period.id if isinstance(period, Period) else Period.parse(period).id
+    qs = Rollup.objects.filter(Q(parent_id=parent_region.id) | Q(region_id=parent_region.id), period=pid)
+    if indicators is not None:
+        codes = [i.code if isinstance(i, Indicator) else i for i in indicators]
+        qs = qs.filter(indicator__code__in=codes)
+    rows: dict[str, dict] = {}
+    total: dict[str, dict] = {}
+    seen: list[str] = []
+    for code, name, level, ind, value, sim in qs.values_list(
+            "region__code", "region__name", "region__level", "indicator__code", "value", "simulated"):
+        if ind not in seen:
+            seen.append(ind)
+        cell = {"value": value, "simulated": sim}
+        if code == parent_region.code:
+            total[ind] = cell
+            continue
+        rows.setdefault(code, {"code": code, "name": name, "level": level, "values": {}})["values"][ind] = cell
+    return {"region": parent_region.code, "period": pid, "indicators": sorted(seen), "total": total,
+            "rows": [rows[c] for c in sorted(rows)]}
+
+
+def rollup_values(user: User, region: Region, period: str | Period) -> dict[str, dict]:
+    """Every indicator's maintained value for one unit and period: {code: {"value", "simulated", "own"}}."""
+    require_view(user, region)
+    pid = period.id if isinstance(period, Period) else Period.parse(period).id
+    return {ind: {"value": v, "own": own is not None, "simulated": sim} for ind, v, own, sim in
+            Rollup.objects.filter(region=region, period=pid).values_list("indicator__code", "value", "own",
+                                                                         "simulated")}
+
+
+def values_visible(user: User) -> QuerySet[DataValue]:
+    return DataValue.objects.filter(view_q(user)).select_related("region", "indicator")
+
+
+def values_for_region(user: User, region: Region, period: str | None = None) -> QuerySet[DataValue]:
+    """Values of a unit's subtree (view scope)."""
+    require_view(user, region)
+    lo, hi = code_range(region.prefix)
+    qs = values_visible(user).filter(region__code__gte=lo, region__code__lte=hi)
+    if period:
+        qs = qs.filter(period=period)
+    return qs.order_by("region__code", "indicator__code", "period")
+
+
+def indicators_due(region: Region, period: Period) -> list[Indicator]:
+    """Reported (non-derived) indicators due from this unit's level for the period's kind: monthly ones every
+    month, quarterly ones in a quarter's last month, yearly ones in December (or for the matching period)."""
+    kinds = {"M": ["M"], "Q": ["Q"], "Y": ["Y"]}[period.kind]
+    if period.kind == "M":
+        if period.index % 3 == 0:
+            kinds.append("Q")
+        if period.index == 12:
+            kinds.append("Y")
+    return list(Indicator.objects.filter(level=region.level, periodicity__in=kinds,
+                                         rule__in=Indicator.BASE_RULES).order_by("code"))
+
+
+def entry_period(indicator: Indicator, period: Period) -> Period:
+    """The period an indicator is entered for when the form is opened at a month."""
+    if indicator.periodicity == "Q" and period.kind == "M":
+        return period.quarter()
+    if indicator.periodicity == "Y":
+        return period.year_period()
+    return period
+
+
+def entry_rows(user: User, region: Region, period: Period) -> list[dict]:
+    """The entry form: every due indicator with the current value (if any) — one values query."""
+    indicators = indicators_due(region, period)
+    periods = {i.id: entry_period(i, period).id for i in indicators}
+    current = {(dv.indicator_id, dv.period): dv for dv in DataValue.objects.filter(
+        region=region, indicator__in=indicators, period__in=set(periods.values())).select_related("indicator")}
+    return [{"indicator": i, "period": periods[i.id], "value": current.get((i.id, periods[i.id]))}
+            for i in indicators]
+
+
+def review_queue(user: User) -> QuerySet[DataValue]:
+    """Submitted values a reviewer may decide on (within the capture scope)."""
+    if not (user.is_superuser or user.role in (Role.REVIEWER, Role.ADMIN)):
+        return DataValue.objects.none()
+    return (DataValue.objects.filter(capture_q(user), state=DataValue.State.SUBMITTED)
+            .select_related("region", "indicator").order_by("period", "region__code", "indicator__code"))
+
+
+def returned_values(user: User) -> QuerySet[DataValue]:
+    """Values sent back to the user's units, with the reviewer's reason."""
+    return (DataValue.objects.filter(capture_q(user), state=DataValue.State.RETURNED)
+            .select_related("region", "indicator").order_by("-period", "region__code"))

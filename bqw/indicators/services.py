@@ -1,0 +1,341 @@
+"""Writes: reported values (checks, workflow, optimistic concurrency), bulk loads, indicators and targets.
+
+Every write runs in one transaction, writes its audit row and keeps the rollups current before commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+
+from bqw.accounts.audit import audit_record, snapshot
+from bqw.accounts.models import Role, User
+from bqw.accounts.scope import require_admin, require_capture
+from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError
+from bqw.core.periods import Period, PeriodError
+from bqw.regions.models import Region
+
+from .models import DataValue, Indicator, Target
+from .rollups import refresh_after_write, rollup_rebuild
+
+VALUE_FIELDS = ["region_id", "indicator_id", "period", "value", "state", "version", "comment", "reason",
+                "is_simulated"]
+OUTLIER_HISTORY = 3  # previous periods compared with
+
+
+def value_dict(dv: DataValue | None) -> dict | None:
+    """The JSON shape of a value (API responses and 409 bodies)."""
+    if dv is None:
+        return None
+    return {"region": dv.region.code, "indicator": dv.indicator.code, "period": dv.period, "value": str(dv.value),
+            "state": dv.state, "version": dv.version, "comment": dv.comment, "reason": dv.reason,
+            "is_simulated": dv.is_simulated}
+
+
+def _fmt(d: Decimal | float) -> str:
+    d = Decimal(str(d))
+    return f"{d.normalize():f}" if d == d.to_integral_value() else f"{d:f}".rstrip("0")
+
+
+def parse_period_for(indicator: Indicator, text: str | Period) -> Period:
+    """The period, checked against the indicator's periodicity (202406 for monthly, 2024Q2 quarterly…)."""
+    period = text if isinstance(text, Period) else Period.parse(text)
+    if period.kind != indicator.periodicity:
+        raise PeriodError(f"{indicator.name}为{indicator.get_periodicity_display()}，期间应为"
+                          f"{ {'M': '202406', 'Q': '2024Q2', 'Y': '2024'}[indicator.periodicity] }这样的格式")
+    return period
+
+
+def check_value(indicator: Indicator, value: Any) -> Decimal:
+    """Type, unit and allowed range. Raises ValueError with the Chinese reason."""
+    if isinstance(value, Decimal):
+        d = value
+    else:
+        try:
+            d = Decimal(str(value).strip().replace(",", ""))
+        except InvalidOperation:
+            raise ValueError(f"“{value}”不是数字")
+    if not d.is_finite():
+        raise ValueError(f"“{value}”不是有限数字")
+    if indicator.derived:
+        raise ValueError(f"{indicator.name}由其他指标自动计算，不能填报")
+    if indicator.integer and d != d.to_integral_value():
+        raise ValueError(f"{indicator.name}只能填整数（单位：{indicator.unit}）")
+    if indicator.min_value is not None and d < indicator.min_value:
+        raise ValueError(f"{_fmt(d)} 小于允许最小值 {_fmt(indicator.min_value)}{indicator.unit}")
+    if indicator.max_value is not None and d > indicator.max_value:
+        raise ValueError(f"{_fmt(d)} 大于允许最大值 {_fmt(indicator.max_value)}{indicator.unit}")
+    return d
+
+
+def outlier_reason(indicator: Indicator, region: Region, period: Period, value: Decimal) -> str | None:
+    """Why a value looks abnormal against the unit's previous periods (None when it does not)."""
+    previous = [period.shift(-k).id for k in range(1, OUTLIER_HISTORY + 1)]
+    history = list(DataValue.objects.filter(region=region, indicator=indicator, period__in=previous)
+                   .values_list("value", flat=True))
+    if not history:
+        return None
+    mean = sum(history) / len(history)
+    ratio = indicator.outlier_ratio
+    if mean == 0:
+        return None if value == 0 else None
+    if value > mean * ratio or (mean > 0 and value < mean / ratio):
+        return (f"{_fmt(value)}{indicator.unit} 与前{len(history)}期平均 {_fmt(round(mean, 2))}{indicator.unit} "
+                f"相差超过 {_fmt(ratio)} 倍，请填写说明")
+    return None
+
+
+def _lock(region: Region, indicator: Indicator, period: str) -> DataValue | None:
+    return (DataValue.objects.select_for_update().select_related("region", "indicator")
+            .filter(region=region, indicator=indicator, period=period).first())
+
+
+def _check_version(dv: DataValue | None, version: int | None) -> None:
+    current = dv.version if dv is not None else None
+    if version != current and not (dv is None and version in (None, 0)):
+        raise ConflictError("数据已被他人修改，请刷新后重试" if dv is not None else "数据已被删除，请刷新后重试",
+                            extra={"current": value_dict(dv)})
+
+
+@transaction.atomic
+def datavalue_save(*, actor: User, region: Region, indicator: Indicator, period: str | Period, value: Any,
+                   version: int | None = None, comment: str = "", submit: bool = False,
+                   simulated: bool = False) -> DataValue:
+    """Create or change a value. `version` is the version the user edited (None/0 for a new value): a stale
+    one raises ConflictError (409) with the current value. Approved values are locked. An outlier against
+    the unit's previous periods needs a comment."""
+    require_capture(actor, region)
+    try:
+        p = parse_period_for(indicator, period)
+        d = check_value(indicator, value)
+    except ValueError as exc:
+        raise ApplicationError(str(exc), extra={"field": "value"})
+    dv = _lock(region, indicator, p.id)
+    _check_version(dv, version)
+    if dv is not None and dv.locked:
+        raise ConflictError("该数据已审核锁定，如需修改请联系审核员重新打开", extra={"current": value_dict(dv)})
+    comment = (comment or "").strip()
+    reason = outlier_reason(indicator, region, p, d)
+    if reason and not comment:
+        raise ApplicationError(reason, extra={"field": "comment", "needs_comment": True})
+    before = snapshot(dv, VALUE_FIELDS)
+    if dv is None:
+        dv = DataValue(region=region, indicator=indicator, period=p.id, version=0)
+    dv.value = d
+    dv.comment = comment or dv.comment
+    dv.state = DataValue.State.SUBMITTED if submit else (
+        DataValue.State.DRAFT if dv.state in ("", DataValue.State.RETURNED) or dv.pk is None else dv.state)
+    dv.is_simulated = simulated
+    dv.version += 1
+    dv.updated_by = actor if actor is not None and actor.pk else None
+    dv.save()
+    audit_record(actor=actor, action="datavalue.save", obj=dv, region=region, before=before,
+                 after=snapshot(dv, VALUE_FIELDS))
+    refresh_after_write(region, indicator, p)
+    return dv
+
+
+def _reviewer(actor: User, region: Region) -> None:
+    require_capture(actor, region)
+    if not (actor.is_superuser or actor.role in (Role.REVIEWER, Role.ADMIN)):
+        raise ForbiddenError("仅审核员可以审核数据")
+
+
+def _transition(actor: User, dv: DataValue, version: int | None, to: str, allowed: tuple[str, ...], action: str,
+                reason: str = "") -> DataValue:
+    locked = _lock(dv.region, dv.indicator, dv.period)
+    _check_version(locked, version if version is not None else dv.version)
+    if locked.state not in allowed:
+        raise ConflictError(f"当前状态为“{locked.get_state_display()}”，不能执行此操作",
+                            extra={"current": value_dict(locked)})
+    before = snapshot(locked, VALUE_FIELDS)
+    locked.state = to
+    if reason:
+        locked.reason = reason
+    locked.version += 1
+    locked.updated_by = actor if actor is not None and actor.pk else None
+    locked.save()
+    audit_record(actor=actor, action=action, obj=locked, region=locked.region, before=before,
+                 after=snapshot(locked, VALUE_FIELDS))
+    return locked
+
+
+@transaction.atomic
+def datavalue_submit(*, actor: User, value: DataValue, version: int | None = None) -> DataValue:
+    require_capture(actor, value.region)
+    return _transition(actor, value, version, DataValue.State.SUBMITTED, ("draft", "returned"), "datavalue.submit")
+
+
+@transaction.atomic
+def datavalue_approve(*, actor: User, value: DataValue, version: int | None = None) -> DataValue:
+    _reviewer(actor, value.region)
+    return _transition(actor, value, version, DataValue.State.APPROVED, ("submitted",), "datavalue.approve")
+
+
+@transaction.atomic
+def datavalue_return(*, actor: User, value: DataValue, reason: str, version: int | None = None) -> DataValue:
+    _reviewer(actor, value.region)
+    if not (reason or "").strip():
+        raise ApplicationError("退回时须填写原因", extra={"field": "reason"})
+    return _transition(actor, value, version, DataValue.State.RETURNED, ("submitted",), "datavalue.return",
+                       reason.strip())
+
+
+@transaction.atomic
+def datavalue_reopen(*, actor: User, value: DataValue, reason: str, version: int | None = None) -> DataValue:
+    """Unlock an approved value (reviewer only, audited): it goes back to the reporter as returned."""
+    _reviewer(actor, value.region)
+    if not (reason or "").strip():
+        raise ApplicationError("重新打开时须填写原因", extra={"field": "reason"})
+    return _transition(actor, value, version, DataValue.State.RETURNED, ("approved",), "datavalue.reopen",
+                       f"重新打开：{reason.strip()}")
+
+
+# ------------------------------------------------------------------ bulk load
+
+
+def _copy_text(rows: list[tuple]) -> str:
+    return "".join("\t".join(r) + "\n" for r in rows)
+
+
+def datavalues_bulk_load(rows: Iterable[tuple[str, str, str, Any]], *, actor: User | None,
+                         simulated: bool = False, state: str = DataValue.State.APPROVED, upsert: bool = False,
+                         rebuild: bool = True, chunk: int = 200_000) -> int:
+    """Load many values fast, then rebuild the rollups they feed; one transaction, one audit row.
+
+    `rows`: (region code (12 digits, or a 2/4/6/9-digit prefix), indicator code, period id, value). No checks
+    beyond keys (this is for trusted loads: simulations, migrations, benchmarks). PostgreSQL: COPY straight
+    into the table (`upsert=False`, the keys must be new) or via a temporary table with ON CONFLICT
+    (`upsert=True`); SQLite: executemany upsert. Returns the number of rows loaded."""
+    if actor is not None and not actor.is_superuser:
+        require_admin(actor)
+    region_ids = dict(Region.objects.values_list("code", "id"))
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    pg = connection.vendor == "postgresql"
+    try:
+        return _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert, rebuild, chunk)
+    except IntegrityError as exc:
+        raise ConflictError(f"批量导入的数据与已有数据重复（可用 upsert=True 覆盖）：{exc}")
+    except Exception as exc:
+        if type(exc).__name__ == "UniqueViolation":
+            raise ConflictError(f"批量导入的数据与已有数据重复（可用 upsert=True 覆盖）：{exc}")
+        raise
+
+
+def _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert, rebuild, chunk) -> int:
+    sim = "t" if simulated else "f"
+    total, touched_ind, touched_years = 0, {}, set()
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            if not pg:  # a larger page cache keeps index inserts in memory during the load and the rebuild
+                cur.execute("PRAGMA cache_size = -262144")
+            if pg and upsert:
+                cur.execute("CREATE TEMP TABLE bqw_dv_load (region_id bigint, indicator_id bigint, period varchar(7),"
+                            " value numeric, state varchar(10), is_simulated boolean) ON COMMIT DROP")
+            batch: list = []
+
+            def flush() -> None:
+                if not batch:
+                    return
+                if pg:
+                    table = "bqw_dv_load" if upsert else DataValue._meta.db_table
+                    with cur.cursor.copy(f"COPY {table} (region_id, indicator_id, period, value, state, "
+                                         f"is_simulated) FROM STDIN") as copy:
+                        copy.write(_copy_text(batch))
+                else:
+                    cur.executemany(
+                        f"INSERT INTO {DataValue._meta.db_table} (region_id, indicator_id, period, value, state, "
+                        f"is_simulated, version, comment, reason, updated_at) "
+                        f"VALUES (%s, %s, %s, %s, %s, %s, 1, '', '', CURRENT_TIMESTAMP) "
+                        f"ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET value = excluded.value, "
+                        f"state = excluded.state, is_simulated = excluded.is_simulated, "
+                        f"version = {DataValue._meta.db_table}.version + 1",
+                        [(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5] == "t") for r in batch])
+                batch.clear()
+
+            last_ind = None
+            for code, ind_code, period, value in rows:
+                rid = region_ids.get(code) if len(code) == 12 else region_ids.get(code.ljust(12, "0"))
+                ind = indicators.get(ind_code)
+                if rid is None or ind is None:
+                    raise ApplicationError(f"未知单位或指标：{code} / {ind_code}")
+                if ind is not last_ind:
+                    touched_ind[ind.id] = ind
+                    last_ind = ind
+                touched_years.add(period[:4])
+                batch.append((str(rid), str(ind.id), period, str(value), state, sim))
+                total += 1
+                if len(batch) >= chunk:
+                    flush()
+            flush()
+            if pg and upsert:
+                t = DataValue._meta.db_table
+                cur.execute(f"INSERT INTO {t} (region_id, indicator_id, period, value, state, is_simulated) "
+                            f"SELECT region_id, indicator_id, period, value, state, is_simulated FROM bqw_dv_load "
+                            f"ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET value = excluded.value, "
+                            f"state = excluded.state, is_simulated = excluded.is_simulated, "
+                            f"version = {t}.version + 1, updated_at = now()")
+        audit_record(actor=actor, action="datavalue.bulk_load", object_type="indicators.DataValue",
+                     object_repr=f"批量导入 {total} 条", after={"rows": total, "simulated": simulated,
+                                                          "indicators": sorted(i.code for i in touched_ind.values()),
+                                                          "years": sorted(touched_years)})
+        if rebuild and total:
+            rollup_rebuild(list(touched_ind.values()), periods=sorted(touched_years))
+    return total
+
+
+# ------------------------------------------------------------------ catalog and targets
+
+INDICATOR_FIELDS = ["code", "name", "unit", "direction", "level", "periodicity", "rule", "temporal", "numerator_id",
+                    "denominator_id", "factor", "source_id", "comparator", "threshold", "min_value", "max_value"]
+
+
+@transaction.atomic
+def indicator_ensure(*, actor: User | None, code: str, **fields: Any) -> Indicator:
+    """Create or update an indicator by code (admin only)."""
+    if actor is not None:
+        require_admin(actor)
+    ind = Indicator.objects.filter(code=code).first()
+    before = snapshot(ind, INDICATOR_FIELDS)
+    if ind is None:
+        ind = Indicator(code=code)
+    for k, v in fields.items():
+        setattr(ind, k, v)
+    ind.full_clean()
+    ind.save()
+    audit_record(actor=actor, action="indicator.create" if before is None else "indicator.update", obj=ind,
+                 before=before, after=snapshot(ind, INDICATOR_FIELDS))
+    return ind
+
+
+TARGET_FIELDS = ["indicator_id", "scope", "region_id", "class_scheme", "class_year", "class_value", "scope_level",
+                 "kind", "comparator", "value", "baseline_value", "baseline_period", "deadline", "stage",
+                 "benchmark_id", "source_document", "source_quote"]
+
+
+@transaction.atomic
+def target_ensure(*, actor: User | None, indicator: Indicator, region: Region, deadline: str, value: Any,
+                  title: str = "", **fields: Any) -> Target:
+    """Create or update a target, identified by (indicator, region, scope, kind, deadline, comparator, level)."""
+    if actor is not None:
+        require_admin(actor, region)
+    key = {"indicator": indicator, "region": region, "deadline": str(deadline),
+           "scope": fields.get("scope", Target.Scope.REGION), "kind": fields.get("kind", Target.Kind.LEVEL),
+           "comparator": fields.get("comparator", ">="), "scope_level": fields.get("scope_level"),
+           "class_value": fields.get("class_value", "")}
+    t = Target.objects.filter(**key).first()
+    before = snapshot(t, TARGET_FIELDS)
+    if t is None:
+        t = Target(**key)
+    t.title = title
+    t.value = Decimal(str(value))
+    for k, v in fields.items():
+        setattr(t, k, Decimal(str(v)) if isinstance(v, float) else v)
+    t.full_clean()
+    t.save()
+    audit_record(actor=actor, action="target.create" if before is None else "target.update", obj=t, region=region,
+                 before=before, after=snapshot(t, TARGET_FIELDS))
+    return t
+

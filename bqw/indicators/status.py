@@ -1,0 +1,421 @@
+"""Target status at any period: achieved / on track / at risk / off track / no data, with the reason.
+
+Light mapping (core.status.Light): achieved → green, on track → blue, at risk → yellow, off track → red,
+no data → grey.
+
+- Measured value at a period t (the latest the indicator can have by t): stock indicators read the rollup
+  of t (monthly), of the last complete quarter (quarterly) or of the last complete year (yearly); flow
+  indicators read the year-to-date rollup and annualise it (× 12 / months elapsed), so a year target such
+  as "GDP 1300亿元 in 2025" can be judged in June.
+- Level targets: expected(t) moves linearly from the baseline (value, period) to the target value at the
+  deadline. Growth targets (value = % per year): expected(t) = baseline × (1 + g)^(years elapsed).
+  Relative targets ("增速高于全省平均水平"): the unit's year-on-year growth against the benchmark region's.
+- At risk: behind the expected value by no more than `at_risk_band` × the planned change (level),
+  × the target growth (growth), × the benchmark's growth (relative). Past the deadline only achieved / off track.
+- Each evaluation also gives the annual growth still required to reach the target and the growth achieved
+  so far (both % per year).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from bqw.accounts.models import User
+from bqw.core.periods import Period
+from bqw.core.status import Light, Status
+from bqw.regions.models import Region, code_range
+
+from .models import Indicator, Rollup, Target
+
+ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "achieved", "on_track", "at_risk", "off_track", "no_data"
+LABELS = {ACHIEVED: "已达成", ON_TRACK: "进度正常", AT_RISK: "有风险", OFF_TRACK: "滞后", NO_DATA: "无数据"}
+LIGHTS = {ACHIEVED: Light.GREEN, ON_TRACK: Light.BLUE, AT_RISK: Light.YELLOW, OFF_TRACK: Light.RED,
+          NO_DATA: Light.GREY}
+ORDER = [OFF_TRACK, AT_RISK, NO_DATA, ON_TRACK, ACHIEVED]
+
+
+def fmt(v: float | Decimal | None, unit: str) -> str:
+    """A value as offices write it: 76.0%、1300.0亿元、12.5万元、400.0万元."""
+    if v is None:
+        return "—"
+    v = float(v)
+    if unit == "%":
+        return f"{v:.1f}%"
+    if unit == "元":
+        if abs(v) >= 1e8:
+            return f"{v / 1e8:.1f}亿元"
+        if abs(v) >= 1e4:
+            return f"{v / 1e4:.1f}万元"
+    s = f"{v:,.1f}" if abs(v) >= 1000 or v != int(v) else f"{int(v)}"
+    return f"{s}{unit}"
+
+
+def fmt_gap(v: float, unit: str) -> str:
+    if unit == "%":
+        return f"{abs(v):.1f} 个百分点"
+    return fmt(abs(v), unit).replace("亿元", " 亿元").replace("万元", " 万元")
+
+
+@dataclass
+class Evaluation:
+    region: Region
+    state: str
+    reason: str
+    actual: float | None = None
+    expected: float | None = None
+    baseline: float | None = None
+    required_growth: float | None = None
+    achieved_growth: float | None = None
+
+    @property
+    def status(self) -> Status:
+        return Status(LIGHTS[self.state], LABELS[self.state], self.reason)
+
+    def as_dict(self) -> dict:
+        r = lambda x: None if x is None else round(x, 4)  # noqa: E731
+        return {"region": self.region.code, "name": self.region.name, "status": self.state,
+                "label": LABELS[self.state], "light": str(LIGHTS[self.state]), "reason": self.reason,
+                "actual": r(self.actual), "expected": r(self.expected), "baseline": r(self.baseline),
+                "required_growth": r(self.required_growth), "achieved_growth": r(self.achieved_growth)}
+
+
+@dataclass
+class TargetStatus:
+    target: Target
+    period: Period
+    state: str
+    reason: str
+    units: list[Evaluation] = field(default_factory=list)
+
+    @property
+    def status(self) -> Status:
+        return Status(LIGHTS[self.state], LABELS[self.state], self.reason)
+
+    def as_dict(self) -> dict:
+        t = self.target
+        return {"id": t.id, "title": str(t), "indicator": t.indicator.code, "indicator_name": t.indicator.name,
+                "unit": t.indicator.unit, "scope": t.scope, "region": t.region.code, "kind": t.kind,
+                "comparator": t.comparator, "value": str(t.value), "deadline": t.deadline, "stage": t.stage,
+                "stage_label": t.get_stage_display(), "source": t.source_document, "quote": t.source_quote,
+                "period": self.period.id, "status": self.state, "label": LABELS[self.state],
+                "light": str(LIGHTS[self.state]), "reason": self.reason,
+                "units": [u.as_dict() for u in self.units] if len(self.units) > 1 else [],
+                **({k: v for k, v in self.units[0].as_dict().items() if k in
+                    ("actual", "expected", "baseline", "required_growth", "achieved_growth")}
+                   if len(self.units) == 1 else {})}
+
+
+# ------------------------------------------------------------------ measuring
+
+
+@dataclass(frozen=True)
+class Measure:
+    periods: tuple[str, ...]  # rollup periods read and added up
+    full: int  # how many periods a complete year-to-date has (annualisation base), 0 = no annualisation
+    label: str  # what was read, e.g. 2024年1—6月累计折年
+
+    @property
+    def period(self) -> str:
+        return self.periods[-1]
+
+    def value(self, vals: dict[tuple[int, str], float], region_id: int) -> float | None:
+        """The measured value: one row, or the year-to-date sum annualised (missing periods scaled over)."""
+        got = [vals[(region_id, p)] for p in self.periods if (region_id, p) in vals]
+        if not got:
+            return None
+        if not self.full:
+            return got[-1] if (region_id, self.periods[-1]) in vals else None
+        return sum(got) * self.full / len(got)
+
+
+def as_month(p: Period) -> Period:
+    return p if p.kind == "M" else Period(p.year, "M", p.last_month)
+
+
+def measure(ind: Indicator, t: Period) -> Measure:
+    t = as_month(t)
+    if ind.rule in ("count_where", "share_where") and ind.source_id and \
+            ind.source.temporal == Indicator.Temporal.FLOW:
+        # units are judged on full-year flows: the latest complete year
+        y = t.year if t.index == 12 else t.year - 1
+        return Measure((str(y),), 0, f"{y}年")
+    if ind.periodicity == "M":
+        if ind.temporal == Indicator.Temporal.FLOW:
+            if t.index == 12:
+                return Measure((str(t.year),), 0, f"{t.year}年")
+            return Measure(tuple(Period(t.year, "M", k).id for k in range(1, t.index + 1)), 12,
+                           f"{t.year}年1—{t.index}月累计折年")
+        return Measure((t.id,), 0, t.label)
+    if ind.periodicity == "Q":
+        q = t.quarter() if t.index % 3 == 0 else t.quarter().shift(-1)
+        if ind.temporal == Indicator.Temporal.FLOW:
+            if q.index == 4:
+                return Measure((str(q.year),), 0, f"{q.year}年")
+            label = f"{q.year}年第1季度折年" if q.index == 1 else f"{q.year}年1—{q.index}季度累计折年"
+            return Measure(tuple(Period(q.year, "Q", k).id for k in range(1, q.index + 1)), 4, label)
+        return Measure((q.id,), 0, q.label)
+    y = t.year if t.index == 12 else t.year - 1
+    return Measure((str(y),), 0, f"{y}年")
+
+
+def _read(ind: Indicator, regions: list[Region], periods: set[str]) -> dict[tuple[int, str], float]:
+    rows = Rollup.objects.filter(indicator=ind, region__in=[r.id for r in regions], period__in=periods)
+    return {(rid, p): v for rid, p, v in rows.values_list("region_id", "period", "value") if v is not None}
+
+
+def _cagr(a: float | None, b: float | None, months: float) -> float | None:
+    if a is None or b is None or a <= 0 or b <= 0 or months <= 0:
+        return None
+    return ((a / b) ** (12 / months) - 1) * 100
+
+
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1f}%"
+
+
+# ------------------------------------------------------------------ scopes
+
+
+def target_units(target: Target, within: Region | None = None) -> list[Region]:
+    """The units a target applies to (optionally only those inside `within`)."""
+    if target.scope == Target.Scope.REGION:
+        units = [target.region]
+    else:
+        qs = Region.objects.within(target.region, include_self=False).administrative()
+        if target.scope == Target.Scope.LEVEL:
+            qs = qs.filter(level=target.scope_level)
+        else:
+            qs = qs.filter(classes__scheme=target.class_scheme, classes__value=target.class_value)
+            if target.class_year:
+                qs = qs.filter(classes__year=target.class_year)
+        if within is not None and target.region.contains(within):
+            lo, hi = code_range(within.prefix)
+            qs = qs.filter(code__gte=lo, code__lte=hi)
+        units = list(qs.order_by("code"))
+    if within is not None:
+        units = [u for u in units if within.contains(u)]
+    return units
+
+
+def targets_for_region(user: User, region: Region):
+    """Targets about a unit or anything inside it, and class/level targets set above it that cover its units."""
+    from django.db.models import Q
+
+    from bqw.accounts.scope import require_view
+
+    require_view(user, region)
+    lo, hi = code_range(region.prefix)
+    above = [region.code[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(region.prefix)]
+    return (Target.objects.filter(Q(region__code__gte=lo, region__code__lte=hi)
+                                  | Q(region__code__in=above, scope__in=[Target.Scope.CLASS, Target.Scope.LEVEL]))
+            .select_related("indicator", "region", "benchmark").order_by("deadline", "indicator__code", "id"))
+
+
+# ------------------------------------------------------------------ evaluation
+
+
+def _direction(target: Target, baseline: float | None) -> int:
+    if target.comparator in (">=", ">"):
+        return 1
+    if target.comparator in ("<=", "<"):
+        return -1
+    return 1 if target.indicator.direction == Indicator.Direction.UP else -1
+
+
+def _meets(a: float, comparator: str, v: float, sign: int) -> bool:
+    eps = 1e-9
+    return {">=": a >= v - eps, ">": a > v + eps, "<=": a <= v + eps, "<": a < v - eps,
+            "=": (a >= v - eps) if sign > 0 else (a <= v + eps)}[comparator]
+
+
+def _level(t: Target, unit: Region, a: float | None, b: float | None, tp: Period, m: Measure) -> Evaluation:
+    ind, unit_s = t.indicator, t.indicator.unit
+    v = float(t.value)
+    deadline, base = Period.parse(t.deadline), Period.parse(t.baseline_period)
+    total = as_month(base).months_between(as_month(deadline))
+    elapsed = as_month(base).months_between(as_month(tp))
+    left = as_month(tp).months_between(as_month(deadline))
+    cmp_s = dict(((">=", "≥"), (">", ">"), ("=", "="), ("<=", "≤"), ("<", "<")))[t.comparator]
+    goal = f"{cmp_s} {fmt(v, unit_s)}"
+    if a is None:
+        return Evaluation(unit, NO_DATA, f"{m.label} 无 {ind.name} 数据", baseline=b)
+    sign = _direction(t, b)
+    achieved_growth = _cagr(a, b, elapsed)
+    required = _cagr(v, a, left) if left > 0 else None
+    growth_s = ""
+    if unit_s != "%" and sign > 0 and (required is not None or achieved_growth is not None):
+        growth_s = f"；剩余期限需年均增长 {_pct(required)}（已实现年均 {_pct(achieved_growth)}）"
+    ev = Evaluation(unit, NO_DATA, "", actual=a, baseline=b, required_growth=required,
+                    achieved_growth=achieved_growth)
+    if _meets(a, t.comparator, v, sign):
+        ev.state, ev.reason = ACHIEVED, f"{m.label} 实际 {fmt(a, unit_s)}，已达到目标 {goal}（期限 {deadline.label}）"
+        ev.required_growth = None
+        return ev
+    if left <= 0:
+        ev.state = OFF_TRACK
+        ev.reason = (f"期限 {deadline.label} 已到，{m.label} 实际 {fmt(a, unit_s)}，未达到目标 {goal}，"
+                     f"差 {fmt_gap(v - a, unit_s)}")
+        return ev
+    if b is None:
+        ev.state = AT_RISK
+        ev.reason = f"{m.label} 实际 {fmt(a, unit_s)}，尚未达到目标 {goal}（无基期值，无法计算预期进度）{growth_s}"
+        return ev
+    frac = min(max(elapsed / total, 0), 1) if total > 0 else 1
+    e = b + (v - b) * frac
+    ev.expected = e
+    gap = (a - e) * sign
+    band = float(t.at_risk_band) * (abs(v - b) if v != b else abs(v))
+    head = f"预期 {tp.label} 应达 {fmt(e, unit_s)}，实际 {fmt(a, unit_s)}"
+    if gap >= 0:
+        ev.state = ON_TRACK
+        ev.reason = f"{head}，领先 {fmt_gap(gap, unit_s)}（目标 {goal}，{deadline.label}）{growth_s}"
+    else:
+        ev.state = AT_RISK if -gap <= band else OFF_TRACK
+        ev.reason = f"{head}，落后 {fmt_gap(gap, unit_s)}（目标 {goal}，{deadline.label}）{growth_s}"
+    return ev
+
+
+def _growth(t: Target, unit: Region, a: float | None, b: float | None, tp: Period, m: Measure) -> Evaluation:
+    unit_s = t.indicator.unit
+    g = float(t.value)
+    deadline, base = Period.parse(t.deadline), Period.parse(t.baseline_period)
+    total = as_month(base).months_between(as_month(deadline))
+    elapsed = as_month(base).months_between(as_month(tp))
+    left = as_month(tp).months_between(as_month(deadline))
+    if a is None or b is None or b <= 0:
+        return Evaluation(unit, NO_DATA, f"{m.label} 无{'基期' if a is not None else ''} {t.indicator.name} 数据",
+                          actual=a, baseline=b)
+    end = b * (1 + g / 100) ** (total / 12)
+    e = b * (1 + g / 100) ** (max(elapsed, 0) / 12)
+    done = _cagr(a, b, elapsed)
+    required = _cagr(end, a, left) if left > 0 else None
+    ev = Evaluation(unit, NO_DATA, "", actual=a, expected=e, baseline=b, required_growth=required,
+                    achieved_growth=done)
+    tail = f"；已实现年均增长 {_pct(done)}，目标年均 {g:.1f}%" + (
+        f"，剩余期限需年均增长 {_pct(required)}" if required is not None else "")
+    if left <= 0:
+        ev.state = ACHIEVED if done is not None and done >= g else OFF_TRACK
+        ev.reason = f"期限 {deadline.label} 已到，{m.label} 实际 {fmt(a, unit_s)}{tail}"
+        return ev
+    head = f"预期 {tp.label} 应达 {fmt(e, unit_s)}（年均增长 {g:.1f}%），实际 {fmt(a, unit_s)}"
+    if a >= e:
+        ev.state, ev.reason = ON_TRACK, f"{head}，领先 {fmt_gap(a - e, unit_s)}{tail}"
+    else:
+        ok = done is not None and done >= g * (1 - float(t.at_risk_band))
+        ev.state = AT_RISK if ok else OFF_TRACK
+        ev.reason = f"{head}，落后 {fmt_gap(e - a, unit_s)}{tail}"
+    return ev
+
+
+def yoy_growth(ind: Indicator, regions: list[Region], tp: Period) -> dict[int, tuple[float | None, str]]:
+    """Year-on-year growth (%) of each region at t: same months this year vs last year (flows: Jan..t sums)."""
+    t = as_month(tp)
+    if ind.periodicity == "M" and ind.temporal == Indicator.Temporal.FLOW:
+        now = [Period(t.year, "M", k).id for k in range(1, t.index + 1)]
+        before = [Period(t.year - 1, "M", k).id for k in range(1, t.index + 1)]
+        label = f"{t.year}年1—{t.index}月"
+    else:
+        m = measure(ind, t)
+        p = Period.parse(m.period)
+        now, before, label = [p.id], [p.shift(-1 if p.kind == "Y" else (4 if p.kind == "Q" else 12)).id], m.label
+    vals = _read(ind, regions, set(now) | set(before))
+    out = {}
+    for r in regions:
+        a = [vals.get((r.id, p)) for p in now]
+        b = [vals.get((r.id, p)) for p in before]
+        if None in a or None in b or sum(b) == 0:
+            out[r.id] = (None, label)
+        else:
+            out[r.id] = ((sum(a) / sum(b) - 1) * 100, label)
+    return out
+
+
+def _relative(t: Target, units: list[Region], tp: Period) -> list[Evaluation]:
+    bench = t.benchmark
+    growth = yoy_growth(t.indicator, [*units, bench], tp)
+    gb, label = growth[bench.id]
+    margin = float(t.value)
+    deadline = Period.parse(t.deadline)
+    past = as_month(tp).months_between(as_month(deadline)) <= 0
+    out = []
+    for u in units:
+        gu, _ = growth[u.id]
+        if gu is None or gb is None:
+            out.append(Evaluation(u, NO_DATA, f"{label} 无{'对标单位' if gu is not None else ''}同比增速数据"))
+            continue
+        diff = gu - gb - margin
+        word = "高出" if gu >= gb else "低于"
+        reason = (f"{label} {t.indicator.name}同比增长 {gu:.1f}%，对标{bench.name} {gb:.1f}%，"
+                  f"{word} {abs(gu - gb):.1f} 个百分点")
+        ok = diff > 0 if t.comparator == ">" else diff >= 0
+        if ok:
+            state = ACHIEVED if past else ON_TRACK
+        elif past:
+            state = OFF_TRACK
+        else:
+            state = AT_RISK if -diff <= float(t.at_risk_band) * abs(gb) else OFF_TRACK
+        out.append(Evaluation(u, state, reason, actual=gu, expected=gb + margin, achieved_growth=gu))
+    return out
+
+
+def evaluate(target: Target, period: Period | str, *, within: Region | None = None) -> TargetStatus:
+    """The status of a target at a period over its units (those inside `within` if given)."""
+    tp = period if isinstance(period, Period) else Period.parse(period)
+    units = target_units(target, within)
+    if target.kind == Target.Kind.RELATIVE:
+        evals = _relative(target, units, tp)
+    else:
+        ind = target.indicator
+        m = measure(ind, tp)
+        mb = measure(ind, Period.parse(target.baseline_period))
+        vals = _read(ind, units, {*m.periods, *mb.periods})
+        fn = _growth if target.kind == Target.Kind.GROWTH else _level
+        # compare like with like: a figure of a past period is set against the path at that period's end
+        last = Period.parse(m.period)
+        at = tp if m.full or last.kind == "M" else min(tp, last, key=lambda p: as_month(p).start)
+        evals = []
+        for u in units:
+            a = m.value(vals, u.id)
+            if target.baseline_value is not None and target.scope == Target.Scope.REGION:
+                b = float(target.baseline_value)
+            else:
+                b = mb.value(vals, u.id)
+            evals.append(fn(target, u, a, b, at, m))
+    return summarize(target, tp, evals)
+
+
+def summarize(target: Target, tp: Period, evals: list[Evaluation]) -> TargetStatus:
+    if not evals:
+        return TargetStatus(target, tp, NO_DATA, "范围内没有单位", [])
+    if len(evals) == 1:
+        return TargetStatus(target, tp, evals[0].state, evals[0].reason, evals)
+    counts: dict[str, int] = defaultdict(int)
+    for e in evals:
+        counts[e.state] += 1
+    n = len(evals)
+    with_data = n - counts[NO_DATA]
+    good = counts[ACHIEVED] + counts[ON_TRACK]
+    if with_data == 0:
+        state = NO_DATA
+    elif counts[ACHIEVED] == n:
+        state = ACHIEVED
+    elif good == n:
+        state = ON_TRACK
+    elif good >= 0.9 * with_data and counts[OFF_TRACK] <= 0.05 * n:
+        state = AT_RISK if counts[AT_RISK] or counts[OFF_TRACK] or counts[NO_DATA] else ON_TRACK
+    else:
+        state = OFF_TRACK if (counts[OFF_TRACK] + counts[NO_DATA]) > 0.2 * n else AT_RISK
+    parts = "，".join(f"{LABELS[s]} {counts[s]} 个" for s in ORDER[::-1] if counts[s])
+    worst = next((e for s in ORDER for e in evals if e.state == s), evals[0])
+    reason = f"{n} 个单位中：{parts}"
+    if worst.state in (OFF_TRACK, AT_RISK):
+        reason += f"。如{worst.region.name}：{worst.reason}"
+    return TargetStatus(target, tp, state, reason, evals)
+
+
+def region_statuses(user: User, region: Region, period: Period | str) -> list[TargetStatus]:
+    """Every target about `region` (and class/level targets covering its units) evaluated at `period`."""
+    return [evaluate(t, period, within=region if t.scope != Target.Scope.REGION else None)
+            for t in targets_for_region(user, region)]

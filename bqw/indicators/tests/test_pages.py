@@ -1,0 +1,74 @@
+"""Pages: entry form with checks, review queue approve/return, returned reason shown, targets with statuses."""
+
+from __future__ import annotations
+
+from bqw.indicators.models import DataValue
+from bqw.indicators.services import datavalue_save, target_ensure
+
+
+def test_entry_form_saves_submits_and_shows_outlier_errors(client, login, tree, catalog):
+    user = login("hs_reporter")
+    a, inc = tree["A"], catalog["t_inc"]
+    url = f"/indicators/entry/?region={a.code}&period=202401"
+    r = client.get(url)
+    page = r.content.decode()
+    assert r.status_code == 200 and "村集体经营性收入" in page and "自然村生活污水治理率" not in page
+    r = client.post(url, {"region": a.code, "period": "202401", f"v{inc.id}": "100", "action": "submit"})
+    assert r.status_code == 302
+    dv = DataValue.objects.get(region=a, indicator=inc, period="202401")
+    assert dv.state == "submitted" and dv.updated_by == user
+    for m, v in (("202402", 100), ("202403", 100)):
+        datavalue_save(actor=user, region=a, indicator=inc, period=m, value=v)
+    r = client.post(f"/indicators/entry/?region={a.code}&period=202404",
+                    {"region": a.code, "period": "202404", f"v{inc.id}": "5000", "action": "save"})
+    assert r.status_code == 200 and "请填写说明" in r.content.decode()
+    assert not DataValue.objects.filter(region=a, indicator=inc, period="202404").exists()
+    assert client.get(f"/indicators/entry/?region={tree['D'].code}&period=202401").status_code == 403
+    assert client.get("/indicators/entry/?region=440705001001&period=202401").status_code == 404
+
+
+def test_review_queue_approve_and_return_with_reason(client, login, persona, tree, catalog):
+    reporter = persona("hs_reporter")
+    dv1 = datavalue_save(actor=reporter, region=tree["A"], indicator=catalog["t_inc"], period="202401", value=1,
+                         submit=True, simulated=True)
+    dv2 = datavalue_save(actor=reporter, region=tree["B"], indicator=catalog["t_inc"], period="202401", value=2,
+                         submit=True)
+    login("hs_reviewer")
+    page = client.get("/indicators/review/").content.decode()
+    assert "待审核 2 条" in page and "模拟" in page
+    r = client.post(f"/indicators/review/{dv1.pk}/approve/", {"version": dv1.version})
+    assert r.status_code == 302
+    r = client.post(f"/indicators/review/{dv2.pk}/return/", {"version": dv2.version, "reason": "数据偏小请核实"})
+    assert DataValue.objects.get(pk=dv2.pk).state == "returned"
+    login("hs_reporter")
+    assert client.post(f"/indicators/review/{dv1.pk}/reopen/", {"version": 3, "reason": "x"}).status_code == 403
+    page = client.get(f"/indicators/entry/?region={tree['A'].code}&period=202401").content.decode()
+    assert "数据偏小请核实" in page
+    login("xh_reporter")
+    assert client.post(f"/indicators/review/{dv2.pk}/approve/", {"version": 4}).status_code == 404
+
+
+def test_targets_page_shows_lights_and_explanations(client, login, tree, catalog, persona):
+    datavalue_save(actor=persona("gd_admin"), region=tree["A"], indicator=catalog["t_inc"], period="202412",
+                   value=500)
+    target_ensure(actor=None, indicator=catalog["t_inc"], region=tree["A"], deadline="2025", value=400,
+                  baseline_value=100, baseline_period="202312", source_document="测试文件", source_quote="收入400万元")
+    login("hs_reporter")
+    page = client.get(f"/indicators/targets/?region={tree['沙坪'].code}&period=202412").content.decode()
+    assert "light green" in page and "已达成" in page and "收入400万元" in page
+    login("xh_reporter")
+    assert client.get(f"/indicators/targets/?region={tree['沙坪'].code}&period=202412").status_code == 404
+
+
+def test_template_download_and_upload_errors_page(client, login, tree, catalog):
+    login("hs_reporter")
+    r = client.get("/indicators/template/?period=202401")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("v.csv", f"单位代码,指标代码,期间,数值\n{tree['A'].code},t_inc,202401,abc\n".encode())
+    r = client.post("/indicators/upload/", {"file": bad})
+    assert r.status_code == 422 and "第2行【数值】" in r.content.decode()
+    bad.seek(0)
+    r = client.post("/indicators/upload/", {"file": bad, "want": "workbook"})
+    assert r["Content-Disposition"].endswith('errors.xlsx"')
