@@ -71,6 +71,8 @@ class DraftItem(models.Model):
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
     task = models.ForeignKey("plans.Task", verbose_name="生成的任务", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="draft_items", help_text="采纳后生成的任务；原文保留在本条目的原文中")
+    target = models.ForeignKey("indicators.Target", verbose_name="生成的目标", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="draft_items")
     object_type = models.CharField("生成对象类型", max_length=60, blank=True)
     object_id = models.CharField("生成对象ID", max_length=64, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,

@@ -219,7 +219,9 @@ def draft_item_accept(*, actor: User, item: DraftItem, **options: Any) -> DraftI
     item.object_type, item.object_id = obj._meta.label, str(obj.pk)
     if obj._meta.label == "plans.Task":
         item.task = obj
-    item.save(update_fields=["state", "decided_by", "decided_at", "object_type", "object_id", "task"])
+    elif obj._meta.label == "indicators.Target":
+        item.target = obj
+    item.save(update_fields=["state", "decided_by", "decided_at", "object_type", "object_id", "task", "target"])
     audit_record(actor=actor, action="extraction.item.accept", obj=item, region=item.document.region,
                  before={"state": DraftItem.State.PENDING},
                  after={"state": item.state, "object_type": item.object_type, "object_id": item.object_id})

@@ -247,14 +247,18 @@ def test_page_scope(client, login, persona) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(accept.targets_enabled() and accept.tasks_enabled(), reason="accept step is wired")
-def test_accept_without_indicators_and_plans_apps_says_so(client, login) -> None:
+def test_accept_without_indicators_and_plans_apps_says_so(client, login, monkeypatch) -> None:
+    monkeypatch.setattr(accept, "targets_enabled", lambda: False)
+    monkeypatch.setattr(accept, "tasks_enabled", lambda: False)
     hs = login("hs_reviewer")
     doc = make_doc(hs)
     item = doc.items.filter(kind="target").first()
     with pytest.raises(ApplicationError, match="尚未启用"):
         services.draft_item_accept(actor=hs, item=item)
     r = client.get(f"/extraction/items/{item.pk}/accept/", HTTP_HX_REQUEST="true")
+    assert "目标/任务模块尚未启用" in r.content.decode()
+    task = doc.items.filter(kind="task").first()
+    r = client.post(f"/extraction/items/{task.pk}/accept/", {"action": "p1"}, HTTP_HX_REQUEST="true")
     assert "目标/任务模块尚未启用" in r.content.decode()
     item.refresh_from_db()
     assert item.state == "pending"
@@ -364,7 +368,7 @@ def test_accept_target_matches_an_indicator_or_creates_one(persona) -> None:
 
     item = services.draft_item_accept(actor=admin, item=item)
     target = Target.objects.get(pk=item.object_id)
-    assert item.object_type == "indicators.Target" and item.state == "accepted"
+    assert item.object_type == "indicators.Target" and item.state == "accepted" and item.target == target
     assert target.indicator == sewage and target.region == doc.region
     assert (target.comparator, target.value, target.deadline) == (">=", 80, "2025")
     assert target.source_quote == item.quote and target.source_document == doc.title
