@@ -13,7 +13,7 @@ from typing import Any
 
 from django.apps import apps
 
-from bqw.accounts.models import User
+from bqw.accounts.models import Role, User
 from bqw.core.errors import ApplicationError, NotFoundError
 from bqw.core.periods import DUE, Deadline, PeriodError, parse_deadline
 
@@ -282,6 +282,8 @@ def accept_options(*, user: User, item: DraftItem) -> dict[str, Any]:
                 "message": None if choices else "您没有可加入任务的计划（需为本级指挥部管理员）"}
     if not targets_enabled():
         return {"enabled": False, "message": NOT_ENABLED}
+    if not (user.is_superuser or user.role == Role.ADMIN):
+        return {"enabled": False, "message": "采纳为目标需要指挥部管理员权限（审核员可编辑、驳回）"}
     return _target_options(user, item)
 
 

@@ -132,9 +132,7 @@ def item_accept(request: HttpRequest, pk: int) -> HttpResponse:
             options = accept.parse_accept_form(user=request.user, item=item, data=request.POST)
             item = services.draft_item_accept(actor=request.user, item=item, **options)
         except ApplicationError as exc:
-            if not _business_error(exc):
-                raise
-            error = exc.message
+            error = exc.message  # the draft itself is writable (checked above): show why in the row
         else:
             return _row(request, item)
     ctx = {"item": item, "options": accept.accept_options(user=request.user, item=item), "error": error}

@@ -326,6 +326,11 @@ def test_accept_task_needs_plan_admin(persona, jm_plan, region) -> None:
     item.refresh_from_db()
     assert item.state == "pending" and item.task is None
     assert "没有可加入任务的计划" in str(accept.accept_options(user=hs, item=item)["message"])
+    target = item.document.items.filter(kind="target").first()
+    if accept.targets_enabled():
+        assert "管理员" in accept.accept_options(user=hs, item=target)["message"]
+        with pytest.raises(ForbiddenError):
+            services.draft_item_accept(actor=hs, item=target)
 
 
 @needs_plans
