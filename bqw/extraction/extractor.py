@@ -26,8 +26,13 @@ Word → comparator mapping (see also docs/EXTRACTION.md):
 
 from __future__ import annotations
 
+import csv
+import gzip
+import logging
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from .numbers import FRACTION_RE, NUM_RE, UNIT_RE, UNITS, is_cn_numeral, normalise, parse_number, to_base
 
@@ -196,18 +201,95 @@ NOT_PLACES = {
 }
 
 
+UNIT_SUFFIX = r"(?:街道|市|区|县|镇|乡)"
+ZONE_SUFFIX = r"(?:集聚区|高新区|开发区|片区|产业园|试验区|合作区)"
+DIVISIONS_DIR = Path(__file__).resolve().parents[2] / "data" / "divisions"
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> frozenset[str]:
+    """Names of the shipped divisions down to towns (广东: 江门市, 鹤山市, 址山镇, 沙坪街道 …)."""
+    names: set[str] = set()
+    for path in sorted(DIVISIONS_DIR.glob("*.csv.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            names.update(r["name"] for r in csv.DictReader(f) if r["level"] in ("1", "2", "3", "4"))
+    return frozenset(names)
+
+
+@lru_cache(maxsize=4096)
+def is_place_name(name: str) -> bool:
+    """A real unit name, not a phrase ending in 市/区/县 ("推进富县", "年江门市", "实施县").
+
+    Known divisions come from the shipped gazetteer; elsewhere a county-or-above name must be
+    one word that the segmenter tags as a name (眉山市, 阳山县); zones start with a known place.
+    """
+    if name in NOT_PLACES or name[0] in "各全该本我每其这那首":
+        return False
+    if re.search(r"强[县区市镇]$|^(?:经济)?(?:开发|工业园|产业园|工业|产业|园|城)区$", name):
+        return False  # "百强县", "开发区": a class or a kind of zone, not a unit
+    if name in gazetteer():
+        return True
+    zone = re.fullmatch(rf"([\u4e00-\u9fff]{{2,10}}?){ZONE_SUFFIX}", name)
+    if zone:
+        head = zone.group(1)
+        for n in _city_stems(head[:2]):
+            stem = n if head.startswith(n) else n[:-1]
+            if head.startswith(stem):
+                middle = head[len(stem) :]
+                return len(middle) <= 6 and not _has_verb(middle)
+        return False
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}(?:市|区|县)", name):
+        return False
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+
+    words = list(jieba.posseg.cut(name))
+    return len(words) == 1 and words[0].flag in ("ns", "nr", "nz")
+
+
+def _has_verb(phrase: str) -> bool:
+    """Whether the segmenter sees a verb, adverb or preposition in a phrase ("用好国家" but not "大型产业")."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return any(w.flag[:1] in ("v", "d", "p", "c") for w in jieba.posseg.cut(phrase)) if phrase else False
+
+
+@lru_cache(maxsize=512)
+def _city_stems(prefix: str) -> tuple[str, ...]:
+    """Gazetteer cities and counties whose name starts with `prefix` (江 → 江门市, 江海区 …)."""
+    return tuple(n for n in gazetteer() if n.startswith(prefix) and n[-1] in "市区县" and len(n) >= 3)
+
+
+def place_names(text: str) -> list[tuple[int, str]]:
+    """Every unit name in the text with its offset; at each suffix the longest real name wins."""
+    out: list[tuple[int, str]] = []
+    for m in re.finditer(rf"{ZONE_SUFFIX}|{UNIT_SUFFIX}", text):
+        end = m.end()
+        for length in range(min(12, end), 2, -1):
+            name = text[end - length : end]
+            if re.fullmatch(r"[\u4e00-\u9fff]+", name) and is_place_name(name):
+                out.append((end - length, name))
+                break
+    return out
+
+
 def find_issuer(text: str) -> str | None:
-    """The most mentioned city/district/county name near the top of the text."""
+    """The most mentioned city/district/county name in the text (a name in the title counts double)."""
     counts: dict[str, int] = {}
-    head = text[: max(2000, len(text) // 2)]
-    for m in re.finditer(PLACE_RE, head):
-        name = m.group(1)
-        if name in NOT_PLACES or name[-2:] in NOT_PLACES or name[0] in "各全该本我":
+    first: dict[str, int] = {}
+    title_end = len("\n".join(text.lstrip().splitlines()[:3]))
+    for pos, name in place_names(text):
+        if name[-1] not in "市区县" or re.search(ZONE_SUFFIX + "$", name):
             continue
-        counts[name] = counts.get(name, 0) + 1
+        counts[name] = counts.get(name, 0) + (2 if pos < title_end else 1)
+        first.setdefault(name, pos)
     if not counts:
         return None
-    return max(counts.items(), key=lambda kv: kv[1])[0]
+    return max(counts, key=lambda n: (counts[n], -first[n]))
 
 
 # ---------------------------------------------------------------- time expressions
@@ -663,16 +745,34 @@ def classify_kind(sentence_before: str, clause_after: str, default: str, clause_
 # ---------------------------------------------------------------- indicator and subject
 
 LEAD_STRIP = (
-    r"^(?:[^，。；]*?(?:方面|来看|其中)[，,]?)?(?:到|至|截至)?(?:\d{4}年(?:底|末)?(?:前)?)?[，,]?"
-    r"(?:今年|明年|全年|年内|目前|现有|同时|此外|另外|其中|并)?"
+    r"^(?:[^，。；]*?(?:方面|来看|其中)[，,]?)?(?:提出)?(?:到|至|截至|截止)?(?:\d{4}年(?:底|末)?(?:前|以来)?)?[，,]?"
+    r"(?:\d{1,2}月(?:\d{1,2}日)?(?:[至到—\-–]\d{1,2}月(?:份)?)?)?"
+    r"(?:今年以来|年初以来|以来|今年|明年|全年|年内|目前|现有|同时|此外|另外|其中|并)?"
     r"(?:力争|争取|确保|努力|计划|将|要|全力|加快|持续|推动|推进|着力|重点|积极|大力|实现|力求)*"
+    r"(?:全市|全区|全县|全省|全镇|全域|所有|全部)?(?:已|累计|共有|共|现有)?"
+    r"(?:(?:打造|培育|扶持|建设|引进|组织|建成)一批)?"
 )
+# what a measure unit measures, when the phrase does not already say it
+MEASURE_NOUN = {"公里": "长度", "米": "长度", "亩": "面积", "平方公里": "面积", "平方米": "面积"}
+MEASURE_END = r"(?:数|量|率|比|比例|比重|占比|面积|长度|里程|总额|收入|产值|投资|规模|增速|增长|GDP|人口|时间|排名|长)$"
+# the brackets a noun phrase may contain: "县(市、区)", "村(社区)", "新(改、扩)建"
+NOUN_AFTER = r"(?:以上|以下|以内|左右)?(?:的)?((?:[(（][^()（）]{0,12}[)）]|[^，。；、,;()（）]){1,24})"
+
+
+def _count_name(np: str) -> str:
+    return np if re.search(MEASURE_END, np) else np + "数"
 
 
 def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
-    """Noun phrase naming what is measured: before the number, or after a count."""
+    """Noun phrase naming what is measured: before the number, or after a count.
+
+    Lead-in words (time, intent, scope 全市, cues 已/累计) and comparator words are stripped; in a
+    list ("供水管道4.8公里、天然气管道12.1公里") only the item's own part counts; counts end in 数,
+    lengths and areas say so (长度, 面积).
+    """
     before = clause[:rel_a]
     after = clause[rel_b:]
+    before = re.split(r"[\d一二三四五六七八九十百千万亿][^、\d]{0,6}、", before)[-1]  # the list item's own part
     before = re.sub(
         r"(不少于|不低于|至少|不少|达到|达|提升至|提升到|提高到|增加到|超过|突破|超|约|长约|控制在|"
         r"稳定在|保持在|为|是|共|新增|完成|建设|打造|培育|引进|建成|创建)$",
@@ -683,29 +783,96 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
     while prev != before:
         prev = before
         before = re.sub(LEAD_STRIP, "", before, count=1).strip("，,；;：: ")
-    noun_after = re.match(r"(?:以上|以下|以内|左右)?(?:的)?([^，。；、,;]{1,24})", after)
+    before = re.sub(r"(?:全部|所有|均|都)$", "", before)
+    before = re.sub(rf"(?:到|至)?{YEAR_RE}年(?:底|末)?前?(?=.)", "", before)  # the year is the deadline, not the name
+    noun_after = re.match(NOUN_AFTER, after)
     if unit in COUNT_UNITS and noun_after:
         np = re.split(
-            r"(?:实现|达到|完成|开展|推进|参与|建设|入选|迈入|向|在|进入|加强|结对)", noun_after.group(1)
+            r"(?:实现|达到|完成|开展|推进|参与|建设|入选|迈入|向|在|进入|加强|结对|之一|上榜)", noun_after.group(1)
         )[0]
         if np:
-            return (np + "数量")[:30]
-    return (before[-24:] or (noun_after.group(1) if noun_after else "")).strip() or "数量"
+            return _count_name(np)[:30]
+    name = (before[-24:] or (noun_after.group(1) if noun_after else "")).strip()
+    if not name:
+        return "数量"
+    if unit in COUNT_UNITS and not noun_after:
+        return _count_name(name)[:30]  # "已建成美丽圩镇45个": the count comes last
+    if unit in MEASURE_NOUN and not re.search(MEASURE_END, name):
+        return name + MEASURE_NOUN[unit]
+    return name
 
 
-SUBJECT_RE = (
-    r"([\u4e00-\u9fff]{2,4}(?:市|区|县|镇|乡|村|街道|集聚区|高新区|开发区|片区|产业园)"
-    r"(?:\([^)]{1,12}\))?)"
+SUBJECT_LEAD = (
+    r"^\s*(?:(?:其中|目前|同时|此外|另外|今年以来|今年|近年来|截至[^，,]{0,12}|截止[^，,]{0,12}|"
+    rf"(?:到|至)?{YEAR_RE}年(?:以来|底|末)?|\d{{1,2}}月(?:\d{{1,2}}日)?(?:以来)?|在)\s*)*"
+)
+PROVINCE_SCOPE = r"(?:[\u4e00-\u9fff]{2}省|[\u4e00-\u9fff]{2})?全省(?!第|排名|前列|首|唯一|率先|领先|之最|最)"
+
+
+def place_stems(text: str) -> dict[str, str]:
+    """Short forms of the cities and counties named in the text: 江门 → 江门市."""
+    return {
+        n[:-1]: n
+        for _, n in place_names(text)
+        if n[-1] in "市区县" and len(n) >= 3 and not re.search(ZONE_SUFFIX + "$", n)
+    }
+
+
+def _leading_place(clause: str) -> str | None:
+    """The unit named at the start of a clause, with a bracketed zone or town ("江海区(江门国家高新区)")."""
+    for m in re.finditer(rf"{ZONE_SUFFIX}|{UNIT_SUFFIX}", clause[:14]):
+        name = clause[: m.end()]
+        if is_place_name(name):
+            more = _leading_place(clause[m.end() :]) if m.end() < len(clause) else None
+            if more and "(" not in more:
+                return name + more  # "江门大型产业集聚区新会片区", "鹤山市沙坪街道"
+            br = re.match(rf"[(（]([^()（）]{{2,14}}(?:{ZONE_SUFFIX}|{UNIT_SUFFIX}))[)）]", clause[m.end() :])
+            return f"{name}({br.group(1)})" if br else name
+    return None
+
+
+def _clause_subject(clause: str, default: str | None, stems: dict[str, str]) -> str | None:
+    rest = re.sub(SUBJECT_LEAD, "", clause)
+    if re.match(PROVINCE_SCOPE, rest):
+        return default if default and default.endswith("省") else "全省"
+    name = _leading_place(rest)
+    if name:
+        return name
+    for stem, full in stems.items():
+        tail = rest[len(stem) :]
+        if rest.startswith(stem) and (not tail or re.match(r"\d|共|已|累计|全市|全区|全县", tail)):
+            return full
+    return None
+
+
+EACH_UNIT = (
+    r"(?:各|每个|每一个)((?:涉农)?(?:县[(（]市、区[)）]|镇[(（]街[)）]|县城|圩镇|乡镇|镇街|行政村|自然村|社区|村|镇|县|区)"
+    r"(?:卫生院|学校)?)"
 )
 
 
-def subject_for(sentence: str, default: str | None) -> str | None:
-    """A named unit at the start of the sentence, else the document's issuer."""
-    m = re.match(r"\s*(?:[^，。；]{0,8}[，,])?" + SUBJECT_RE, sentence)
-    if m:
-        name = m.group(1)
-        if name not in NOT_PLACES and name[0] not in "各全该本我每" and not name.startswith(("推动", "加快")):
-            return name
+def _is_lead_clause(clause: str) -> bool:
+    """Short openers before the sentence's real subject: "11月6日，", "2023年，", "《方案》指出，"."""
+    rest = re.sub(SUBJECT_LEAD, "", clause).strip()
+    return len(rest) <= 8 and not re.search(r"\d", rest)
+
+
+def subject_for(before: str, default: str | None, stems: dict[str, str] | None = None) -> str | None:
+    """The unit a statement is about: one named at the start of its own clause (其中江门1个…),
+    else at the start of its sentence past short openers (11月6日，广东全省… → 全省; 《方案》指出，
+    2023年，新会区要…), else the document's issuer."""
+    stems = stems or {}
+    clauses = re.split(r"[，,；;：:]", before)
+    own = _clause_subject(clauses[-1], default, stems)
+    if own:
+        return own
+    each = re.findall(EACH_UNIT, clauses[-1])
+    if each and default:
+        return f"{default}各{each[-1]}"  # "每个行政村植树100株" applies to every village
+    for clause in clauses[:-1]:
+        if _is_lead_clause(clause):
+            continue
+        return _clause_subject(clause, default, stems) or default
     return default
 
 
@@ -730,6 +897,7 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
     default_deadline = heading_deadline(text)
     default_kind = doc_kind(text)
     issuer = subject or find_issuer(text)
+    stems = place_stems(text)
     quotes = _quotes(text)
     titles = _book_titles(text)
     items: list[Item] = []
@@ -749,7 +917,6 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
             if not any(a <= r.start < b for a, b in titles) or not r.target
         ]
         for sent in split_spans(text, para.start, para.end, SENT_END):
-            sent_subject = subject_for(sent.text, issuer)
             per_clause = []
             for cl in split_spans(text, sent.start, sent.end, CLAUSE_END):
                 sent_before_cl = text[sent.start : cl.start]
@@ -795,7 +962,7 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                     items.append(
                         Item(
                             kind=kind,
-                            subject=sent_subject,
+                            subject=subject_for(text[sent.start : c.start], issuer, stems),
                             indicator=indicator,
                             comparator=c.comparator,
                             value=c.value,

@@ -168,3 +168,53 @@ def test_exact_rank_supersedes_rank_bracket() -> None:
 def test_goal_verb_in_clause_decides_kind_in_a_report() -> None:
     text = "今年以来，鹤山坚持争创百强县，全市规上工业企业622家。"
     assert [i.kind for i in extract(text, year=2023)] == ["target", "achieved"]
+
+
+def test_issuer_ignores_phrases_ending_in_unit_suffixes() -> None:
+    from bqw.extraction.extractor import find_issuer, is_place_name
+
+    text = "2024年江门市工作要点\n推进富县强镇，实施县镇村联动。江门市将新建学校3所。争创百强县。"
+    assert find_issuer(text) == "江门市"
+    assert not is_place_name("推进富县") and not is_place_name("年江门市") and not is_place_name("百强县")
+    assert is_place_name("址山镇") and is_place_name("眉山市") and is_place_name("江门大型产业集聚区")
+    assert not is_place_name("江海用好国家高新区")
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        # a province-wide statement after a short opener
+        ("鹤山市报道。11月6日，广东全省召开现场会，会上公布名单，共有22个县(市、区)、110个镇入选。", ["全省", "全省"]),
+        # a short form of a city named elsewhere in the text, at the start of the clause
+        ("江门市入选名单。鹤山市报道，其中江门1个县入选，鹤山市新增企业3家。", ["江门市", "鹤山市"]),
+        # a unit at a later clause start governs only its clause
+        (
+            "新会区方案。《方案》指出，2023年，新会区要稳步推进，全区GDP达到1300亿元，"
+            "江门大型产业集聚区新会片区规上工业总产值达2000亿元，争取培育2个千亿产业集群。",
+            ["新会区", "江门大型产业集聚区新会片区", "新会区"],
+        ),
+        # every unit of a kind
+        ("阳山县工作方案。每个镇建成不少于1个综合养老服务中心。", ["阳山县各镇"]),
+        # verbs before 县/市 are not units
+        ("肇庆市工作方案。推进富县强镇，新建学校3所。", ["肇庆市"]),
+    ],
+)
+def test_subject_is_the_nearest_unit_or_scope(text: str, subjects: list[str]) -> None:
+    assert [i.subject for i in extract(text, year=2024)] == subjects
+
+
+@pytest.mark.parametrize(
+    ("text", "indicators"),
+    [
+        # brackets inside a counted noun stay whole
+        ("共有22个县(市、区)、110个镇、1062个村(社区)入选。", ["县(市、区)数", "镇数", "村(社区)数"]),
+        # each list item names its own indicator; lengths say so
+        ("新建供水管道4.8公里、市政天然气管道12.1公里。", ["新建供水管道长度", "市政天然气管道长度"]),
+        # scope words, achieved cues and time openers are not part of the name
+        ("全市自来水普及率达100%，全市已建成美丽圩镇45个。", ["自来水普及率", "建成美丽圩镇数"]),
+        ("1月至8月启动整治8328亩。", ["启动整治面积"]),
+        ("到2025年，全市行政村集体经济收入全部达到10万元以上。", ["行政村集体经济收入"]),
+    ],
+)
+def test_indicator_names(text: str, indicators: list[str]) -> None:
+    assert [i.indicator for i in extract("江门市工作要点\n" + text, year=2024)] == indicators

@@ -1,0 +1,139 @@
+"""Review pages: upload or paste a document, see its items highlighted, edit / reject / accept them (htmx)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bqw.core.errors import ApplicationError, ForbiddenError, NotFoundError
+
+from . import accept, services
+from .access import get_document_for_user, get_item_for_user
+from .forms import DocumentForm, DraftItemForm
+from .models import DraftItem
+from .selectors import document_items, documents_visible_to, highlight_segments
+
+
+def _business_error(exc: ApplicationError) -> bool:
+    """Scope failures keep their status (404/403); business-rule failures are shown in the row."""
+    return not isinstance(exc, (NotFoundError, ForbiddenError))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index(request: HttpRequest) -> HttpResponse:
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        f = d.get("file")
+        kwargs = {"title": d["title"], "year": d["year"], "subject": d["subject"] or None}
+        try:
+            if f is not None and f.name.lower().endswith(".docx"):
+                doc = services.document_create(actor=request.user, docx_bytes=f.read(), filename=f.name, **kwargs)
+            elif f is not None:
+                doc = services.document_create(actor=request.user, text=services.read_text(f.read()),
+                                               filename=f.name, **kwargs)
+            else:
+                doc = services.document_create(actor=request.user, text=d["text"], **kwargs)
+        except ApplicationError as exc:
+            if not _business_error(exc):
+                raise
+            error = exc.message
+        else:
+            return redirect("extraction-review", pk=doc.pk)
+    docs = documents_visible_to(user=request.user)[:100]
+    return render(request, "extraction/index.html", {"form": form, "docs": docs, "error": error})
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = get_document_for_user(request.user, pk)
+    items = document_items(doc)
+    can_write = request.user.is_superuser or (doc.region is not None and request.user.can_capture(doc.region)) \
+        or (doc.region is None and doc.uploaded_by_id == request.user.pk and request.user.is_rw)
+    counts = {s: sum(1 for it in items if it.state == s) for s in DraftItem.State.values}
+    return render(request, "extraction/review.html", {
+        "doc": doc, "items": items, "segments": highlight_segments(doc.text, items), "can_write": can_write,
+        "counts": counts, "states": DraftItem.State.choices,
+    })
+
+
+def _row(request: HttpRequest, item: DraftItem, *, error: str | None = None, status: int = 200) -> HttpResponse:
+    return render(request, "extraction/partials/item_row.html",
+                  {"item": item, "can_write": True, "error": error}, status=status)
+
+
+@login_required
+def item_row(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_user(request.user, pk)
+    return _row(request, item)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_user(request.user, pk, write=True)
+    form = DraftItemForm(request.POST or None, instance=DraftItem.objects.get(pk=item.pk))
+    error = None
+    if request.method == "POST":
+        if form.is_valid():
+            fields = {k: form.cleaned_data[k] for k in form.changed_data}
+            try:
+                item = services.draft_item_update(actor=request.user, item=item, **fields)
+            except ApplicationError as exc:
+                if not _business_error(exc):
+                    raise
+                error = exc.message
+            else:
+                return _row(request, item)
+        else:
+            error = "；".join(f"{form.fields[k].label if k in form.fields else ''}：{v[0]}"
+                             for k, v in form.errors.items())
+    return render(request, "extraction/partials/item_edit.html", {"item": item, "form": form, "error": error})
+
+
+@login_required
+@require_POST
+def item_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_user(request.user, pk, write=True)
+    try:
+        item = services.draft_item_reject(actor=request.user, item=item)
+    except ApplicationError as exc:
+        if not _business_error(exc):
+            raise
+        return _row(request, item, error=exc.message)
+    return _row(request, item)
+
+
+@login_required
+@require_POST
+def item_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_user(request.user, pk, write=True)
+    try:
+        item = services.draft_item_reopen(actor=request.user, item=item)
+    except ApplicationError as exc:
+        if not _business_error(exc):
+            raise
+        return _row(request, item, error=exc.message)
+    return _row(request, item)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the accept form (indicator match, scope, or plan action); POST: accept."""
+    item = get_item_for_user(request.user, pk, write=True)
+    error = None
+    if request.method == "POST":
+        try:
+            options = accept.parse_accept_form(user=request.user, item=item, data=request.POST)
+            item = services.draft_item_accept(actor=request.user, item=item, **options)
+        except ApplicationError as exc:
+            error = exc.message  # the draft itself is writable (checked above): show why in the row
+        else:
+            return _row(request, item)
+    ctx = {"item": item, "options": accept.accept_options(user=request.user, item=item), "error": error}
+    return render(request, "extraction/partials/item_accept.html", ctx)
