@@ -81,18 +81,18 @@ def _task_leads(actor: User, item: DraftItem, plan: Any) -> list[Any]:
     """Lead units named in the text, matched to the plan region's organizations the way the task import
     matches them (created when missing); none named → the region's headquarters, marked as assumed."""
     from bqw.orgs.services import organization_ensure
-    from bqw.plans.imports import UnitMatcher, _new_name, split_units
-    from bqw.plans.services import LeadUnit, _subtask_lead
+    from bqw.plans.imports import UnitMatcher, org_name_for_plan, split_units
+    from bqw.plans.services import LeadUnit, region_lead_unit
 
     names = split_units(item.lead_units)
     if not names:
-        return [LeadUnit(_subtask_lead(actor, plan.region), assumed=True)]
+        return [LeadUnit(region_lead_unit(actor, plan.region), assumed=True)]
     matcher = UnitMatcher(plan)
     leads = []
     for name in names:
         org = matcher.match(name).organization
         if org is None:
-            org = organization_ensure(actor=actor, name=_new_name(plan, name), region=plan.region)
+            org = organization_ensure(actor=actor, name=org_name_for_plan(plan, name), region=plan.region)
         leads.append(LeadUnit(org))
     return leads
 
@@ -101,7 +101,7 @@ def accept_task(*, actor: User, item: DraftItem, plan: Any = None, action: Any =
     """Create the Task (plans.services.task_create) for an accepted task draft; returns the Task."""
     if not tasks_enabled():
         raise ApplicationError(NOT_ENABLED)
-    from bqw.plans.services import TaskSpec, task_create
+    from bqw.plans.services import TaskSpec, task_create, task_targets_set
 
     plan = plan or (action.plan if action is not None else None)
     if plan is None:
@@ -109,7 +109,13 @@ def accept_task(*, actor: User, item: DraftItem, plan: Any = None, action: Any =
     deadline = task_deadline(item, plan)
     spec = TaskSpec(content=item.indicator, deadline_text=deadline.text, deadline=deadline,
                     leads=_task_leads(actor, item, plan), action=action)
-    return task_create(actor=actor, plan=plan, spec=spec)
+    task = task_create(actor=actor, plan=plan, spec=spec)
+    # The targets already accepted from the same sentence are the ones this task serves.
+    served = DraftItem.objects.filter(document=item.document, target__isnull=False,
+                                      start__gte=item.start, end__lte=item.end).values_list("target_id", flat=True)
+    if served:
+        task_targets_set(actor=actor, task=task, target_ids=list(served))
+    return task
 
 
 def _task_choices(user: User) -> list[dict[str, Any]]:

@@ -157,7 +157,7 @@ class UnitMatcher:
         return UnitProposal(name, CREATE, None, 0.0)
 
 
-def _new_name(plan: Plan, name: str) -> str:
+def org_name_for_plan(plan: Plan, name: str) -> str:
     """The name a unit is created under: 市农业农村局 → 江门市农业农村局."""
     base = plan.region.name
     if name.startswith(("市", "区", "县")) and not name.startswith(base[:2]):
@@ -206,7 +206,7 @@ def task_import(*, actor: User, plan: Plan, data: bytes, filename: str, confirm:
         return result
     orgs: dict[str, Organization] = {}
     for u in result.units:
-        orgs[u.name] = u.organization or organization_ensure(actor=actor, name=_new_name(plan, u.name),
+        orgs[u.name] = u.organization or organization_ensure(actor=actor, name=org_name_for_plan(plan, u.name),
                                                              region=plan.region)
     actions = {name: action_ensure(actor=actor, plan=plan, name=name) for name in result.new_actions}
     actions.update({a.name: a for a in Action.objects.filter(plan=plan)})

@@ -182,7 +182,7 @@ def task_create(*, actor: User | None, plan: Plan, spec: TaskSpec, parent: Task 
     return task
 
 
-def _subtask_lead(actor: User | None, region: Region) -> Organization:
+def region_lead_unit(actor: User | None, region: Region) -> Organization:
     """The unit that leads a decomposed subtask: the region's headquarters, else its town office (created if
     missing, so every subtask has a lead)."""
     org = (Organization.objects.filter(region=region, kind__in=[Organization.Kind.HEADQUARTERS,
@@ -216,7 +216,7 @@ def task_decompose(*, actor: User | None, task: Task, level: int) -> list[Task]:
         if region.pk in have:
             continue
         spec = TaskSpec(content=task.content, deadline_text=task.deadline_text, deadline=task.deadline,
-                        leads=[LeadUnit(_subtask_lead(actor, region))], regions=[region], action=task.action,
+                        leads=[LeadUnit(region_lead_unit(actor, region))], regions=[region], action=task.action,
                         number=f"{task.number}-{i}" if task.number else str(i), region=region)
         sub = _build_task(task.plan, spec, parent=task)
         sub.save()

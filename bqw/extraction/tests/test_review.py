@@ -434,3 +434,16 @@ def test_review_page_turns_a_pasted_paragraph_into_targets_and_tasks(client, log
     assert (village_target.scope, village_target.scope_level, village_target.value) == ("level", 5, 100000)
     assert all(t.source_quote and t.source_quote in doc.text for t in targets)
     assert all(i.quote in doc.text for i in doc.items.filter(kind="task"))
+
+
+@needs_plans
+@needs_indicators
+@pytest.mark.django_db
+def test_a_task_accepted_after_its_sentences_target_serves_that_target(persona, jm_plan) -> None:
+    plan, action = jm_plan
+    admin = persona("jm_admin")
+    doc = make_doc(admin, text="由市农业农村局牵头，年底前完成80%以上行政村整村厕所改造提升。")
+    target_item = services.draft_item_accept(actor=admin, item=doc.items.get(kind="target"))
+    task = services.draft_item_accept(actor=admin, item=doc.items.get(kind="task"), plan=plan, action=action).task
+    assert list(task.targets.all()) == [target_item.target]
+    assert AuditEntry.objects.filter(action="task.targets.set", object_id=str(task.pk)).exists()
