@@ -1,0 +1,56 @@
+"""A month-end round trip in the browser: a value entered and submitted by the town reporter,
+returned by the 鹤山 reviewer with a reason, corrected, approved — and the county total moves at once."""
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PERIOD = "202612"  # after the demo's simulated months: nothing entered yet
+
+
+def _county_total(page, indicator: str, period: str) -> float | None:
+    body = page.goto(f"/api/v1/rollups/440784/{period}/own").text()
+    row = json.loads(body).get(indicator)
+    return None if row is None else float(row["value"])
+
+
+def test_enter_submit_return_correct_approve(browser, live_url):
+    reporter = browser.new_context(base_url=live_url, locale="zh-CN").new_page()
+    reviewer = browser.new_context(base_url=live_url, locale="zh-CN").new_page()
+    for page, user, pw in ((reporter, "hs_reporter", "Hs@report2024"), (reviewer, "hs_reviewer", "Hs@review2024")):
+        page.goto("/accounts/login/")
+        page.fill("#id_username", user)
+        page.fill("#id_password", pw)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/")
+
+    reporter.goto(f"/indicators/entry/?period={PERIOD}")
+    row = reporter.locator("form.card tr", has=reporter.locator("input[name^=v]")).first
+    indicator = row.locator("small").first.inner_text()
+    period = row.locator("td").nth(1).inner_text().strip()
+    before = _county_total(reviewer, indicator, period) or 0.0
+    row.locator("input[name^=v]").first.fill("12")
+    row.locator("input[name^=c]").fill("新口径，已核实")  # a jump from earlier periods needs a comment
+    reporter.click("button[value=submit]")
+    assert "已提交" in row.inner_text()
+    assert _county_total(reviewer, indicator, period) == pytest.approx(before + 12)
+
+    reviewer.goto("/indicators/review/")
+    row = reviewer.locator("tr", has_text="新口径，已核实").first
+    row.locator("input[name=reason]").fill("数值偏低，请核实")
+    row.locator("button", has_text="退回").click()
+
+    reporter.goto(f"/indicators/entry/?period={PERIOD}")
+    assert "数值偏低，请核实" in reporter.content()
+    reporter.locator("input[name^=v]").first.fill("15")
+    reporter.click("button[value=submit]")
+    assert _county_total(reviewer, indicator, period) == pytest.approx(before + 15)
+
+    reviewer.goto("/indicators/review/")
+    row = reviewer.locator("tr", has_text="新口径，已核实").first
+    row.locator("button", has_text="通过").click()
+    reporter.goto(f"/indicators/entry/?period={PERIOD}")
+    assert "已审核" in reporter.content()
+    assert _county_total(reviewer, indicator, period) == pytest.approx(before + 15)
