@@ -156,7 +156,15 @@ WEAK_TARGET = r"打造|争创|创建|冲刺|进军|争当|建成|培育|跻身|�
 
 
 def doc_kind(text: str) -> str:
-    """Plans default to targets, reports to achieved facts."""
+    """Plans default to targets, reports to achieved facts.
+
+    The title line decides first: a "…工作要点" whose preamble says "三年初见成效" is still a plan.
+    """
+    title = next((ln.strip() for ln in text[:600].splitlines() if ln.strip()), "")
+    if re.search(PLAN_WORDS + r"[）)]?\s*$", title) or re.search(
+        rf"{PLAN_WORDS}\s*[（(]\s*{YEAR_RE}\s*[—\-–~～至到]\s*{YEAR_RE}\s*年\s*[）)]", title
+    ):
+        return "target"
     head = "\n".join(ln for ln in text[:600].splitlines() if ln.strip())
     if re.search(PLAN_WORDS, head[:300]) and not re.search(REPORT_WORDS, head[:200]):
         return "target"
