@@ -144,15 +144,35 @@ def heading_deadline(text: str) -> int | None:
 
 
 STRONG_TARGET = (
-    r"力争|争取|确保|将|要|计划(?!总?投资)|目标|预计|力求|每年|正在|正集中|正全力|正加快|努力|"
+    r"力争|争取|确保|将|要|计划(?!总?投资|的)|目标|预计|力求|每年|正在|正集中|正全力|正加快|努力|"
     rf"到{YEAR_RE}年|{YEAR_RE}年前|年底前|年内"
 )
 STRONG_ACHIEVED = (
-    r"已|累计|共有|现有|目前|截至|截止|以来|同比|入选|排名|榜上有名|获准|荣获|获评|获通报|"
-    r"(?<!力争)(?<!争取)成功|完工|最终|上榜|之一|创.{0,4}新高|\d+月至\d+月|\d+[—\-–]\d+月|了"
+    r"已|(?<![一二两三四五六七八九十]年)累计|共有|现有|(?<!力争)(?<!争取)拥有|(?<![比较])(?:去年|上年|过去一年)|上半年|目前|截至|截止|以来|同比|入选|排名|榜上有名|获准|荣获|获评|获通报|"
+    r"(?<!力争)(?<!争取)成功|完工|最终|上榜|(?<!分)之一|创.{0,4}新高|\d+月至\d+月|\d+[—\-–]\d+月|了"
 )
 GOAL_ONLY = r"争创|冲刺|争当|进军|跻身|重回|奋力"
 WEAK_TARGET = r"打造|争创|创建|冲刺|进军|争当|建成|培育|跻身|迈入|重回"
+
+
+SECTION_HEAD = r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章部分节])"
+SECTION_ACHIEVED = r"回顾|成效|成绩|总结|进展|完成情况"
+SECTION_TARGET = r"安排|目标|任务|计划|打算|思路|举措|重点工作"
+
+
+def section_heading(para: str) -> tuple[int | None, str | None] | None:
+    """A numbered heading line ("一、2024年工作回顾", "二、2025年工作安排"): its year and kind.
+
+    Work reports alternate a review of last year with this year's plan; the heading says which.
+    """
+    line = para.strip()
+    if len(line) > 30 or re.search(r"[。；;，,]", line) or not re.match(SECTION_HEAD, line):
+        return None
+    ym = re.search(rf"({YEAR_RE})\s*年", line)
+    kind = "achieved" if re.search(SECTION_ACHIEVED, line) else "target" if re.search(SECTION_TARGET, line) else None
+    if not ym and not kind:
+        return None
+    return (int(ym.group(1)) if ym else None), kind
 
 
 def doc_kind(text: str) -> str:
@@ -303,6 +323,9 @@ def find_issuer(text: str) -> str | None:
 # ---------------------------------------------------------------- time expressions
 
 
+SERIES_START = "start"
+
+
 @dataclass
 class TimeRef:
     start: int
@@ -312,8 +335,14 @@ class TimeRef:
     target: bool  # a future deadline ("到2025年") rather than a reference date
 
 
-def time_refs(text: str, start: int, end: int, year: int | None) -> list[TimeRef]:
-    """Every time expression in text[start:end] with its resolved value."""
+def time_refs(
+    text: str, start: int, end: int, year: int | None, section_year: int | None = None
+) -> list[TimeRef]:
+    """Every time expression in text[start:end] with its resolved value.
+
+    `section_year` is the year of the section heading ("一、2024年工作回顾"): there 全年/年内 mean
+    that year, while 今年/去年 stay relative to the document's year.
+    """
     seg = text[start:end]
     out: list[TimeRef] = []
     taken: list[tuple[int, int]] = []
@@ -331,6 +360,9 @@ def time_refs(text: str, start: int, end: int, year: int | None) -> list[TimeRef
     for m in re.finditer(rf"(到|至|截至|截止到?)?\s*({YEAR_RE})\s*年(底|末)?(前)?", seg):
         if seg[max(0, m.start() - 1) : m.start()] == "比":
             continue  # base year of a comparison, not a deadline
+        if re.match(r"\s*(?:起|开始)", seg[m.end() :]):
+            add(m, SERIES_START, "sentence", True)  # "2025年起每年…": when a series starts, not a deadline
+            continue
         y = int(m.group(2))
         tail = seg[m.end() : m.end() + 8]
         mm = re.match(r"(\d{1,2})月(?:底|末)?", tail)
@@ -342,6 +374,13 @@ def time_refs(text: str, start: int, end: int, year: int | None) -> list[TimeRef
         else:
             add(m, y, "paragraph", m.group(1) in ("到", "至") or bool(m.group(4)))
     if year:
+        for m in re.finditer(r"(?:截至|截止到?)(?:今年)?(\d{1,2})\s*月(?:底|末)?", seg):
+            add(m, f"{year}-{int(m.group(1)):02d}", "paragraph", False)
+        for m in re.finditer(r"(?:今年)?(上半年|一季度|第一季度|前三季度)", seg):
+            month = {"上半年": 6, "前三季度": 9}.get(m.group(1), 3)
+            add(m, f"{year}-{month:02d}", "paragraph", False)
+        for m in re.finditer(r"(?<![比较])(?:去年|上年|上一年|过去一年)", seg):
+            add(m, year - 1, "sentence", False)
         for m in re.finditer(r"(\d{1,2})\s*月\s*(?:份)?\s*(?:至|到|—|-|–|~)\s*(\d{1,2})\s*月", seg):
             add(m, f"{year}-{int(m.group(2)):02d}", "paragraph", False)
         for m in re.finditer(r"(\d{1,2})\s*[—\-–~](\d{1,2})\s*月", seg):
@@ -357,7 +396,8 @@ def time_refs(text: str, start: int, end: int, year: int | None) -> list[TimeRef
         for m in re.finditer(
             r"今年|(?<![健完安齐周])全年|(?<![\d一二两三四五六七八九十])年内|本年度|目前|现有|当前", seg
         ):
-            add(m, year, "sentence", m.group(0) in ("年内",))
+            own = section_year if section_year and m.group(0) in ("全年", "年内", "本年度") else year
+            add(m, own, "sentence", m.group(0) in ("年内",))
     out.sort(key=lambda r: r.start)
     return out
 
@@ -375,11 +415,10 @@ PRE_GE_TARGET = [
     "增加至",
     "增长到",
     "增至",
+    "扩大到",
+    "扩大至",
     "达",
-    "稳定在",
-    "保持在",
     "保障",
-    "稳定",
 ]
 PRE_GT = ["超过", "突破", "超", "逾", "高于", "大于", "多于"]
 PRE_LE = ["不超过", "不高于", "控制在", "低于", "少于", "压减至", "降至", "降低到", "下降到"]
@@ -407,6 +446,8 @@ COUNT_UNITS = {
     "册",
     "株",
     "座",
+    "栋",
+    "宗",
     "处",
     "间",
     "台",
@@ -724,8 +765,13 @@ def _nearest_cue(text: str, pattern: str) -> int | None:
     return last
 
 
-def classify_kind(sentence_before: str, clause_after: str, default: str, clause_before: str = "") -> str:
-    """Target or achieved: tense cues in the item's own clause first, then earlier in the sentence."""
+def classify_kind(
+    sentence_before: str, clause_after: str, default: str, clause_before: str = "", weak: bool = True
+) -> str:
+    """Target or achieved: tense cues in the item's own clause first, then earlier in the sentence.
+
+    `weak=False` in a section headed as a review ("一、2024年工作回顾"): there 建成/打造 report work done.
+    """
 
     def strong(seg: str) -> str | None:
         t = _nearest_cue(seg, STRONG_TARGET)
@@ -745,7 +791,7 @@ def classify_kind(sentence_before: str, clause_after: str, default: str, clause_
         return found
     if re.search(r"入选|榜上有名|上榜|之一|完工|获准", clause_after):
         return "achieved"
-    if re.search(WEAK_TARGET, sentence_before):
+    if weak and re.search(WEAK_TARGET, sentence_before):
         return "target"
     return default
 
@@ -912,7 +958,18 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
     seen: set[tuple] = set()
     section_deadline = default_deadline
     lead_period = _lead_period(text, doc_year)
+    section_kind = default_kind
+    section_year = None
+    review = False
     for para in paragraphs(text):
+        sec = section_heading(para.text)
+        if sec:
+            section_year, kind_word = sec
+            section_kind = kind_word or default_kind
+            review = kind_word == "achieved"
+            if section_year:
+                section_deadline = section_year if section_kind == "target" else default_deadline
+                lead_period = section_year if section_kind == "achieved" else _lead_period(text, doc_year)
         heading = re.fullmatch(rf"\s*(?:到|至)?\s*({YEAR_RE})\s*年(底|末)?\s*[:：，,]?\s*", para.text)
         if heading:
             # a bare "到2023年" line heads the goals listed under it
@@ -921,14 +978,14 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
             continue
         prefs = [
             r
-            for r in time_refs(text, para.start, para.end, doc_year)
+            for r in time_refs(text, para.start, para.end, doc_year, section_year)
             if not any(a <= r.start < b for a, b in titles) or not r.target
         ]
         for sent in split_spans(text, para.start, para.end, SENT_END):
             per_clause = []
             for cl in split_spans(text, sent.start, sent.end, CLAUSE_END):
                 sent_before_cl = text[sent.start : cl.start]
-                hint_kind = classify_kind(sent_before_cl + cl.text, "", default_kind)
+                hint_kind = classify_kind(sent_before_cl + cl.text, "", section_kind, weak=not review)
                 cands = scan_clause(text, cl, quotes, hint_kind == "target")
                 cands = [c for c in cands if not any(a <= c.start < b for a, b in titles)]
                 per_clause.append((cl, _clause_filter(cands, cl)))
@@ -939,8 +996,9 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                     kind = classify_kind(
                         text[sent.start : c.start],
                         text[c.end : cl.end],
-                        default_kind,
+                        section_kind,
                         text[cl.start : c.start],
+                        weak=not review,
                     )
                     if c.special == "rank" and kind == "achieved" and has_ordinal:
                         continue  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket
@@ -948,7 +1006,8 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                         kind == "achieved"
                         and c.comparator == ">="
                         and c.special == ""
-                        and re.search(r"(达到|达|提升至)$", text[cl.start : c.start])
+                        and re.search(rf"(?:{'|'.join(PRE_GE_TARGET)})$", text[cl.start : c.start])
+                        and not re.search(r"以上$", text[c.start : c.end])
                     ):
                         c.comparator = "="
                     deadline = _deadline(prefs, sent, c, kind, section_deadline, lead_period)
@@ -1023,9 +1082,10 @@ def _deadline(
     before = [r for r in in_sent if r.end <= c.start + 1]
     if kind == "target":
         cands = [r for r in before if r.target or r.scope == "sentence" or isinstance(r.value, int)]
-        if cands:
+        if cands and cands[-1].value != SERIES_START:
             return cands[-1].value
         return default
+    before = [r for r in before if r.value != SERIES_START]
     if before:
         return before[-1].value
     para_before = [r for r in prefs if r.end <= sent.start and r.scope == "paragraph" and not r.target]
