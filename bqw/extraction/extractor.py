@@ -12,13 +12,13 @@ Word → comparator mapping (see also docs/EXTRACTION.md):
 |------------------------------------------------------|------------|------|
 | 以上, 及以上, 不少于, 不低于, 至少, 不少                | >=         | |
 | 达到, 达, 提升至/到, 提高到/至, 增加到/至, 增长到,       | >=         | targets; facts "=" |
-| 稳定在, 保持在, 保障                                   |            | |
+| 扩大到/至, 保障 (bare 稳定在/保持在 stay "=")          |            | |
 | 超, 超过, 突破, 余 (2300余所), 逾                      | >          | |
-| 以内, 之内, 以下, 不超过, 控制在; ranks X强/百强        | <=         | ranks take unit 名 |
-| 约, 长约, 左右, 百名 (bare magnitude of people), N分之M | approx     | |
+| 以内, 之内, 以下, 不超过, 控制在; ranks X强/百强/前N位  | <=         | ranks take unit 名 |
+| 约, 长约, 左右, 百名 (bare magnitude of people), N分之M | approx     | 一半 too |
 | bare number                                          | =          | |
 | 全覆盖; 全部/所有 (clause without another number)       | = 100 %    | |
-| 零X (零填埋), 全面消除                                 | = 0        | |
+| 零X (零填埋), 全面消除, 清零                           | = 0        | …的村 → 个, else % |
 | 翻一番 / 翻两番                                      | = 2 / 4 倍  | |
 | N—M / N至M (ranges)                                  | >= N, <= M | two items, one quote |
 | 力争, 争取, 确保                                       | unchanged  | intent, not a bound |
@@ -148,7 +148,7 @@ STRONG_TARGET = (
     rf"到{YEAR_RE}年|{YEAR_RE}年前|年底前|年内"
 )
 STRONG_ACHIEVED = (
-    r"已|(?<![一二两三四五六七八九十]年)累计|共有|现有|(?<!力争)(?<!争取)拥有|(?<![比较])(?:去年|上年|过去一年)|上半年|目前|截至|截止|以来|同比|入选|排名|榜上有名|获准|荣获|获评|获通报|"
+    r"已|(?<![一二两三四五六七八九十]年)累计|共有|现有|(?<!力争)(?<!争取)(?<![人口])拥有|(?<![比较])(?:去年|上年|过去一年)|上半年|目前|截至|截止|以来|同比|入选|排名|榜上有名|获准|荣获|获评|获通报|"
     r"(?<!力争)(?<!争取)成功|完工|最终|上榜|(?<!分)之一|创.{0,4}新高|\d+月至\d+月|\d+[—\-–]\d+月|了"
 )
 GOAL_ONLY = r"争创|冲刺|争当|进军|跻身|重回|奋力"
@@ -547,7 +547,9 @@ def scan_clause(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target_
         if cn and quoted:
             continue
         if not unit_s and "分之" not in tok:
-            continue
+            if not (re.search(r"倍差|收入比", before) and m.group("post") or re.search(r"倍差[^，。；]{0,4}$", before)):
+                continue
+            unit_s = "倍"  # "收入倍差控制在1.75以内": a ratio
         unit_s = unit_s or "%"
         if re.fullmatch(YEAR_RE, tok) and unit_s == "年":
             continue
@@ -557,6 +559,10 @@ def scan_clause(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target_
             continue  # "140多个": a vague background count
         if re.search(r"最高(?:可)?(?:获得|奖励|补贴|补助|给予)?$", before):
             continue  # a ceiling on an award, not a target
+        if before.endswith("每") and _bare_magnitude(tok):
+            continue  # "每千名老年人拥有床位": a per-capita denominator
+        if unit_s in ("户", "人") and m.group("post") and re.match(r"的?(?:自然村|行政村|村|镇|社区|小区)", after):
+            continue  # "20户以上自然村": the size of the villages meant, not a statement
         pre = _prefix_comparator(before, is_target_hint)
         if cn and not _bare_magnitude(tok) and unit_s not in CN_COUNT_UNITS and pre is None:
             continue  # "四套班子", "市县两级", "二元结构": not counts
@@ -729,16 +735,32 @@ def _special(
                     special="magnitude",
                 )
             )
+    # half as a share: "占耕地面积的一半以上"
+    for m in re.finditer(r"(?:一半|半数)(以上)?", s):
+        if free(m.start(), m.end()) and not re.match(r"[的]?(?:时间|左右)", s[m.end() :]):
+            comp = ">=" if m.group(1) else "approx"
+            out.append(Cand(50, "%", comp, cl.start + m.start(), cl.start + m.end(), special="half"))
+    # places in a ranking: "进入全省前五位", "前10名"
+    for m in re.finditer(rf"前({NUM_RE})(?:位|名|强)", s):
+        v = parse_number(m.group(1))
+        if v is not None and free(m.start(), m.end()) and re.search(GOAL_VERBS + r"[^，。；]{0,16}$", s[: m.start()]):
+            out.append(Cand(normalise(v), "名", "<=", cl.start + m.start(), cl.start + m.end(), special="rank"))
     # doubling
     for m in re.finditer(r"翻(一|两|二|三)番", s):
         n = {"一": 1, "两": 2, "二": 2, "三": 3}[m.group(1)]
         out.append(Cand(2**n, "倍", "=", cl.start + m.start(), cl.start + m.end(), special="double"))
     # zero targets
     for m in re.finditer(
-        r"全面消除|(?<![\d一二三四五六七八九十百千])零(填埋|排放|增长|发生|事故|死亡|污染|[\u4e00-\u9fff])", s
+        r"全面消除|(?:全部|全面|动态)?清零|(?<![\d一二三四五六七八九十百千])零(填埋|排放|增长|发生|事故|死亡|污染|[\u4e00-\u9fff])",
+        s,
     ):
-        if m.group(0) == "全面消除":
-            unit = "%"
+        if m.group(0) == "全面消除" or m.group(0).endswith("清零"):
+            # the thing removed: "全面消除…以下的村", "…以下的村全部清零" count villages
+            obj = s[m.end() :] if m.group(0) == "全面消除" else s[: m.start()]
+            village = re.search(r"的(?:行政)?村(?:[(（]社区[)）])?(?:[，。；,;]|$)", obj) or re.search(
+                r"的(?:行政)?村(?:[(（]社区[)）])?$", obj
+            )
+            unit = "个" if village else "%"
         else:
             w = m.group(1)
             unit = "吨" if w in ("填埋", "排放") else "%" if w == "增长" else "起"
@@ -749,7 +771,7 @@ def _special(
     for m in re.finditer(r"全覆盖", s):
         out.append(Cand(100, "%", "=", cl.start + m.start(), cl.start + m.end(), special="cover"))
     if not found and not out:
-        m = re.search(r"(所有|全部)[^，。；]{0,30}?(达到|实现|完成|建成|纳入|覆盖)", s)
+        m = re.search(r"(所有|全部)[^，。；]{0,30}?(达到|实现|完成|建成|纳入|覆盖|通(?!过))|覆盖(?:所有|全部)", s)
         if m:
             out.append(Cand(100, "%", "=", cl.start + m.start(), cl.start + m.end(), special="all"))
     return out
@@ -1052,6 +1074,8 @@ def _clause_filter(cands: list[Cand], cl: Span) -> list[Cand]:
         cands = [
             c for c in cands if not (c.unit == "元" and (c.money_modifier or c.comparator in (">", ">=")))
         ]
+    if any(c.special == "zero" and c.unit == "个" for c in cands):
+        cands = [c for c in cands if not (c.unit == "元" and c.comparator in ("<=", "<"))]  # "10万元以下的村清零"
     out = []
     for i, c in enumerate(cands):
         if c.whole_set:
