@@ -95,30 +95,28 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "extraction/partials/item_edit.html", {"item": item, "form": form, "error": error})
 
 
-@login_required
-@require_POST
-def item_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def _row_action(request: HttpRequest, pk: int, service) -> HttpResponse:
+    """Run a one-click service on an item and re-render its row, with a business error shown in the row."""
     item = get_item_for_user(request.user, pk, write=True)
     try:
-        item = services.draft_item_reject(actor=request.user, item=item)
+        item = service(actor=request.user, item=item)
     except ApplicationError as exc:
         if not _business_error(exc):
             raise
         return _row(request, item, error=exc.message)
     return _row(request, item)
+
+
+@login_required
+@require_POST
+def item_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _row_action(request, pk, services.draft_item_reject)
 
 
 @login_required
 @require_POST
 def item_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_item_for_user(request.user, pk, write=True)
-    try:
-        item = services.draft_item_reopen(actor=request.user, item=item)
-    except ApplicationError as exc:
-        if not _business_error(exc):
-            raise
-        return _row(request, item, error=exc.message)
-    return _row(request, item)
+    return _row_action(request, pk, services.draft_item_reopen)
 
 
 @login_required
