@@ -140,6 +140,10 @@ def heading_deadline(text: str) -> int | None:
         m = re.search(rf"({YEAR_RE})\s*年[^，。,]{{0,40}}?{PLAN_WORDS}", line)
         if m and not re.search(r"\d{1,2}\s*月\s*\d{1,2}\s*日", line):
             return int(m.group(1))
+        # a notice about one year's round of work: "关于开展2025年度…创建工作的通知"
+        m = re.search(rf"({YEAR_RE})\s*年度[^，。,]{{0,40}}?工作的?通知", line)
+        if m:
+            return int(m.group(1))
     return None
 
 
@@ -422,6 +426,7 @@ PRE_GE_TARGET = [
 ]
 PRE_GT = ["超过", "突破", "超", "逾", "高于", "大于", "多于"]
 PRE_LE = ["不超过", "不高于", "控制在", "低于", "少于", "压减至", "降至", "降低到", "下降到"]
+PRE_LT = ["不足", "不到"]
 PRE_APPROX = ["长约", "约", "近", "大约"]
 POST = {"以上": ">=", "及以上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "左右": "approx", "级": ">="}
 
@@ -459,6 +464,9 @@ COUNT_UNITS = {
     "起",
     "床",
     "人次",
+    "件",
+    "份",
+    "期",
 }
 TIME_UNITS = {"分钟", "小时", "天"}
 CN_COUNT_UNITS = {
@@ -498,6 +506,7 @@ class Cand:
 _PREFIX_WORDS = sorted(
     [(w, "approx") for w in PRE_APPROX]
     + [(w, "<=") for w in PRE_LE]
+    + [(w, "<") for w in PRE_LT]
     + [(w, ">=") for w in PRE_GE]
     + [(w, ">") for w in PRE_GT]
     + [(w, "target>=") for w in PRE_GE_TARGET],
@@ -576,6 +585,8 @@ def scan_clause(text: str, cl: Span, in_quote: list[tuple[int, int]], is_target_
             continue  # "一" before a measure word is an article
         if re.search(r"(排名|位列|位居|居)[^，。；\d]{0,6}$", before) and unit_s in ("位", "名"):
             continue  # an ordinal rank, read by the rank rules
+        if before.endswith("前") and unit_s in ("位", "名"):
+            continue  # "进入全省前20名": a place in a ranking, read by the rank rules
         if before.endswith(("(", "（")) and out and out[-1].end == cl.start + len(before) - 1:
             continue  # "10000公顷(15万亩)": the same quantity in another unit
         if cn and re.search(r"[、]", before) and unit_s in COUNT_UNITS:
@@ -757,9 +768,7 @@ def _special(
         if m.group(0) == "全面消除" or m.group(0).endswith("清零"):
             # the thing removed: "全面消除…以下的村", "…以下的村全部清零" count villages
             obj = s[m.end() :] if m.group(0) == "全面消除" else s[: m.start()]
-            village = re.search(r"的(?:行政)?村(?:[(（]社区[)）])?(?:[，。；,;]|$)", obj) or re.search(
-                r"的(?:行政)?村(?:[(（]社区[)）])?$", obj
-            )
+            village = re.search(r"的(?:薄弱|空壳|经济薄弱)?(?:行政)?村(?:[(（]社区[)）])?(?:[，。；,;]|$)", obj)
             unit = "个" if village else "%"
         else:
             w = m.group(1)

@@ -294,3 +294,29 @@ def test_series_start_and_plan_totals_in_a_three_year_plan() -> None:
         ("target", 33.33, 2026),
         ("target", 2000, 2026),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("力争进入全省县域高质量发展前20名。", [("<=", 20, "名")]),
+        ("农产品精深加工比例不足30%。", [("<", 30, "%")]),
+        ("从签约到动工用了不到50天。", [("<", 50, "天")]),
+        ("已有7件民生实事提前完成。", [("=", 7, "件")]),
+        ("开展镇村干部轮训2期。", [("=", 2, "期")]),
+        ("纸质材料一式3份。", [("=", 3, "份")]),
+        ("公示期不少于5个工作日。", [(">=", 5, "工作日")]),
+        ("全面消除集体经济收入10万元以下的薄弱村。", [("=", 0, "个")]),
+    ],
+)
+def test_heldout2_gaps_ranks_below_many_units(text: str, expected: list) -> None:
+    """General gaps found on the second blind held-out set: 前N名, 不足/不到, 件/期/份/工作日, 薄弱村."""
+    assert triples(text, year=2024) == expected
+
+
+def test_notice_for_a_year_round_sets_default_deadline() -> None:
+    text = (
+        "关于开展2025年度典型村镇创建工作的通知\n\n各市农业农村局：\n\n"
+        "村级集体经济收入达到30万元以上，村庄绿化覆盖率不低于40%。\n\n某厅\n2025年5月20日\n"
+    )
+    assert [(i.value, i.deadline) for i in extract(text)] == [(300000, 2025), (40, 2025)]
