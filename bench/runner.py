@@ -55,6 +55,8 @@ BENCHES = [
           "≥ 300 次/s，无丢失、无重复", heavy=True),
     Bench("recount", "报送核数：一个月的村级值与村数"),
     Bench("excel_import", "Excel 导入 10,000 行（含校验）", heavy=True),
+    Bench("board", "任务看板：5,000 个任务亮灯"),
+    Bench("supervise", "bqw supervise：5,000 个任务督办日检"),
 ]
 BY_NAME = {b.name: b for b in BENCHES}
 
@@ -91,7 +93,8 @@ def run_reference(paths: dict[str, Path], scale: str, names: list[str], repeat: 
     return out
 
 
-def run_platform(db: str, scale: str, names: list[str], repeat: int) -> tuple[dict[str, hx.Result], str]:
+def run_platform(db: str, scale: str, names: list[str], repeat: int, out_dir: Path = RESULTS_DIR
+                 ) -> tuple[dict[str, hx.Result], str]:
     """Run the platform benchmarks against one database in a child process; returns results and version."""
     from . import platform as plat
 
@@ -99,7 +102,8 @@ def run_platform(db: str, scale: str, names: list[str], repeat: int) -> tuple[di
         return {n: hx.Result(n, db, BY_NAME[n].kind, note=plat.UNAVAILABLE) for n in names}, ""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         out = Path(f.name)
-    env = {**os.environ, "DATABASE_URL": database_url(db)}
+    (Path(settings.BASE_DIR) / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": database_url(db), "BQW_BENCH_DATA": str(out_dir)}
     cmd = [sys.executable, "-m", "bqw.cli", "bench", "--scale", scale, "--child", db, "--repeat", str(repeat),
            "--child-out", str(out), *[a for n in names for a in ("--only", n)]]
     proc = subprocess.run(cmd, env=env, check=False)
@@ -133,7 +137,7 @@ def run(*, scale: str = "city", dbs: tuple[str, ...] = ("sqlite", "postgres"), o
     databases = {"duckdb": duckdb.__version__}
     for db in dbs:
         log(f"平台（{hx.TARGET_LABELS[db]}）…")
-        res, version = run_platform(db, scale, names, repeat)
+        res, version = run_platform(db, scale, names, repeat, out_dir)
         databases[db] = version or "—"
         for n, r in res.items():
             results[n][db] = r

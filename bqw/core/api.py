@@ -18,7 +18,9 @@ class BearerToken(HttpBearer):
         return t.user
 
 
-AUTH = [SessionAuth(), BearerToken()]
+# Bearer first: ninja's SessionAuth rejects any unsafe request without a CSRF token before the next method is
+# tried, so a token client (scripts, other systems) could never PUT/POST if the session came first.
+AUTH = [BearerToken(), SessionAuth()]
 
 
 def actor(request: HttpRequest) -> User:

@@ -21,6 +21,7 @@ from .services import (
     datavalue_return,
     datavalue_save,
     datavalue_submit,
+    datavalues_save_form,
     value_dict,
 )
 from .status import evaluate, region_statuses
@@ -44,6 +45,18 @@ class ValueIn(Schema):
     value: Decimal
     version: int | None = None
     comment: str = ""
+    submit: bool = False
+
+
+class FormItem(Schema):
+    indicator: str
+    value: Decimal
+    version: int | None = None
+    comment: str = ""
+
+
+class FormIn(Schema):
+    values: list[FormItem]
     submit: bool = False
 
 
@@ -80,6 +93,18 @@ def value_put(request: HttpRequest, region: str, indicator: str, period: str, bo
     return value_dict(dv)
 
 
+@router.put("/forms/{region}/{period}", summary="一个单位一期的填报表（全部指标一次保存/提交，任一项有误则整表不保存）")
+def form_put(request: HttpRequest, region: str, period: str, body: FormIn):
+    user = actor(request)
+    unit = get_region_for_user(user, region)
+    items = [{"indicator": get_indicator(i.indicator), "value": i.value, "version": i.version, "comment": i.comment}
+             for i in body.values]
+    saved = datavalues_save_form(actor=user, region=unit, period=period, items=items, submit=body.submit)
+    return {"region": unit.code, "period": period, "saved": len(saved),
+            "values": [{"indicator": dv.indicator.code, "period": dv.period, "version": dv.version,
+                        "state": dv.state} for dv in saved]}
+
+
 _ACTIONS = {"submit": datavalue_submit, "approve": datavalue_approve, "return": datavalue_return,
             "reopen": datavalue_reopen}
 
@@ -98,11 +123,13 @@ def value_action(request: HttpRequest, region: str, indicator: str, period: str,
 
 
 @router.get("/rollups/{region}/{period}", summary="驾驶舱读取：本单位及各下级单位 × 各指标（一次查询）")
-def rollups_grid(request: HttpRequest, region: str, period: str, indicators: str | None = None):
+def rollups_grid(request: HttpRequest, region: str, period: str, indicators: str | None = None,
+                 native: bool = False):
+    """`native=true` with a month: quarterly/yearly indicators at the quarter/year containing it."""
     user = actor(request)
     unit = get_region_for_user(user, region)
     codes = [c for c in indicators.split(",") if c] if indicators else None
-    return rollup_grid(user, unit, get_period(period), codes)
+    return rollup_grid(user, unit, get_period(period), codes, native=native)
 
 
 @router.get("/rollups/{region}/{period}/own", summary="某单位某期全部指标的汇总值")

@@ -19,7 +19,7 @@ from bqw.regions.selectors import RegionResolver
 
 from .models import DataValue, Indicator
 from .selectors import entry_period, indicators_due
-from .services import check_value, datavalue_save, outlier_reason, parse_period_for
+from .services import check_value, datavalues_save_rows, outlier_reason, parse_period_for
 
 HEADERS = ["单位代码", "单位名称", "指标代码", "指标名称", "计量单位", "期间", "数值", "版本", "说明"]
 
@@ -160,9 +160,10 @@ def values_import(*, actor: User, data: bytes, filename: str) -> list[DataValue]
             if reason:
                 preview.error(row.number, "comment", reason)
     preview.raise_if_errors()
-    return [datavalue_save(actor=actor, region=unit, indicator=ind, period=period, value=row.values["value"],
-                           version=row.values.get("version"), comment=str(row.values.get("comment") or ""))
-            for row, unit, ind, period in todo]
+    return datavalues_save_rows(actor=actor, items=[
+        {"region": unit, "indicator": ind, "period": period, "value": row.values["value"],
+         "version": row.values.get("version"), "comment": str(row.values.get("comment") or "")}
+        for row, unit, ind, period in todo])
 
 
 def values_for_export(user: User, region: Region, period: Period) -> list[DataValue]:

@@ -117,8 +117,12 @@ class DataValue(models.Model):
         APPROVED = "approved", "已审核"
         RETURNED = "returned", "已退回"
 
-    region = models.ForeignKey(Region, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values")
+    # no single-column indexes: (region, indicator, period) and (indicator, period, state) lead with them, and
+    # every extra index costs a bulk load ~ as much as the table itself
+    region = models.ForeignKey(Region, verbose_name="单位", on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values",
+                                  db_index=False)
     period = models.CharField("期间", max_length=7)
     value = models.DecimalField("数值", max_digits=24, decimal_places=6)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT,
@@ -128,7 +132,7 @@ class DataValue(models.Model):
     reason = models.TextField("退回原因", blank=True, default="", db_default="")
     is_simulated = models.BooleanField("模拟数据", default=False, db_default=False)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="最后修改人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
     updated_at = models.DateTimeField("最后修改时间", auto_now=True, db_default=Now())
 
     class Meta:
@@ -154,13 +158,15 @@ class Rollup(models.Model):
     """The maintained value of (unit, indicator, period): the unit's own value when it has one, otherwise the
     aggregate of its children's rows. Kept with the parts needed for incremental upkeep (see rollups.py)."""
 
+    # A derived table rewritten in bulk: no database FK constraints (they cost a trigger per inserted row);
+    # Django still cascades deletes of regions and indicators to it.
     region = models.ForeignKey(Region, verbose_name="单位", on_delete=models.CASCADE, related_name="+",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     parent = models.ForeignKey(Region, verbose_name="上级", null=True, on_delete=models.CASCADE, related_name="+",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     level = models.PositiveSmallIntegerField("层级")
     indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="+",
-                                  db_index=False)
+                                  db_index=False, db_constraint=False)
     period = models.CharField("期间", max_length=7)
     value = models.FloatField("值", null=True)
     own = models.FloatField("本单位填报值", null=True)

@@ -15,23 +15,32 @@ from .models import DataValue, Indicator, Rollup
 
 
 def rollup_grid(user: User, parent_region: Region, period: str | Period,
-                indicators: Iterable[Indicator | str] | None = None) -> dict:
+                indicators: Iterable[Indicator | str] | None = None, *, native: bool = False) -> dict:
     """The cockpit read: the unit itself and every child unit × every indicator at one period, in ONE query
     on the (parent, period, indicator) index. Returns {"region", "period", "indicators", "total": {code: cell},
-    "rows": [{"code", "name", "level", "values": {indicator code: cell}}]}, cell = {"value", "simulated"}."""
+    "rows": [{"code", "name", "level", "values": {indicator code: cell}}]}, cell = {"value", "simulated"}.
+
+    `native=True` (a month): every indicator at its own periodicity's period containing the month — monthly
+    ones at the month, quarterly ones at its quarter, yearly ones at its year — so one grid shows them all."""
     require_view(user, parent_region)
-    pid = period.id if isinstance(period, Period) else Period.parse(period).id
-    qs = Rollup.objects.filter(Q(parent_id=parent_region.id) | Q(region_id=parent_region.id), period=pid)
+    p = period if isinstance(period, Period) else Period.parse(period)
+    pid = p.id
+    where = Q(parent_id=parent_region.id) | Q(region_id=parent_region.id)
+    if native and p.kind == "M":
+        qs = Rollup.objects.filter(where).filter(
+            Q(period=pid, indicator__periodicity="M") | Q(period=p.quarter().id, indicator__periodicity="Q")
+            | Q(period=p.year_period().id, indicator__periodicity="Y"))
+    else:
+        qs = Rollup.objects.filter(where, period=pid)
     if indicators is not None:
         codes = [i.code if isinstance(i, Indicator) else i for i in indicators]
         qs = qs.filter(indicator__code__in=codes)
     rows: dict[str, dict] = {}
     total: dict[str, dict] = {}
-    seen: list[str] = []
+    seen: set[str] = set()
     for code, name, level, ind, value, sim in qs.values_list(
             "region__code", "region__name", "region__level", "indicator__code", "value", "simulated"):
-        if ind not in seen:
-            seen.append(ind)
+        seen.add(ind)
         cell = {"value": value, "simulated": sim}
         if code == parent_region.code:
             total[ind] = cell
@@ -39,6 +48,22 @@ def rollup_grid(user: User, parent_region: Region, period: str | Period,
         rows.setdefault(code, {"code": code, "name": name, "level": level, "values": {}})["values"][ind] = cell
     return {"region": parent_region.code, "period": pid, "indicators": sorted(seen), "total": total,
             "rows": [rows[c] for c in sorted(rows)]}
+
+
+def rollup_series(user: User, region: Region, indicator: Indicator, periods: Iterable[str | Period],
+                  levels: Iterable[int] | None = None) -> list[tuple[str, int, str, float | None]]:
+    """Drill-down: one indicator over many periods for the units inside `region` (at `levels`, default all
+    below it) — [(code, level, period, value)] ordered by code and period, one query on the rollups'
+    (region, indicator, period) key."""
+    require_view(user, region)
+    lo, hi = code_range(region.prefix)
+    pids = [p.id if isinstance(p, Period) else Period.parse(p).id for p in periods]
+    units = Region.objects.filter(code__gte=lo, code__lte=hi, level__gt=region.level)
+    if levels is not None:
+        units = units.filter(level__in=list(levels))
+    return list(Rollup.objects.filter(region__in=units.values("id"), indicator=indicator, period__in=pids)
+                .order_by("region__code", "period")
+                .values_list("region__code", "region__level", "period", "value"))
 
 
 def rollup_values(user: User, region: Region, period: str | Period) -> dict[str, dict]:

@@ -18,7 +18,7 @@ from bqw.core.periods import Period, PeriodError
 from bqw.regions.models import Region
 
 from .models import DataValue, Indicator, Target
-from .rollups import refresh_after_write, rollup_rebuild
+from .rollups import refresh_after_write, refresh_after_writes, rollup_rebuild
 
 VALUE_FIELDS = ["region_id", "indicator_id", "period", "value", "state", "version", "comment", "reason",
                 "is_simulated"]
@@ -107,20 +107,35 @@ def datavalue_save(*, actor: User, region: Region, indicator: Indicator, period:
     one raises ConflictError (409) with the current value. Approved values are locked. An outlier against
     the unit's previous periods needs a comment."""
     require_capture(actor, region)
+    dv, p, changed = _save_value(actor, region, indicator, period, value, version, comment, submit, simulated)
+    if changed:  # a comment or a state change alone feeds no rollup
+        refresh_after_write(region, indicator, p)
+    return dv
+
+
+_UNFETCHED = object()
+
+
+def _save_value(actor: User, region: Region, indicator: Indicator, period: str | Period, value: Any,
+                version: int | None, comment: str, submit: bool, simulated: bool, current: Any = _UNFETCHED
+                ) -> tuple[DataValue, Period, bool]:
+    """Check and write one value (no rollup upkeep); returns (value, period, whether the number changed).
+    `current`: the stored row, already locked by the caller (None: there is none)."""
     try:
         p = parse_period_for(indicator, period)
         d = check_value(indicator, value)
     except ValueError as exc:
-        raise ApplicationError(str(exc), extra={"field": "value"})
-    dv = _lock(region, indicator, p.id)
+        raise ApplicationError(str(exc), extra={"field": "value", "indicator": indicator.code})
+    dv = _lock(region, indicator, p.id) if current is _UNFETCHED else current
     _check_version(dv, version)
     if dv is not None and dv.locked:
         raise ConflictError("该数据已审核锁定，如需修改请联系审核员重新打开", extra={"current": value_dict(dv)})
     comment = (comment or "").strip()
-    reason = outlier_reason(indicator, region, p, d)
+    reason = None if comment else outlier_reason(indicator, region, p, d)  # a comment answers any outlier
     if reason and not comment:
-        raise ApplicationError(reason, extra={"field": "comment", "needs_comment": True})
+        raise ApplicationError(reason, extra={"field": "comment", "needs_comment": True, "indicator": indicator.code})
     before = snapshot(dv, VALUE_FIELDS)
+    changed = dv is None or dv.value != d or dv.is_simulated != simulated
     if dv is None:
         dv = DataValue(region=region, indicator=indicator, period=p.id, version=0)
     dv.value = d
@@ -133,8 +148,54 @@ def datavalue_save(*, actor: User, region: Region, indicator: Indicator, period:
     dv.save()
     audit_record(actor=actor, action="datavalue.save", obj=dv, region=region, before=before,
                  after=snapshot(dv, VALUE_FIELDS))
-    refresh_after_write(region, indicator, p)
-    return dv
+    return dv, p, changed
+
+
+@transaction.atomic
+def datavalues_save_form(*, actor: User, region: Region, period: str | Period, items: Iterable[dict],
+                         submit: bool = False) -> list[DataValue]:
+    """A unit's entry form for one period in one transaction (the month-end submission): every item
+    {"indicator": Indicator, "value", "version", "comment"} is checked and written like datavalue_save, and
+    the rollups they feed are brought up to date once for all of them. Any error rejects the whole form."""
+    return datavalues_save_rows(actor=actor, items=[{"region": region, "period": period, **i} for i in items],
+                                submit=submit)
+
+
+def _pid(period: str | Period) -> str:
+    try:
+        return period.id if isinstance(period, Period) else Period.parse(str(period)).id
+    except PeriodError:
+        return str(period)  # _save_value reports it
+
+
+@transaction.atomic
+def datavalues_save_rows(*, actor: User, items: Iterable[dict], submit: bool = False) -> list[DataValue]:
+    """Many checked writes ({"region", "indicator", "period", "value", "version", "comment"}) in one
+    transaction with ONE rollup pass for all of them (imports, forms); any error rejects them all."""
+    items = list(items)
+    allowed: set[int] = set()
+    for item in items:
+        if item["region"].id not in allowed:
+            require_capture(actor, item["region"])
+            allowed.add(item["region"].id)
+    # lock every stored row the items touch in one statement (in key order: concurrent imports cannot deadlock)
+    pids = {_pid(i["period"]) for i in items}
+    current = {(dv.region_id, dv.indicator_id, dv.period): dv for dv in DataValue.objects.select_for_update()
+               .select_related("region", "indicator").filter(
+                   region_id__in=allowed, indicator_id__in={i["indicator"].id for i in items}, period__in=pids)
+               .order_by("region_id", "indicator_id", "period")} if items else {}
+    out, writes = [], []
+    for item in items:
+        region, ind = item["region"], item["indicator"]
+        pid = _pid(item["period"])
+        dv, p, changed = _save_value(actor, region, ind, item["period"], item["value"], item.get("version"),
+                                     item.get("comment") or "", submit, False,
+                                     current.get((region.id, ind.id, pid)))
+        out.append(dv)
+        if changed:
+            writes.append((region, ind, p))
+    refresh_after_writes(writes)
+    return out
 
 
 def _reviewer(actor: User, region: Region) -> None:
@@ -231,7 +292,10 @@ def _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert
         with connection.cursor() as cur:
             if not pg:  # a larger page cache keeps index inserts in memory during the load and the rebuild
                 cur.execute("PRAGMA cache_size = -262144")
-            if pg and upsert:
+            if pg:  # COPY into an unindexed staging table, then one sorted INSERT (see below)
+                cur.execute("SET LOCAL work_mem = '256MB'")
+                cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                cur.execute("DROP TABLE IF EXISTS bqw_dv_load")  # a load earlier in the same transaction
                 cur.execute("CREATE TEMP TABLE bqw_dv_load (region_id bigint, indicator_id bigint, period varchar(7),"
                             " value numeric, state varchar(10), is_simulated boolean) ON COMMIT DROP")
             batch: list = []
@@ -240,7 +304,7 @@ def _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert
                 if not batch:
                     return
                 if pg:
-                    table = "bqw_dv_load" if upsert else DataValue._meta.db_table
+                    table = "bqw_dv_load"
                     with cur.cursor.copy(f"COPY {table} (region_id, indicator_id, period, value, state, "
                                          f"is_simulated) FROM STDIN") as copy:
                         copy.write(_copy_text(batch))
@@ -270,13 +334,30 @@ def _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert
                 if len(batch) >= chunk:
                     flush()
             flush()
-            if pg and upsert:
+            if pg:
+                # In key order the unique index grows at its right edge instead of taking random page splits
+                # (≈ 4× faster than COPY straight into the indexed table at 1M rows); into an empty table
+                # the secondary index is dropped and built once afterwards.
                 t = DataValue._meta.db_table
+                cur.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {t})")
+                empty = cur.fetchone()[0] and total > 100_000
+                secondary = [(ix.name, ", ".join(DataValue._meta.get_field(f).column for f in ix.fields))
+                             for ix in DataValue._meta.indexes]
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred FK events left before CREATE INDEX
+                if empty:
+                    for name, _ in secondary:
+                        cur.execute(f"DROP INDEX IF EXISTS {name}")
+                conflict = (f"ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET value = excluded.value, "
+                            f"state = excluded.state, is_simulated = excluded.is_simulated, "
+                            f"version = {t}.version + 1, updated_at = now()") if upsert else ""
                 cur.execute(f"INSERT INTO {t} (region_id, indicator_id, period, value, state, is_simulated) "
                             f"SELECT region_id, indicator_id, period, value, state, is_simulated FROM bqw_dv_load "
-                            f"ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET value = excluded.value, "
-                            f"state = excluded.state, is_simulated = excluded.is_simulated, "
-                            f"version = {t}.version + 1, updated_at = now()")
+                            f"ORDER BY region_id, indicator_id, period {conflict}")
+                if empty:
+                    for name, cols in secondary:
+                        cur.execute(f"CREATE INDEX {name} ON {t} ({cols})")
+                cur.execute("SET CONSTRAINTS ALL DEFERRED")
+                cur.execute("DROP TABLE bqw_dv_load")
         audit_record(actor=actor, action="datavalue.bulk_load", object_type="indicators.DataValue",
                      object_repr=f"批量导入 {total} 条", after={"rows": total, "simulated": simulated,
                                                           "indicators": sorted(i.code for i in touched_ind.values()),

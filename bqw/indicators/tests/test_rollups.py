@@ -51,9 +51,14 @@ def test_sum_flow_and_every_level_up_to_the_province(loaded):
 def test_mean_min_max_with_stock_temporal_rule(loaded):
     t, c = loaded
     assert val(t["沙坪"], c["t_avg"], "202401") == 4
-    assert val(t["鹤山"], c["t_avg"], "202401") == 7  # mean of the children's values (4, 10)
+    # a mean over the villages below, not the mean of the towns' means (4 and 10 would give 7):
+    # (2 + 4 + 6 + 10) / 4 = 5.5 at 鹤山 and every level above it
+    assert val(t["鹤山"], c["t_avg"], "202401") == 5.5
+    assert val(t["广东"], c["t_avg"], "202401") == 5.5
+    assert Rollup.objects.get(region=t["广东"], indicator=c["t_avg"], period="202401").n == 4
     assert val(t["A"], c["t_avg"], "2024Q1") == 8  # stock: last month
     assert val(t["沙坪"], c["t_avg"], "2024Q1") == 6
+    assert val(t["鹤山"], c["t_avg"], "2024Q1") == 7  # (8 + 4 + 6 + 10) / 4
     assert val(t["鹤山"], c["t_min"], "202401") == 2 and val(t["广东"], c["t_min"], "2024") == 4
     assert val(t["鹤山"], c["t_max"], "202401") == 10 and val(t["沙坪"], c["t_max"], "2024Q1") == 8
 
@@ -140,3 +145,66 @@ def test_bulk_load_then_rebuild(tree, catalog, persona):
     assert val(t["鹤山"], catalog["t_inc"], "202403") == 212
     assert val(t["鹤山"], catalog["t_cnt"], "2024") == 1
     assert Rollup.objects.get(region=t["广东"], indicator=catalog["t_inc"], period="2024").simulated
+
+
+def test_a_units_own_mean_stands_for_the_units_below_it(loaded, persona):
+    t, c = loaded
+    put(persona("gd_admin"), t["龙口"], c["t_avg"], "202401", 1)  # 龙口 reports its own mean over its 1 village
+    # 沙坪: 4 over 3 villages; 龙口: 1 over the 1 village it aggregated → (4×3 + 1×1) / 4
+    assert val(t["鹤山"], c["t_avg"], "202401") == 3.25
+
+
+def test_a_whole_form_in_one_pass_equals_value_by_value(tree, catalog, persona):
+    from bqw.indicators.services import datavalues_save_form
+
+    admin, t, c = persona("gd_admin"), tree, catalog
+    items = [{"indicator": c["t_inc"], "value": 120}, {"indicator": c["t_treated"], "value": 3},
+             {"indicator": c["t_total"], "value": 4}, {"indicator": c["t_avg"], "value": 9}]
+    saved = datavalues_save_form(actor=admin, region=t["A"], period="202401", items=items, submit=True)
+    assert [dv.state for dv in saved] == ["submitted"] * 4
+    put(admin, t["D"], c["t_inc"], "202401", 50)
+    assert val(t["鹤山"], c["t_inc"], "202401") == 170 and val(t["广东"], c["t_cnt"], "202401") == 1
+    assert val(t["广东"], c["t_rate"], "202401") == 75 and val(t["江门"], c["t_avg"], "2024") == 9
+    incremental = {(r.region_id, r.indicator_id, r.period): (r.value, r.n, r.hits) for r in Rollup.objects.all()}
+    Rollup.objects.all().delete()
+    rollup_rebuild()
+    assert {(r.region_id, r.indicator_id, r.period): (r.value, r.n, r.hits)
+            for r in Rollup.objects.all()} == incremental
+
+
+def test_a_form_with_one_bad_value_saves_nothing(tree, catalog, persona):
+    from bqw.core.errors import ApplicationError
+    from bqw.indicators.models import DataValue
+    from bqw.indicators.services import datavalues_save_form
+
+    items = [{"indicator": catalog["t_inc"], "value": 120}, {"indicator": catalog["t_rate"], "value": 3}]
+    with pytest.raises(ApplicationError):
+        datavalues_save_form(actor=persona("gd_admin"), region=tree["A"], period="202401", items=items)
+    assert not DataValue.objects.filter(region=tree["A"]).exists()
+
+
+def test_zones_and_quasi_units_do_not_add_into_their_parent(tree, catalog, persona):
+    """A special zone overlays its county and a quasi unit (林场…) is outside the administrative count:
+    neither adds into the parent's rollup, though each keeps its own."""
+    from bqw.regions.models import Region
+
+    admin, t, c = persona("gd_admin"), tree, catalog
+    hs = t["鹤山"]
+    zone = Region.objects.create(code="440784901000", name="鹤山主平台", full_name="江门市鹤山市鹤山主平台",
+                                 level=4, kind="zone", parent=hs)
+    quasi = Region.objects.filter(kind="quasi", level=4).select_related("parent").first()
+    put(admin, t["A"], c["t_inc"], "202401", 100)
+    put(admin, zone, c["t_inc"], "202401", 5000)
+    before_county = val(quasi.parent, c["t_inc"], "202401")
+    put(admin, quasi, c["t_inc"], "202401", 7000)
+    assert val(zone, c["t_inc"], "202401") == 5000 and val(quasi, c["t_inc"], "202401") == 7000
+    assert val(hs, c["t_inc"], "202401") == 100 and val(t["广东"], c["t_inc"], "202401") == 100
+    assert val(quasi.parent, c["t_inc"], "202401") == before_county  # None: nothing admin reported there
+
+    def rows():  # PostgreSQL's create-or-lock leaves empty rows (n = 0, no own value) where nothing adds up
+        return {(r.region_id, r.indicator_id, r.period): r.value for r in Rollup.objects.all()
+                if r.n or r.own is not None}
+    before = rows()
+    Rollup.objects.all().delete()
+    rollup_rebuild()
+    assert rows() == before

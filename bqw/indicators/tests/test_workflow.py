@@ -168,3 +168,28 @@ def test_api_dhis2_datavaluesets_round_trip(client, login, tree, catalog):
     assert r.status_code == 422
     errors = {(e["row"], e["column"]) for e in r.json()["extra"]["errors"]}
     assert (2, "value") in errors and (3, "version") in errors  # B exists (version 1), no version given
+
+
+def test_a_token_client_submits_a_whole_form_without_csrf(tree, catalog, persona, db):
+    """A script with a Bearer token may PUT against a CSRF-enforcing server; a form is all-or-nothing."""
+    from django.test import Client
+
+    from bqw.accounts.services import api_token_create
+
+    user = persona("hs_reporter")
+    key = api_token_create(actor=user, user=user)
+    c = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {key}")
+    a = tree["A"]  # in 沙坪街道, hs_reporter's capture scope
+    body = {"submit": True, "values": [{"indicator": "t_inc", "value": "12"}, {"indicator": "t_total", "value": "4"}]}
+    r = c.put(f"/api/v1/forms/{a.code}/202401", json.dumps(body), content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert [v["state"] for v in r.json()["values"]] == ["submitted", "submitted"]
+    assert Rollup.objects.get(region=tree["广东"], indicator=catalog["t_inc"], period="202401").value == 12
+    bad = {"values": [{"indicator": "t_inc", "value": "13", "version": 1}, {"indicator": "t_rate", "value": "1"}]}
+    r = c.put(f"/api/v1/forms/{a.code}/202401", json.dumps(bad), content_type="application/json")
+    assert r.status_code == 400 and DataValue.objects.get(region=a, indicator=catalog["t_inc"]).value == 12
+    outside = tree["D"]  # 龙口镇: visible to hs_reporter, not capturable
+    r = c.put(f"/api/v1/forms/{outside.code}/202401", json.dumps(body), content_type="application/json")
+    assert r.status_code == 403
+    assert Client(enforce_csrf_checks=True).put(f"/api/v1/forms/{a.code}/202401", json.dumps(body),
+                                                content_type="application/json").status_code in (401, 403)
