@@ -2,11 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bqw.accounts.cli import cli_actor
+from bqw.accounts.cli import cli_actor, cli_unit_and_period
 from bqw.core.errors import ApplicationError
-from bqw.core.periods import Period, PeriodError
 from bqw.indicators.exchange import values_export
-from bqw.regions.models import Region
 
 
 class Command(BaseCommand):
@@ -20,18 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--user")
 
     def handle(self, *args, what, region, period, out, user=None, **opts):
-        unit = Region.objects.filter(code=region.ljust(12, "0")).first()
-        if unit is None:
-            raise CommandError(f"未找到区划代码 {region}")
-        try:
-            p = Period.parse(period)
-        except PeriodError as exc:
-            raise CommandError(str(exc))
+        actor = cli_actor(user)
+        unit, p = cli_unit_and_period(actor, region, period)
         fmt = Path(out).suffix.lower().lstrip(".") or "xlsx"
         if fmt not in ("xlsx", "csv", "json"):
             raise CommandError("输出文件须为 .xlsx、.csv 或 .json")
         try:
-            data = values_export(cli_actor(user), unit, p, fmt)
+            data = values_export(actor, unit, p, fmt)
         except ApplicationError as exc:
             raise CommandError(exc.message)
         Path(out).write_bytes(data)

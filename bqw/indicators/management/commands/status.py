@@ -2,11 +2,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bqw.accounts.cli import cli_actor
+from bqw.accounts.cli import cli_actor, cli_unit_and_period
 from bqw.core.errors import ApplicationError
-from bqw.core.periods import Period, PeriodError
 from bqw.indicators.status import region_statuses
-from bqw.regions.models import Region
 
 
 class Command(BaseCommand):
@@ -20,15 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--user")
 
     def handle(self, *args, region, period, user=None, **opts):
-        unit = Region.objects.filter(code=region.ljust(12, "0")).first()
-        if unit is None:
-            raise CommandError(f"未找到区划代码 {region}")
+        actor = cli_actor(user)
+        unit, p = cli_unit_and_period(actor, region, period)
         try:
-            p = Period.parse(period)
-        except PeriodError as exc:
-            raise CommandError(str(exc))
-        try:
-            statuses = region_statuses(cli_actor(user), unit, p)
+            statuses = region_statuses(actor, unit, p)
         except ApplicationError as exc:
             raise CommandError(exc.message)
         if opts["json"]:
