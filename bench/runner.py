@@ -33,6 +33,19 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(settings.BASE_DIR) / 'var' / 'bench' / 'psw.sqlite3'}"
 
 
+def ensure_postgres_database(url: str) -> None:
+    """Create the dedicated bench database on first use (a fresh machine has only postgres/template1)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 @dataclass(frozen=True)
 class Bench:
     name: str
@@ -103,6 +116,8 @@ def run_platform(db: str, scale: str, names: list[str], repeat: int, out_dir: Pa
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         out = Path(f.name)
     (Path(settings.BASE_DIR) / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    if db == "postgres":
+        ensure_postgres_database(database_url(db))
     env = {**os.environ, "DATABASE_URL": database_url(db), "BQW_BENCH_DATA": str(out_dir)}
     cmd = [sys.executable, "-m", "bqw.cli", "bench", "--scale", scale, "--child", db, "--repeat", str(repeat),
            "--child-out", str(out), *[a for n in names for a in ("--only", n)]]
