@@ -61,6 +61,9 @@ class Result:
         return {**asdict(self), "p50": self.p50, "p95": self.p95, "n": len(self.samples)}
 
 
+RESULT_FIELDS = ("bench", "target", "kind", "samples", "items", "note", "extra")
+
+
 def latency(bench: str, target: str, fn: Callable[[], object], repeat: int, **kw) -> Result:
     return Result(bench, target, LATENCY, measure(fn, repeat), **kw)
 
@@ -139,13 +142,20 @@ def _cell(bench: dict, target: str) -> str:
     return text + (f"（{r['note']}）" if r["note"] else "")
 
 
+def _runs(report: dict) -> str:
+    runs = report.get("runs") or [(report["commit"], report["date"])]
+    if len(runs) == 1:
+        return runs[0][0]
+    return f"合并 {len(runs)} 次运行（" + "，".join(f"{c} @ {d[:16]}" for c, d in runs) + "；各项所属见 JSON）"
+
+
 def markdown(report: dict) -> str:
     """The report as a Markdown table (one row per benchmark) with the run's facts above it."""
     m = report["machine"]
     lines = [
         f"### PSW {report['scale']} — {report['date']}",
         "",
-        f"机器：{m['cpu']}，{m['cores']} 核，内存 {m['mem_gb']} GB；提交 {report['commit']}；"
+        f"机器：{m['cpu']}，{m['cores']} 核，内存 {m['mem_gb']} GB；提交 {_runs(report)}；"
         f"数据库：{'，'.join(f'{k} {v}' for k, v in report['databases'].items())}；"
         f"数据量：{report['workload']['values']:,} 个值（村 {report['workload']['villages']:,}，"
         f"镇 {report['workload']['towns']:,}，县 {report['workload']['counties']:,}）",
@@ -163,6 +173,15 @@ def markdown(report: dict) -> str:
               f"每项重复 {report['repeat']} 次（批量导入等重负载项次数更少，见 JSON 的 n）。"]
     notes = [f"- {n}" for n in report.get("notes", [])]
     return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
+
+
+def read(out_dir: Path, scale: str) -> dict | None:
+    """The last report of a scale, if any (to merge a partial run into)."""
+    js = out_dir / f"{scale}.json"
+    try:
+        return json.loads(js.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def write(report: dict, out_dir: Path) -> tuple[Path, Path]:

@@ -105,3 +105,16 @@ class Reference:
         n = self.query("SELECT count(*) FROM loaded")[0][0]
         self.con.execute("DROP TABLE loaded")
         return n
+
+    # rollup rebuild: every unit above the villages × indicator × month, by each indicator's rule
+    def rollups(self) -> int:
+        """All monthly aggregates of every province/city/county/town (what the platform's full rebuild
+        keeps, months only); returns the number of values aggregated, for a values/s rate."""
+        for n, level in ((2, 1), (4, 2), (6, 3), (9, 4)):
+            base = (f"SELECT substr(region, 1, {n}) AS unit, period, indicator, value FROM vals "
+                    f"WHERE level > {level}")
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE rolled_{level} AS {rollup_sql(base, ['unit', 'period'])}")
+        for level in (1, 2, 3, 4):
+            self.con.execute(f"DROP TABLE rolled_{level}")
+        return self.query("SELECT count(*) FROM vals")[0][0]
+

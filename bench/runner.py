@@ -57,7 +57,9 @@ class Bench:
 
 
 BENCHES = [
-    Bench("load", "批量导入全部值", hx.THROUGHPUT, "值", "PostgreSQL ≥ 500,000 值/s（COPY）", heavy=True),
+    Bench("load", "批量导入全部值（写入值与其索引、外键）", hx.THROUGHPUT, "值", "PostgreSQL ≥ 500,000 值/s（COPY）",
+          heavy=True),
+    Bench("rebuild", "全部汇总重建（各级单位 × 指标 × 月/季/年）", hx.THROUGHPUT, "值", heavy=True),
     Bench("cockpit_province", "全省驾驶舱：各市 × 53 指标，一个月（进程内）", goal="p50 ≤ 50 ms 且 ≤ 2× 参照"),
     Bench("cockpit_province_http", "全省驾驶舱（HTTP，gunicorn）", goal="p50 ≤ 50 ms"),
     Bench("cockpit_city", "江门驾驶舱：各县区 × 53 指标（进程内）", goal="≤ 2× 参照"),
@@ -78,6 +80,7 @@ def reference_runs(ref, scale: str) -> dict[str, Callable[[], object]]:
     """The DuckDB reference for each benchmark that has one."""
     return {
         "load": ref.bulk_load,
+        "rebuild": ref.rollups,
         "cockpit_province": lambda: ref.cockpit(w.PROVINCE, 4, MONTH),
         "cockpit_province_http": lambda: ref.cockpit(w.PROVINCE, 4, MONTH),
         "cockpit_city": lambda: ref.cockpit(CITY, 6, MONTH),
@@ -156,22 +159,54 @@ def run(*, scale: str = "city", dbs: tuple[str, ...] = ("sqlite", "postgres"), o
         databases[db] = version or "—"
         for n, r in res.items():
             results[n][db] = r
+    stamp = {"commit": hx.git_commit(Path(settings.BASE_DIR)), "date": hx.now()}
     benches = []
     for n in names:
         b = BY_NAME[n]
-        ref = results[n].get("duckdb")
         benches.append({
             "name": n, "label": b.label, "kind": b.kind, "items": b.items, "goal": b.goal,
-            "results": [r.as_dict() for r in results[n].values()],
-            "ratios": {db: hx.ratio(results[n].get(db), ref) for db in dbs},
+            "results": [{**r.as_dict(), **stamp} for r in results[n].values()],
         })
     report = {
-        "scale": scale, "date": hx.now(), "commit": hx.git_commit(Path(settings.BASE_DIR)),
+        "scale": scale, "date": stamp["date"], "commit": stamp["commit"],
         "machine": hx.machine(), "databases": databases, "repeat": repeat,
         "workload": {"seed": w.SEED, "version": w.VERSION, "values": w.expected_count(h),
                      "villages": h.count(w.VILLAGE), "towns": h.count(w.TOWN), "counties": h.count(w.COUNTY),
                      "indicators": len(w.INDICATORS), "months": len(w.months()), "cockpit_month": MONTH},
         "benches": benches,
     }
+    report = merge(hx.read(out_dir, scale), report)
     hx.write(report, out_dir)
     return report
+
+
+def merge(previous: dict | None, report: dict) -> dict:
+    """Keep the previous report's results that this run did not redo (a `--only` run, or one database), so
+    one table can be filled by several runs; each result carries the commit and date of its own run."""
+    if previous and previous.get("workload", {}).get("version") == report["workload"]["version"]:
+        mine = {(b["name"], r["target"]) for b in report["benches"] for r in b["results"]}
+        order = [b.name for b in BENCHES]
+        by_name = {b["name"]: b for b in report["benches"]}
+        for old in previous.get("benches", []):
+            if old["name"] not in BY_NAME:
+                continue
+            kept = [r for r in old["results"] if (old["name"], r["target"]) not in mine]
+            for r in kept:
+                r.setdefault("commit", previous.get("commit")), r.setdefault("date", previous.get("date"))
+            if old["name"] in by_name:
+                by_name[old["name"]]["results"] += kept
+            elif kept:
+                b = BY_NAME[old["name"]]
+                by_name[old["name"]] = {"name": b.name, "label": b.label, "kind": b.kind, "items": b.items,
+                                        "goal": b.goal, "results": kept}
+        report["benches"] = [by_name[n] for n in order if n in by_name]
+        report["databases"] = {**previous.get("databases", {}), **report["databases"]}
+        report["notes"] = previous.get("notes", [])
+    for b in report["benches"]:
+        res = {r["target"]: hx.Result(**{k: v for k, v in r.items() if k in hx.RESULT_FIELDS})
+               for r in b["results"]}
+        b["ratios"] = {db: hx.ratio(res.get(db), res.get("duckdb")) for db in ("sqlite", "postgres")}
+    report["runs"] = sorted({(r["commit"], r["date"]) for b in report["benches"] for r in b["results"]},
+                            key=lambda x: x[1])
+    return report
+

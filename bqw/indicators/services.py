@@ -5,6 +5,7 @@ Every write runs in one transaction, writes its audit row and keeps the rollups 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import ExitStack
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -257,10 +258,6 @@ def datavalue_reopen(*, actor: User, value: DataValue, reason: str, version: int
 # ------------------------------------------------------------------ bulk load
 
 
-def _copy_text(rows: list[tuple]) -> str:
-    return "".join("\t".join(r) + "\n" for r in rows)
-
-
 def datavalues_bulk_load(rows: Iterable[tuple[str, str, str, Any]], *, actor: User | None,
                          simulated: bool = False, state: str = DataValue.State.APPROVED, upsert: bool = False,
                          rebuild: bool = True, chunk: int = 200_000) -> int:
@@ -288,76 +285,79 @@ def datavalues_bulk_load(rows: Iterable[tuple[str, str, str, Any]], *, actor: Us
 def _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert, rebuild, chunk) -> int:
     sim = "t" if simulated else "f"
     total, touched_ind, touched_years = 0, {}, set()
+    t = DataValue._meta.db_table
     with transaction.atomic():
         with connection.cursor() as cur:
+            cur.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {t})")
+            empty = bool(cur.fetchone()[0])
             if not pg:  # a larger page cache keeps index inserts in memory during the load and the rebuild
                 cur.execute("PRAGMA cache_size = -262144")
-            if pg:  # COPY into an unindexed staging table, then one sorted INSERT (see below)
+            rebuild_keys: list[str] = []
+            if pg:
                 cur.execute("SET LOCAL work_mem = '256MB'")
                 cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
-                cur.execute("DROP TABLE IF EXISTS bqw_dv_load")  # a load earlier in the same transaction
-                cur.execute("CREATE TEMP TABLE bqw_dv_load (region_id bigint, indicator_id bigint, period varchar(7),"
-                            " value numeric, state varchar(10), is_simulated boolean) ON COMMIT DROP")
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred FK events left before ALTER TABLE
+                if empty:
+                    rebuild_keys = _pg_drop_keys(cur, t)
+                else:  # COPY into an unindexed staging table, then one key-ordered upsert (see below)
+                    cur.execute("DROP TABLE IF EXISTS bqw_dv_load")  # a load earlier in the same transaction
+                    cur.execute("CREATE TEMP TABLE bqw_dv_load (region_id bigint, indicator_id bigint, "
+                                "period varchar(7), value numeric, state varchar(10), is_simulated boolean) "
+                                "ON COMMIT DROP")
             batch: list = []
+            stack = ExitStack()
+            if pg:  # one COPY for the whole stream
+                copy = stack.enter_context(cur.cursor.copy(
+                    f"COPY {t if empty else 'bqw_dv_load'} (region_id, indicator_id, period, value, state, "
+                    f"is_simulated) FROM STDIN"))
 
             def flush() -> None:
                 if not batch:
                     return
                 if pg:
-                    table = "bqw_dv_load"
-                    with cur.cursor.copy(f"COPY {table} (region_id, indicator_id, period, value, state, "
-                                         f"is_simulated) FROM STDIN") as copy:
-                        copy.write(_copy_text(batch))
+                    copy.write("".join(batch))
                 else:
                     cur.executemany(
-                        f"INSERT INTO {DataValue._meta.db_table} (region_id, indicator_id, period, value, state, "
+                        f"INSERT INTO {t} (region_id, indicator_id, period, value, state, "
                         f"is_simulated, version, comment, reason, updated_at) "
-                        f"VALUES (%s, %s, %s, %s, %s, %s, 1, '', '', CURRENT_TIMESTAMP) "
-                        f"ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET value = excluded.value, "
-                        f"state = excluded.state, is_simulated = excluded.is_simulated, "
-                        f"version = {DataValue._meta.db_table}.version + 1",
-                        [(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5] == "t") for r in batch])
+                        f"VALUES (%s, %s, %s, %s, %s, %s, 1, '', '', CURRENT_TIMESTAMP) " + (
+                            f"ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET value = excluded.value, "
+                            f"state = excluded.state, is_simulated = excluded.is_simulated, "
+                            f"version = {t}.version + 1" if upsert else ""), batch)
                 batch.clear()
 
-            last_ind = None
-            for code, ind_code, period, value in rows:
-                rid = region_ids.get(code) if len(code) == 12 else region_ids.get(code.ljust(12, "0"))
-                ind = indicators.get(ind_code)
-                if rid is None or ind is None:
-                    raise ApplicationError(f"未知单位或指标：{code} / {ind_code}")
-                if ind is not last_ind:
-                    touched_ind[ind.id] = ind
-                    last_ind = ind
-                touched_years.add(period[:4])
-                batch.append((str(rid), str(ind.id), period, str(value), state, sim))
-                total += 1
-                if len(batch) >= chunk:
-                    flush()
-            flush()
-            if pg:
+            ind = last_code = None
+            with stack:
+                for code, ind_code, period, value in rows:
+                    rid = region_ids.get(code) if len(code) == 12 else region_ids.get(code.ljust(12, "0"))
+                    if ind_code is not last_code:
+                        ind, last_code = indicators.get(ind_code), ind_code
+                        if ind is not None:
+                            touched_ind[ind.id] = ind
+                    if rid is None or ind is None:
+                        raise ApplicationError(f"未知单位或指标：{code} / {ind_code}")
+                    touched_years.add(period[:4])
+                    batch.append(f"{rid}\t{ind.id}\t{period}\t{value}\t{state}\t{sim}\n" if pg
+                                 else (rid, ind.id, period, str(value), state, simulated))
+                    total += 1
+                    if len(batch) >= chunk:
+                        flush()
+                flush()
+            if pg and empty:
+                for sql in rebuild_keys:  # unique key first: duplicates in the input fail here, nothing kept
+                    cur.execute(sql)
+            elif pg:
                 # In key order the unique index grows at its right edge instead of taking random page splits
-                # (≈ 4× faster than COPY straight into the indexed table at 1M rows); into an empty table
-                # the secondary index is dropped and built once afterwards.
-                t = DataValue._meta.db_table
-                cur.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {t})")
-                empty = cur.fetchone()[0] and total > 100_000
-                secondary = [(ix.name, ", ".join(DataValue._meta.get_field(f).column for f in ix.fields))
-                             for ix in DataValue._meta.indexes]
-                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred FK events left before CREATE INDEX
-                if empty:
-                    for name, _ in secondary:
-                        cur.execute(f"DROP INDEX IF EXISTS {name}")
+                # (≈ 4× faster than COPY straight into the indexed table at 1M rows).
                 conflict = (f"ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET value = excluded.value, "
                             f"state = excluded.state, is_simulated = excluded.is_simulated, "
                             f"version = {t}.version + 1, updated_at = now()") if upsert else ""
                 cur.execute(f"INSERT INTO {t} (region_id, indicator_id, period, value, state, is_simulated) "
                             f"SELECT region_id, indicator_id, period, value, state, is_simulated FROM bqw_dv_load "
                             f"ORDER BY region_id, indicator_id, period {conflict}")
-                if empty:
-                    for name, cols in secondary:
-                        cur.execute(f"CREATE INDEX {name} ON {t} ({cols})")
-                cur.execute("SET CONSTRAINTS ALL DEFERRED")
                 cur.execute("DROP TABLE bqw_dv_load")
+            if pg:
+                cur.execute("SET CONSTRAINTS ALL DEFERRED")
         audit_record(actor=actor, action="datavalue.bulk_load", object_type="indicators.DataValue",
                      object_repr=f"批量导入 {total} 条", after={"rows": total, "simulated": simulated,
                                                           "indicators": sorted(i.code for i in touched_ind.values()),
@@ -365,6 +365,28 @@ def _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert
         if rebuild and total:
             rollup_rebuild(list(touched_ind.values()), periods=sorted(touched_years))
     return total
+
+
+def _pg_drop_keys(cur, table: str) -> list[str]:
+    """Into an empty table, load the way pg_restore does: drop the unique key, the secondary indexes and the
+    foreign keys, COPY straight into the heap, then re-create them — each built in one sorted pass and each
+    FK checked by one join instead of a trigger per row (≈ 5× faster than the indexed insert). Returns the
+    statements that re-create exactly what was dropped (definitions read back from the catalog), in the
+    transaction, so a failure (a duplicate key, an unknown unit) leaves the table as it was."""
+    cur.execute("SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC, conname", [table])
+    constraints = cur.fetchall()
+    cur.execute("SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)", [table])
+    indexes = cur.fetchall()
+    for name, _, _ in constraints:
+        cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        cur.execute(f"DROP INDEX {name}")
+    return ([f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {d}' for name, d, kind in constraints if kind == "u"]
+            + [d for _, d in indexes]
+            + [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {d}' for name, d, kind in constraints if kind == "f"])
 
 
 # ------------------------------------------------------------------ catalog and targets
