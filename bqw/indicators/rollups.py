@@ -175,6 +175,33 @@ def ancestors_of(region: Region) -> list[Region]:
     return list(reversed(region_ancestors(region)))
 
 
+def _chains(regions: Iterable[Region]) -> dict[int, list[Region]]:
+    """Parent, grandparent … province of each unit along the parent links (the links the rollup rows'
+    parent_id follow; the same units as ancestors_of): walked in memory where the units come with their
+    ancestors loaded (the API loads them so), else read in one query for all of them."""
+    out, missing = {}, []
+    for r in regions:
+        chain = _walk(r, lazy=False)
+        if chain is None:
+            missing.append(r.id)
+        else:
+            out[r.id] = chain
+    if missing:  # 4 links reach the province from a village
+        for r in Region.objects.filter(id__in=missing).select_related("parent__parent__parent__parent"):
+            out[r.id] = _walk(r, lazy=True)
+    return out
+
+
+def _walk(region: Region, *, lazy: bool) -> list[Region] | None:
+    chain, r = [], region
+    while r.parent_id is not None:
+        if not lazy and not Region.parent.is_cached(r):
+            return None
+        r = r.parent
+        chain.append(r)
+    return chain
+
+
 def refresh_after_write(region: Region, indicator: Indicator, period: Period, *,
                         chain: list[Region] | None = None) -> None:
     """Bring every rollup the value (region, indicator, period) feeds up to date, in the caller's transaction."""
@@ -188,7 +215,12 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     A unit's whole form (20 indicators) or an import of thousands of rows costs what one write costs:
     1 read of the units' rows of the years + 1 multi-row upsert of their own rows; then, level by level
     bottom-up, one lock statement (PostgreSQL) and one aggregate statement for all ancestors of that level;
-    then the dependent ratio/share indicators, set-based. Statements: ~ 3 + 3 × levels, not × values."""
+    then the dependent ratio/share indicators, set-based. Statements: ~ 4 + 2 × levels (+ 1 lock statement per
+    level on PostgreSQL), not × values.
+
+    On PostgreSQL every form locks the same city and province rows, so the time from locking the top level to
+    COMMIT bounds the throughput of concurrent forms: everything that does not need the top level (the ratios
+    of the units below it) is done before it, and only its aggregate and its own ratios come after."""
     if not writes:
         return
     by_ri: dict[tuple[int, int], tuple[Region, Indicator, set[Period]]] = {}
@@ -219,6 +251,7 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     ratios, wheres = _dependents_of(list(indicators.values()))
     need: dict[int, tuple[Region, set[int], set[str]]] = {}  # unit id -> (unit, indicator ids, period ids)
     leaf_need: dict[int, tuple[Region, set[int], set[str]]] = {}
+    chains = {**_chains(r for rid, r in regions.items() if rid not in (chains or {})), **(chains or {})}
     for (_, iid), (region, _, periods) in by_ri.items():
         pids = {p.id for p in periods}
         dep_where = [d for d in wheres if d.source_id == iid]
@@ -226,10 +259,7 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
         if here:
             e = leaf_need.setdefault(region.id, (region, set(), set()))
             e[1].update(here), e[2].update(pids)
-        chain = (chains or {}).get(region.id)
-        if chain is None:
-            chain = ancestors_of(region)
-        for a in chain:
+        for a in chains[region.id]:
             e = need.setdefault(a.id, (a, set(), set()))
             e[1].add(iid)
             e[1].update(d.id for d in dep_where if d.source.level > a.level)
@@ -239,9 +269,16 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
                 e = leaf_need.setdefault(a.id, (a, set(), set()))
                 e[1].update(here), e[2].update(pids)
     _share_leaves([v for k, v in leaf_need.items() if k in regions])
-    # 3. ancestors bottom-up: lock (create-or-lock, sorted) then aggregate, one statement each per level
-    for level in sorted({a.level for a, _, _ in need.values()}, reverse=True):
+    # 3. ancestors bottom-up: lock (sorted) then aggregate, one statement each per level
+    units = sorted({*regions, *need})  # where ratios are computed
+    pids_all = sorted({p.id for _, _, ps in by_ri.values() for p in ps})
+    levels = sorted({a.level for a, _, _ in need.values()}, reverse=True)
+    for level in levels:
         group = sorted((v for v in need.values() if v[0].level == level), key=lambda v: v[0].id)
+        if ratios and level == levels[-1] and _is_pg():  # the ratios below the top level before locking it
+            top = {a.id for a, _, _ in group}
+            _ratio_rows(ratios, [u for u in units if u not in top], pids_all)
+            units = [u for u in units if u in top]
         _lock_many(group)
         ids = sorted({i for _, iids, _ in group for i in iids})
         pids = sorted({p for _, _, ps in group for p in ps})
@@ -250,13 +287,17 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
         _aggregate(f"c.parent_id IN ({_in(group)}) AND (c.indicator_id + 0) IN ({_in(ids)}) "
                    f"AND c.period IN ({_in(pids)})", [*[a.id for a, _, _ in group], *ids, *pids])
         _share_leaves([v for k, v in leaf_need.items() if k in {a.id for a, _, _ in group}])
-    # 4. ratios at every touched unit
+    # 4. ratios at every touched unit (not done yet)
     if ratios:
-        units = sorted({*regions, *need})
-        pids = sorted({p.id for _, _, ps in by_ri.values() for p in ps})
-        rids = [d.id for d in ratios]
-        _ratios(f"ind.id IN ({_in(rids)}) AND d.region_id IN ({_in(units)}) AND d.period IN ({_in(pids)})",
-                [*rids, *units, *pids])
+        _ratio_rows(ratios, units, pids_all)
+
+
+def _ratio_rows(ratios: list[Indicator], units: list[int], pids: list[str]) -> None:
+    if not units:
+        return
+    rids = [d.id for d in ratios]
+    _ratios(f"ind.id IN ({_in(rids)}) AND d.region_id IN ({_in(units)}) AND d.period IN ({_in(pids)})",
+            [*rids, *units, *pids])
 
 
 def _share_leaves(items: list[tuple[Region, set[int], set[str]]]) -> None:
@@ -271,10 +312,24 @@ def _share_leaves(items: list[tuple[Region, set[int], set[str]]]) -> None:
 
 
 def _lock_many(group: list[tuple[Region, set[int], set[str]]]) -> None:
-    """Create-or-lock the ancestors' rows before aggregating into them (PostgreSQL; see the module doc),
-    in one sorted order (unit, indicator, period) so concurrent writers cannot deadlock."""
+    """Lock the ancestors' rows before aggregating into them (PostgreSQL; see the module doc), in one sorted
+    order (unit, indicator, period) so concurrent writers cannot deadlock.
+
+    A SELECT … FOR UPDATE marks the stored rows without writing new row versions (the hot city and province
+    rows are locked by every form); only when some are missing (a new period), they are created-or-locked by
+    a no-op upsert, which waits for a concurrent creator of the same row."""
     if not _is_pg():
         return  # SQLite writers are serialised by the database lock
+    wanted = {(a.id, i, p) for a, iids, pids in group for i in iids for p in pids}
+    ids = sorted({i for _, i, _ in wanted})
+    pids = sorted({p for _, _, p in wanted})
+    units = sorted({a.id for a, _, _ in group})
+    with connection.cursor() as cur:  # the cross product: every row the aggregate below may write
+        cur.execute(f"SELECT region_id, indicator_id, period FROM {R} WHERE region_id IN ({_in(units)}) "
+                    f"AND indicator_id IN ({_in(ids)}) AND period IN ({_in(pids)}) "
+                    f'ORDER BY region_id, indicator_id, period COLLATE "C" FOR UPDATE', [*units, *ids, *pids])
+        if wanted <= set(cur.fetchall()):
+            return
     rows, params = [], []
     for a, iids, pids in group:
         for i in sorted(iids):
