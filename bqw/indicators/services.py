@@ -71,10 +71,14 @@ def check_value(indicator: Indicator, value: Any) -> Decimal:
     return d
 
 
-def outlier_reason(indicator: Indicator, region: Region, period: Period, value: Decimal) -> str | None:
-    """Why a value looks abnormal against the unit's previous periods (None when it does not)."""
-    history = outlier_histories([(region.id, indicator.id, period)])
-    return _outlier_text(indicator, value, list(history.values()))
+def outlier_reason(indicator: Indicator, region: Region, period: Period, value: Decimal, *,
+                   history: dict[tuple[int, int, str], Decimal] | None = None) -> str | None:
+    """Why a value looks abnormal against the unit's previous periods (None when it does not). `history`:
+    outlier_histories already read for many values (else one query for this one)."""
+    if history is None:
+        history = outlier_histories([(region.id, indicator.id, period)])
+    keys = ((region.id, indicator.id, pid) for pid in _previous(period))
+    return _outlier_text(indicator, value, [history[k] for k in keys if k in history])
 
 
 def _previous(period: Period) -> list[str]:
@@ -209,8 +213,7 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
             raise ConflictError("该数据已审核锁定，如需修改请联系审核员重新打开", extra={"current": value_dict(dv)})
         comment = (item.get("comment") or "").strip()
         if not comment:
-            history = [values[k] for k in ((region.id, indicator.id, pid) for pid in _previous(p)) if k in values]
-            reason = _outlier_text(indicator, d, history)
+            reason = outlier_reason(indicator, region, p, d, history=values)
             if reason:
                 raise ApplicationError(reason, extra={"field": "comment", "needs_comment": True,
                                                       "indicator": indicator.code})
