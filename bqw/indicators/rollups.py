@@ -218,9 +218,9 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     then the dependent ratio/share indicators, set-based. Statements: ~ 4 + 2 × levels (+ 1 lock statement per
     level on PostgreSQL), not × values.
 
-    On PostgreSQL every form locks the same city and province rows, so the time from locking the top level to
-    COMMIT bounds the throughput of concurrent forms: everything that does not need the top level (the ratios
-    of the units below it) is done before it, and only its aggregate and its own ratios come after."""
+    On PostgreSQL every form of a city locks the same city and province rows, so the time from locking them
+    to COMMIT bounds the throughput of concurrent forms: what does not need them (the ratios of the units
+    below) is done before, and only their aggregates and their own ratios come after."""
     if not writes:
         return
     by_ri: dict[tuple[int, int], tuple[Region, Indicator, set[Period]]] = {}
@@ -273,10 +273,11 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     units = sorted({*regions, *need})  # where ratios are computed
     pids_all = sorted({p.id for _, _, ps in by_ri.values() for p in ps})
     levels = sorted({a.level for a, _, _ in need.values()}, reverse=True)
+    hot = levels[-2:]  # city and province: locked by every form of the city
     for level in levels:
         group = sorted((v for v in need.values() if v[0].level == level), key=lambda v: v[0].id)
-        if ratios and level == levels[-1] and _is_pg():  # the ratios below the top level before locking it
-            top = {a.id for a, _, _ in group}
+        if ratios and level == hot[0] and _is_pg():  # the ratios below them before locking them
+            top = {a.id for a, _, _ in need.values() if a.level in hot}
             _ratio_rows(ratios, [u for u in units if u not in top], pids_all)
             units = [u for u in units if u in top]
         _lock_many(group)
