@@ -14,9 +14,10 @@ units meeting/considered for count_where/share_where), `hits` (units meeting the
   denominator's rows of that same unit (Σ numerator ÷ Σ denominator × factor).
 - A write touches one leaf and ≤ 4 ancestors: per ancestor one set-based INSERT … SELECT … GROUP BY …
   ON CONFLICT DO UPDATE over its children's rows (all affected indicators and periods at once).
-  On PostgreSQL each ancestor's rows are locked (a no-op upsert) *before* its aggregate statement, so
-  the aggregate's snapshot includes every concurrent writer that held the lock first — no lost updates
-  under READ COMMITTED; locks are taken bottom-up in one order, so writers cannot deadlock.
+  On PostgreSQL each ancestor's rows are locked (SELECT … FOR UPDATE; a no-op upsert for new rows)
+  *before* its aggregate statement, so the aggregate's snapshot includes every concurrent writer that held
+  the lock first — no lost updates under READ COMMITTED; locks are taken bottom-up in one order, so writers
+  cannot deadlock.
 - `rollup_rebuild` recomputes whole indicators / subtrees / years with a handful of set-based statements
   (used after bulk loads).
 
