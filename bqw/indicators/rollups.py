@@ -14,8 +14,8 @@ units meeting/considered for count_where/share_where), `hits` (units meeting the
   denominator's rows of that same unit (Σ numerator ÷ Σ denominator × factor).
 - A write touches one leaf and ≤ 4 ancestors: per ancestor one set-based INSERT … SELECT … GROUP BY …
   ON CONFLICT DO UPDATE over its children's rows (all affected indicators and periods at once).
-  On PostgreSQL each ancestor's rows are locked (SELECT … FOR UPDATE; a no-op upsert for new rows)
-  *before* its aggregate statement, so the aggregate's snapshot includes every concurrent writer that held
+  On PostgreSQL each ancestor's rows are locked (an upsert that creates missing rows and only locks the
+  others) *before* its aggregate statement, so the aggregate's snapshot includes every concurrent writer that held
   the lock first — no lost updates under READ COMMITTED; locks are taken bottom-up in one order, so writers
   cannot deadlock.
 - `rollup_rebuild` recomputes whole indicators / subtrees / years with a handful of set-based statements
@@ -216,8 +216,8 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     A unit's whole form (20 indicators) or an import of thousands of rows costs what one write costs:
     1 read of the units' rows of the years + 1 multi-row upsert of their own rows; then, level by level
     bottom-up, one lock statement (PostgreSQL) and one aggregate statement for all ancestors of that level;
-    then the dependent ratio/share indicators, set-based. Statements: ~ 4 + 2 × levels (+ 1 lock statement per
-    level on PostgreSQL), not × values.
+    then the dependent ratio/share indicators, set-based. Statements: ~ 4 + 2 × levels (3 × levels on
+    PostgreSQL), not × values.
 
     On PostgreSQL every form of a city locks the same city and province rows, so the time from locking them
     to COMMIT bounds the throughput of concurrent forms: what does not need them (the ratios of the units
@@ -314,31 +314,20 @@ def _share_leaves(items: list[tuple[Region, set[int], set[str]]]) -> None:
 
 
 def _lock_many(group: list[tuple[Region, set[int], set[str]]]) -> None:
-    """Lock the ancestors' rows before aggregating into them (PostgreSQL; see the module doc), in one sorted
-    order (unit, indicator, period) so concurrent writers cannot deadlock.
+    """Create-or-lock the ancestors' rows before aggregating into them (PostgreSQL; see the module doc),
+    in one statement and one sorted order (unit, indicator, period) so concurrent writers cannot deadlock.
 
-    A SELECT … FOR UPDATE marks the stored rows without writing new row versions (the hot city and province
-    rows are locked by every form); only when some are missing (a new period), they are created-or-locked by
-    a no-op upsert, which waits for a concurrent creator of the same row."""
+    `DO UPDATE … WHERE FALSE` locks a stored row without writing a new version of it: the city and province
+    rows are locked by every form, and a version per lock would bloat them during a month-end burst."""
     if not _is_pg():
         return  # SQLite writers are serialised by the database lock
-    wanted = {(a.id, i, p) for a, iids, pids in group for i in iids for p in pids}
-    ids = sorted({i for _, i, _ in wanted})
-    pids = sorted({p for _, _, p in wanted})
-    units = sorted({a.id for a, _, _ in group})
-    with connection.cursor() as cur:  # the cross product: every row the aggregate below may write
-        cur.execute(f"SELECT region_id, indicator_id, period FROM {R} WHERE region_id IN ({_in(units)}) "
-                    f"AND indicator_id IN ({_in(ids)}) AND period IN ({_in(pids)}) "
-                    f'ORDER BY region_id, indicator_id, period COLLATE "C" FOR UPDATE', [*units, *ids, *pids])
-        if wanted <= set(cur.fetchall()):
-            return
     rows, params = [], []
     for a, iids, pids in group:
         for i in sorted(iids):
             for p in sorted(pids):
                 rows.append("(%s, %s, %s, %s, %s, NULL, NULL, NULL, 0, 0, NULL, NULL, FALSE)")
                 params += [a.id, a.parent_id, a.level, i, p]
-    _exec(f"INSERT INTO {R} ({COLS}) VALUES {', '.join(rows)} {CONFLICT} n = {R}.n", params)
+    _exec(f"INSERT INTO {R} ({COLS}) VALUES {', '.join(rows)} {CONFLICT} n = {R}.n WHERE FALSE", params)
 
 
 def _dependents_of(indicators: list[Indicator]) -> tuple[list[Indicator], list[Indicator]]:
