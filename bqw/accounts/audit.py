@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,31 @@ def snapshot(obj: models.Model | None, fields: list[str] | None = None) -> dict 
     return {n: _jsonable(getattr(obj, n)) for n in names}
 
 
+def _entry(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: Any = None,
+    object_repr: str | None = None,
+    region: Region | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    """The one way an audit row is built (unsaved), for audit_record and audit_records alike."""
+    return AuditEntry(
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        object_type=object_type or (obj._meta.label if obj is not None else ""),
+        object_id=str(object_id if object_id is not None else (obj.pk if obj is not None else ""))[:64],
+        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
+        region=region,
+        before=_jsonable(before),
+        after=_jsonable(after),
+    )
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -47,13 +73,14 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        action=action,
-        object_type=object_type or (obj._meta.label if obj is not None else ""),
-        object_id=str(object_id if object_id is not None else (obj.pk if obj is not None else ""))[:64],
-        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
-        region=region,
-        before=_jsonable(before),
-        after=_jsonable(after),
-    )
+    entry = _entry(actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id,
+                   object_repr=object_repr, region=region, before=before, after=after)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_records(records: Iterable[dict[str, Any]]) -> list[AuditEntry]:
+    """Many audit rows in one INSERT (a form, an import): each dict holds audit_record's keyword arguments.
+    The objects must already have their primary keys."""
+    entries = [_entry(**r) for r in records]
+    return AuditEntry.objects.bulk_create(entries) if entries else []

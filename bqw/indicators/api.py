@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from bqw.core.api import actor
 from bqw.regions.access import get_region_for_user
 
-from .access import get_datavalue_for_user, get_indicator, get_period, get_target_for_user
+from .access import get_datavalue_for_user, get_indicator, get_indicators, get_period, get_target_for_user
 from .exchange import datavalueset, values_for_export, values_import
 from .selectors import rollup_grid, rollup_values
 from .services import (
@@ -97,7 +97,8 @@ def value_put(request: HttpRequest, region: str, indicator: str, period: str, bo
 def form_put(request: HttpRequest, region: str, period: str, body: FormIn):
     user = actor(request)
     unit = get_region_for_user(user, region)
-    items = [{"indicator": get_indicator(i.indicator), "value": i.value, "version": i.version, "comment": i.comment}
+    indicators = get_indicators(i.indicator for i in body.values)
+    items = [{"indicator": indicators[i.indicator], "value": i.value, "version": i.version, "comment": i.comment}
              for i in body.values]
     saved = datavalues_save_form(actor=user, region=unit, period=period, items=items, submit=body.submit)
     return {"region": unit.code, "period": period, "saved": len(saved),

@@ -19,7 +19,7 @@ from bqw.regions.selectors import RegionResolver
 
 from .models import DataValue, Indicator
 from .selectors import entry_period, indicators_due
-from .services import check_value, datavalues_save_rows, outlier_reason, parse_period_for
+from .services import check_value, datavalues_save_rows, outlier_histories, outlier_reason, parse_period_for
 
 HEADERS = ["单位代码", "单位名称", "指标代码", "指标名称", "计量单位", "期间", "数值", "版本", "说明"]
 
@@ -139,7 +139,7 @@ def values_import(*, actor: User, data: bytes, filename: str) -> list[DataValue]
     existing = {(dv.region_id, dv.indicator_id, dv.period): dv for dv in DataValue.objects.filter(
         region__in={u.id for _, u, _, _ in good}, indicator__in={i.id for _, _, i, _ in good},
         period__in={p.id for _, _, _, p in good})}
-    todo = []
+    todo, bare = [], []
     for row, unit, ind, period in good:
         if row.number in dup_rows:
             continue
@@ -156,9 +156,12 @@ def values_import(*, actor: User, data: bytes, filename: str) -> list[DataValue]
         elif dv is None and version not in (None, 0):
             preview.error(row.number, "version", "数据已被删除，请重新下载模板")
         elif not (row.values.get("comment") or "").strip():
-            reason = outlier_reason(ind, unit, period, row.values["value"])
-            if reason:
-                preview.error(row.number, "comment", reason)
+            bare.append((row, unit, ind, period))
+    history = outlier_histories((unit.id, ind.id, period) for _, unit, ind, period in bare)  # one query
+    for row, unit, ind, period in bare:
+        reason = outlier_reason(ind, unit, period, row.values["value"], history=history)
+        if reason:
+            preview.error(row.number, "comment", reason)
     preview.raise_if_errors()
     return datavalues_save_rows(actor=actor, items=[
         {"region": unit, "indicator": ind, "period": period, "value": row.values["value"],

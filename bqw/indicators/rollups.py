@@ -14,9 +14,10 @@ units meeting/considered for count_where/share_where), `hits` (units meeting the
   denominator's rows of that same unit (Σ numerator ÷ Σ denominator × factor).
 - A write touches one leaf and ≤ 4 ancestors: per ancestor one set-based INSERT … SELECT … GROUP BY …
   ON CONFLICT DO UPDATE over its children's rows (all affected indicators and periods at once).
-  On PostgreSQL each ancestor's rows are locked (a no-op upsert) *before* its aggregate statement, so
-  the aggregate's snapshot includes every concurrent writer that held the lock first — no lost updates
-  under READ COMMITTED; locks are taken bottom-up in one order, so writers cannot deadlock.
+  On PostgreSQL each ancestor's rows are locked (an upsert that creates missing rows and only locks the
+  others) *before* its aggregate statement, so the aggregate's snapshot includes every concurrent writer that held
+  the lock first — no lost updates under READ COMMITTED; locks are taken bottom-up in one order, so writers
+  cannot deadlock.
 - `rollup_rebuild` recomputes whole indicators / subtrees / years with a handful of set-based statements
   (used after bulk loads).
 
@@ -175,6 +176,33 @@ def ancestors_of(region: Region) -> list[Region]:
     return list(reversed(region_ancestors(region)))
 
 
+def _chains(regions: Iterable[Region]) -> dict[int, list[Region]]:
+    """Parent, grandparent … province of each unit along the parent links (the links the rollup rows'
+    parent_id follow; the same units as ancestors_of): walked in memory where the units come with their
+    ancestors loaded (the API loads them so), else read in one query for all of them."""
+    out, missing = {}, []
+    for r in regions:
+        chain = _walk(r, lazy=False)
+        if chain is None:
+            missing.append(r.id)
+        else:
+            out[r.id] = chain
+    if missing:  # 4 links reach the province from a village
+        for r in Region.objects.filter(id__in=missing).select_related("parent__parent__parent__parent"):
+            out[r.id] = _walk(r, lazy=True)
+    return out
+
+
+def _walk(region: Region, *, lazy: bool) -> list[Region] | None:
+    chain, r = [], region
+    while r.parent_id is not None:
+        if not lazy and not Region.parent.is_cached(r):
+            return None
+        r = r.parent
+        chain.append(r)
+    return chain
+
+
 def refresh_after_write(region: Region, indicator: Indicator, period: Period, *,
                         chain: list[Region] | None = None) -> None:
     """Bring every rollup the value (region, indicator, period) feeds up to date, in the caller's transaction."""
@@ -188,7 +216,12 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     A unit's whole form (20 indicators) or an import of thousands of rows costs what one write costs:
     1 read of the units' rows of the years + 1 multi-row upsert of their own rows; then, level by level
     bottom-up, one lock statement (PostgreSQL) and one aggregate statement for all ancestors of that level;
-    then the dependent ratio/share indicators, set-based. Statements: ~ 3 + 3 × levels, not × values."""
+    then the dependent ratio/share indicators, set-based. Statements: ~ 4 + 2 × levels (3 × levels on
+    PostgreSQL), not × values.
+
+    On PostgreSQL every form of a city locks the same city and province rows, so the time from locking them
+    to COMMIT bounds the throughput of concurrent forms: what does not need them (the ratios of the units
+    below) is done before, and only their aggregates and their own ratios come after."""
     if not writes:
         return
     by_ri: dict[tuple[int, int], tuple[Region, Indicator, set[Period]]] = {}
@@ -219,6 +252,7 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     ratios, wheres = _dependents_of(list(indicators.values()))
     need: dict[int, tuple[Region, set[int], set[str]]] = {}  # unit id -> (unit, indicator ids, period ids)
     leaf_need: dict[int, tuple[Region, set[int], set[str]]] = {}
+    chains = {**_chains(r for rid, r in regions.items() if rid not in (chains or {})), **(chains or {})}
     for (_, iid), (region, _, periods) in by_ri.items():
         pids = {p.id for p in periods}
         dep_where = [d for d in wheres if d.source_id == iid]
@@ -226,10 +260,7 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
         if here:
             e = leaf_need.setdefault(region.id, (region, set(), set()))
             e[1].update(here), e[2].update(pids)
-        chain = (chains or {}).get(region.id)
-        if chain is None:
-            chain = ancestors_of(region)
-        for a in chain:
+        for a in chains[region.id]:
             e = need.setdefault(a.id, (a, set(), set()))
             e[1].add(iid)
             e[1].update(d.id for d in dep_where if d.source.level > a.level)
@@ -239,9 +270,17 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
                 e = leaf_need.setdefault(a.id, (a, set(), set()))
                 e[1].update(here), e[2].update(pids)
     _share_leaves([v for k, v in leaf_need.items() if k in regions])
-    # 3. ancestors bottom-up: lock (create-or-lock, sorted) then aggregate, one statement each per level
-    for level in sorted({a.level for a, _, _ in need.values()}, reverse=True):
+    # 3. ancestors bottom-up: lock (sorted) then aggregate, one statement each per level
+    units = sorted({*regions, *need})  # where ratios are computed
+    pids_all = sorted({p.id for _, _, ps in by_ri.values() for p in ps})
+    levels = sorted({a.level for a, _, _ in need.values()}, reverse=True)
+    hot = levels[-2:]  # city and province: locked by every form of the city
+    for level in levels:
         group = sorted((v for v in need.values() if v[0].level == level), key=lambda v: v[0].id)
+        if ratios and level == hot[0] and _is_pg():  # the ratios below them before locking them
+            top = {a.id for a, _, _ in need.values() if a.level in hot}
+            _ratio_rows(ratios, [u for u in units if u not in top], pids_all)
+            units = [u for u in units if u in top]
         _lock_many(group)
         ids = sorted({i for _, iids, _ in group for i in iids})
         pids = sorted({p for _, _, ps in group for p in ps})
@@ -250,13 +289,17 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
         _aggregate(f"c.parent_id IN ({_in(group)}) AND (c.indicator_id + 0) IN ({_in(ids)}) "
                    f"AND c.period IN ({_in(pids)})", [*[a.id for a, _, _ in group], *ids, *pids])
         _share_leaves([v for k, v in leaf_need.items() if k in {a.id for a, _, _ in group}])
-    # 4. ratios at every touched unit
+    # 4. ratios at every touched unit (not done yet)
     if ratios:
-        units = sorted({*regions, *need})
-        pids = sorted({p.id for _, _, ps in by_ri.values() for p in ps})
-        rids = [d.id for d in ratios]
-        _ratios(f"ind.id IN ({_in(rids)}) AND d.region_id IN ({_in(units)}) AND d.period IN ({_in(pids)})",
-                [*rids, *units, *pids])
+        _ratio_rows(ratios, units, pids_all)
+
+
+def _ratio_rows(ratios: list[Indicator], units: list[int], pids: list[str]) -> None:
+    if not units:
+        return
+    rids = [d.id for d in ratios]
+    _ratios(f"ind.id IN ({_in(rids)}) AND d.region_id IN ({_in(units)}) AND d.period IN ({_in(pids)})",
+            [*rids, *units, *pids])
 
 
 def _share_leaves(items: list[tuple[Region, set[int], set[str]]]) -> None:
@@ -272,7 +315,10 @@ def _share_leaves(items: list[tuple[Region, set[int], set[str]]]) -> None:
 
 def _lock_many(group: list[tuple[Region, set[int], set[str]]]) -> None:
     """Create-or-lock the ancestors' rows before aggregating into them (PostgreSQL; see the module doc),
-    in one sorted order (unit, indicator, period) so concurrent writers cannot deadlock."""
+    in one statement and one sorted order (unit, indicator, period) so concurrent writers cannot deadlock.
+
+    `DO UPDATE … WHERE FALSE` locks a stored row without writing a new version of it: the city and province
+    rows are locked by every form, and a version per lock would bloat them during a month-end burst."""
     if not _is_pg():
         return  # SQLite writers are serialised by the database lock
     rows, params = [], []
@@ -281,7 +327,7 @@ def _lock_many(group: list[tuple[Region, set[int], set[str]]]) -> None:
             for p in sorted(pids):
                 rows.append("(%s, %s, %s, %s, %s, NULL, NULL, NULL, 0, 0, NULL, NULL, FALSE)")
                 params += [a.id, a.parent_id, a.level, i, p]
-    _exec(f"INSERT INTO {R} ({COLS}) VALUES {', '.join(rows)} {CONFLICT} n = {R}.n", params)
+    _exec(f"INSERT INTO {R} ({COLS}) VALUES {', '.join(rows)} {CONFLICT} n = {R}.n WHERE FALSE", params)
 
 
 def _dependents_of(indicators: list[Indicator]) -> tuple[list[Indicator], list[Indicator]]:

@@ -10,8 +10,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
-from bqw.accounts.audit import audit_record, snapshot
+from bqw.accounts.audit import audit_record, audit_records, snapshot
 from bqw.accounts.models import Role, User
 from bqw.accounts.scope import require_admin, require_capture
 from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError
@@ -19,7 +20,7 @@ from bqw.core.periods import Period, PeriodError
 from bqw.regions.models import Region
 
 from .models import DataValue, Indicator, Target
-from .rollups import refresh_after_write, refresh_after_writes, rollup_rebuild
+from .rollups import refresh_after_writes, rollup_rebuild
 
 VALUE_FIELDS = ["region_id", "indicator_id", "period", "value", "state", "version", "comment", "reason",
                 "is_simulated"]
@@ -71,17 +72,39 @@ def check_value(indicator: Indicator, value: Any) -> Decimal:
     return d
 
 
-def outlier_reason(indicator: Indicator, region: Region, period: Period, value: Decimal) -> str | None:
-    """Why a value looks abnormal against the unit's previous periods (None when it does not)."""
-    previous = [period.shift(-k).id for k in range(1, OUTLIER_HISTORY + 1)]
-    history = list(DataValue.objects.filter(region=region, indicator=indicator, period__in=previous)
-                   .values_list("value", flat=True))
+def outlier_reason(indicator: Indicator, region: Region, period: Period, value: Decimal, *,
+                   history: dict[tuple[int, int, str], Decimal] | None = None) -> str | None:
+    """Why a value looks abnormal against the unit's previous periods (None when it does not). `history`:
+    outlier_histories already read for many values (else one query for this one)."""
+    if history is None:
+        history = outlier_histories([(region.id, indicator.id, period)])
+    keys = ((region.id, indicator.id, pid) for pid in _previous(period))
+    return _outlier_text(indicator, value, [history[k] for k in keys if k in history])
+
+
+def _previous(period: Period) -> list[str]:
+    return [period.shift(-k).id for k in range(1, OUTLIER_HISTORY + 1)]
+
+
+def outlier_histories(keys: Iterable[tuple[int, int, Period]]) -> dict[tuple[int, int, str], Decimal]:
+    """The stored values of the previous OUTLIER_HISTORY periods of many (unit id, indicator id, period) in
+    one query, by (unit id, indicator id, period id)."""
+    wanted = {(rid, iid, pid) for rid, iid, p in keys for pid in _previous(p)}
+    if not wanted:
+        return {}
+    rows = DataValue.objects.filter(region_id__in={k[0] for k in wanted}, indicator_id__in={k[1] for k in wanted},
+                                    period__in={k[2] for k in wanted}).values_list(
+        "region_id", "indicator_id", "period", "value")
+    return {(rid, iid, pid): v for rid, iid, pid, v in rows if (rid, iid, pid) in wanted}
+
+
+def _outlier_text(indicator: Indicator, value: Decimal, history: list[Decimal]) -> str | None:
     if not history:
         return None
     mean = sum(history) / len(history)
     ratio = indicator.outlier_ratio
     if mean == 0:
-        return None if value == 0 else None
+        return None
     if value > mean * ratio or (mean > 0 and value < mean / ratio):
         return (f"{_fmt(value)}{indicator.unit} 与前{len(history)}期平均 {_fmt(round(mean, 2))}{indicator.unit} "
                 f"相差超过 {_fmt(ratio)} 倍，请填写说明")
@@ -89,7 +112,9 @@ def outlier_reason(indicator: Indicator, region: Region, period: Period, value: 
 
 
 def _lock(region: Region, indicator: Indicator, period: str) -> DataValue | None:
-    return (DataValue.objects.select_for_update().select_related("region", "indicator")
+    # of=("self",): the joined region and indicator rows stay unlocked (else every writer of an indicator
+    # would wait for the others' commits on PostgreSQL)
+    return (DataValue.objects.select_for_update(of=("self",)).select_related("region", "indicator")
             .filter(region=region, indicator=indicator, period=period).first())
 
 
@@ -108,48 +133,10 @@ def datavalue_save(*, actor: User, region: Region, indicator: Indicator, period:
     one raises ConflictError (409) with the current value. Approved values are locked. An outlier against
     the unit's previous periods needs a comment."""
     require_capture(actor, region)
-    dv, p, changed = _save_value(actor, region, indicator, period, value, version, comment, submit, simulated)
-    if changed:  # a comment or a state change alone feeds no rollup
-        refresh_after_write(region, indicator, p)
+    (dv,), writes = _save_rows(actor, [{"region": region, "indicator": indicator, "period": period, "value": value,
+                                         "version": version, "comment": comment}], submit, simulated)
+    refresh_after_writes(writes)  # a comment or a state change alone feeds no rollup
     return dv
-
-
-_UNFETCHED = object()
-
-
-def _save_value(actor: User, region: Region, indicator: Indicator, period: str | Period, value: Any,
-                version: int | None, comment: str, submit: bool, simulated: bool, current: Any = _UNFETCHED
-                ) -> tuple[DataValue, Period, bool]:
-    """Check and write one value (no rollup upkeep); returns (value, period, whether the number changed).
-    `current`: the stored row, already locked by the caller (None: there is none)."""
-    try:
-        p = parse_period_for(indicator, period)
-        d = check_value(indicator, value)
-    except ValueError as exc:
-        raise ApplicationError(str(exc), extra={"field": "value", "indicator": indicator.code})
-    dv = _lock(region, indicator, p.id) if current is _UNFETCHED else current
-    _check_version(dv, version)
-    if dv is not None and dv.locked:
-        raise ConflictError("该数据已审核锁定，如需修改请联系审核员重新打开", extra={"current": value_dict(dv)})
-    comment = (comment or "").strip()
-    reason = None if comment else outlier_reason(indicator, region, p, d)  # a comment answers any outlier
-    if reason and not comment:
-        raise ApplicationError(reason, extra={"field": "comment", "needs_comment": True, "indicator": indicator.code})
-    before = snapshot(dv, VALUE_FIELDS)
-    changed = dv is None or dv.value != d or dv.is_simulated != simulated
-    if dv is None:
-        dv = DataValue(region=region, indicator=indicator, period=p.id, version=0)
-    dv.value = d
-    dv.comment = comment or dv.comment
-    dv.state = DataValue.State.SUBMITTED if submit else (
-        DataValue.State.DRAFT if dv.state in ("", DataValue.State.RETURNED) or dv.pk is None else dv.state)
-    dv.is_simulated = simulated
-    dv.version += 1
-    dv.updated_by = actor if actor is not None and actor.pk else None
-    dv.save()
-    audit_record(actor=actor, action="datavalue.save", obj=dv, region=region, before=before,
-                 after=snapshot(dv, VALUE_FIELDS))
-    return dv, p, changed
 
 
 @transaction.atomic
@@ -158,45 +145,109 @@ def datavalues_save_form(*, actor: User, region: Region, period: str | Period, i
     """A unit's entry form for one period in one transaction (the month-end submission): every item
     {"indicator": Indicator, "value", "version", "comment"} is checked and written like datavalue_save, and
     the rollups they feed are brought up to date once for all of them. Any error rejects the whole form."""
-    return datavalues_save_rows(actor=actor, items=[{"region": region, "period": period, **i} for i in items],
-                                submit=submit)
-
-
-def _pid(period: str | Period) -> str:
-    try:
-        return period.id if isinstance(period, Period) else Period.parse(str(period)).id
-    except PeriodError:
-        return str(period)  # _save_value reports it
+    out, writes = _save_rows(actor, [{"region": region, "period": period, **i} for i in items], submit)
+    refresh_after_writes(writes)
+    return out
 
 
 @transaction.atomic
 def datavalues_save_rows(*, actor: User, items: Iterable[dict], submit: bool = False) -> list[DataValue]:
     """Many checked writes ({"region", "indicator", "period", "value", "version", "comment"}) in one
     transaction with ONE rollup pass for all of them (imports, forms); any error rejects them all."""
+    out, writes = _save_rows(actor, items, submit)
+    refresh_after_writes(writes)
+    return out
+
+
+_WRITTEN = ["value", "comment", "state", "is_simulated", "version", "updated_by", "updated_at"]
+
+
+def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool = False
+               ) -> tuple[list[DataValue], list[tuple[Region, Indicator, Period]]]:
+    """Check and write many values (no rollup upkeep) with a constant number of statements: scope in memory,
+    one locking read of the stored rows, one read of the outlier history (when an item has no comment), one
+    INSERT of the new rows, one UPDATE of the changed ones, one INSERT of their audit rows. Items are checked
+    in order as if written one by one (a later item sees an earlier one of the same key); the first bad one
+    raises before anything is written. Returns (values in item order, the (unit, indicator, period) whose
+    number changed)."""
     items = list(items)
+    if not items:
+        return [], []
     allowed: set[int] = set()
     for item in items:
         if item["region"].id not in allowed:
             require_capture(actor, item["region"])
             allowed.add(item["region"].id)
-    # lock every stored row the items touch in one statement (in key order: concurrent imports cannot deadlock)
-    pids = {_pid(i["period"]) for i in items}
-    current = {(dv.region_id, dv.indicator_id, dv.period): dv for dv in DataValue.objects.select_for_update()
-               .select_related("region", "indicator").filter(
-                   region_id__in=allowed, indicator_id__in={i["indicator"].id for i in items}, period__in=pids)
-               .order_by("region_id", "indicator_id", "period")} if items else {}
-    out, writes = [], []
+    periods: list[Period | ValueError] = []
     for item in items:
-        region, ind = item["region"], item["indicator"]
-        pid = _pid(item["period"])
-        dv, p, changed = _save_value(actor, region, ind, item["period"], item["value"], item.get("version"),
-                                     item.get("comment") or "", submit, False,
-                                     current.get((region.id, ind.id, pid)))
+        try:
+            periods.append(parse_period_for(item["indicator"], item["period"]))
+        except ValueError as exc:  # reported in item order below
+            periods.append(exc)
+    good = [p for p in periods if isinstance(p, Period)]
+    # lock every stored row the items touch in one statement (in key order: concurrent writers cannot deadlock)
+    current = {(dv.region_id, dv.indicator_id, dv.period): dv for dv in DataValue.objects.select_for_update()
+               .filter(region_id__in=allowed, indicator_id__in={i["indicator"].id for i in items},
+                       period__in={p.id for p in good})
+               .order_by("region_id", "indicator_id", "period")} if good else {}
+    # a comment answers any outlier: the history is read only for items without one
+    bare = [(i["region"].id, i["indicator"].id, p) for i, p in zip(items, periods, strict=True)
+            if isinstance(p, Period) and not (i.get("comment") or "").strip()]
+    values = outlier_histories(bare)
+    by = actor if actor is not None and actor.pk else None
+    now = timezone.now()
+    out, writes, audits = [], [], []
+    for item, p in zip(items, periods, strict=True):
+        region, indicator = item["region"], item["indicator"]
+        try:
+            if not isinstance(p, Period):
+                raise p
+            d = check_value(indicator, item["value"])
+        except ValueError as exc:
+            raise ApplicationError(str(exc), extra={"field": "value", "indicator": indicator.code})
+        key = (region.id, indicator.id, p.id)
+        dv = current.get(key)
+        if dv is not None:
+            dv.region, dv.indicator = region, indicator  # for value_dict, without joining them in the lock
+        _check_version(dv, item.get("version"))
+        if dv is not None and dv.locked:
+            raise ConflictError("该数据已审核锁定，如需修改请联系审核员重新打开", extra={"current": value_dict(dv)})
+        comment = (item.get("comment") or "").strip()
+        if not comment:
+            reason = outlier_reason(indicator, region, p, d, history=values)
+            if reason:
+                raise ApplicationError(reason, extra={"field": "comment", "needs_comment": True,
+                                                      "indicator": indicator.code})
+        before = snapshot(dv, VALUE_FIELDS)
+        changed = dv is None or dv.value != d or dv.is_simulated != simulated
+        if dv is None:
+            dv = current[key] = DataValue(region=region, indicator=indicator, period=p.id, version=0)
+        dv.value = d
+        dv.comment = comment or dv.comment
+        dv.state = DataValue.State.SUBMITTED if submit else (
+            DataValue.State.DRAFT if dv.state in ("", DataValue.State.RETURNED) or dv.pk is None else dv.state)
+        dv.is_simulated = simulated
+        dv.version += 1
+        dv.updated_by = by
+        dv.updated_at = now
+        values[key] = d  # a later item's outlier history sees this one, as if written one by one
+        audits.append({"actor": actor, "action": "datavalue.save", "obj": dv, "object_repr": str(dv),
+                       "region": region, "before": before, "after": snapshot(dv, VALUE_FIELDS)})
         out.append(dv)
         if changed:
-            writes.append((region, ind, p))
-    refresh_after_writes(writes)
-    return out
+            writes.append((region, indicator, p))
+    unique = list({id(dv): dv for dv in out}.values())
+    new = [dv for dv in unique if dv.pk is None]
+    stored = [dv for dv in unique if dv.pk is not None]
+    if new:
+        try:
+            DataValue.objects.bulk_create(new)  # sets the ids (RETURNING) on SQLite ≥ 3.35 and PostgreSQL
+        except IntegrityError:
+            raise ConflictError("数据已被他人同时填报，请刷新后重试")
+    if stored:
+        DataValue.objects.bulk_update(stored, _WRITTEN)
+    audit_records(audits)
+    return out, writes
 
 
 def _reviewer(actor: User, region: Region) -> None:

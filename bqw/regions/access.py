@@ -12,7 +12,8 @@ def get_region_for_user(user: User, code: str, *, write: bool = False) -> Region
     code = str(code)
     if code.isdigit() and len(code) < 12:
         code = code.ljust(12, "0")
-    region = Region.objects.select_related("parent").filter(code=code).first()
+    # with its ancestors up to the province (4 links), so a write's rollup upkeep needs no query to find them
+    region = Region.objects.select_related("parent__parent__parent__parent").filter(code=code).first()
     if region is None:
         raise NotFoundError(NOT_FOUND)
     require_view(user, region)

@@ -99,3 +99,21 @@ def test_good_file_imports_and_rollups_follow(tree, catalog, persona):
     wb.save(buf)
     done = values_import(actor=reporter, data=buf.getvalue(), filename="again.xlsx")  # versions carried
     assert [(d.value, d.version) for d in done] == [(33, 2)]
+
+
+def test_an_imported_outlier_needs_a_comment_on_its_row(tree, catalog, persona):
+    reporter = persona("hs_reporter")
+    a, b = tree["A"], tree["B"]
+    for unit in (a, b):
+        for m, v in ((1, 100), (2, 110), (3, 90)):
+            datavalue_save(actor=reporter, region=unit, indicator=catalog["t_inc"], period=f"2024{m:02d}", value=v)
+    data = xlsx([
+        [a.code, "", "t_inc", "", "", "202404", 1000, None, ""],  # 2 outlier without a comment
+        [b.code, "", "t_inc", "", "", "202404", 105, None, ""],  # 3 in line with its history
+        [b.code, "", "t_inc", "", "", "202405", 2, None, ""],  # 4 outlier against the stored months 2 and 3
+    ])
+    with pytest.raises(ImportRejected) as exc:
+        values_import(actor=reporter, data=data, filename="v.xlsx")
+    assert [(e.row, e.column) for e in exc.value.errors] == [(2, "说明"), (4, "说明")]
+    assert "请填写说明" in exc.value.errors[0].message
+    assert not DataValue.objects.filter(period__in=["202404", "202405"]).exists()
