@@ -26,11 +26,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_url(tmp_path_factory):
+def _require_browser() -> None:
+    """Skip, with the reason, where Debian's Chromium or Playwright is missing (whichever fixture runs first)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory):
+    _require_browser()
     db = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "bqw.settings"}
     bqw = [sys.executable, "-m", "bqw.cli"]
@@ -57,6 +62,7 @@ def live_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
+    _require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
