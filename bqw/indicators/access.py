@@ -22,10 +22,10 @@ def get_indicator(code: str) -> Indicator:
 
 
 def get_indicators(codes: Iterable[str]) -> dict[str, Indicator]:
-    """Several indicators by code in one query (a whole entry form); an unknown code is get_indicator's 404."""
+    """Several indicators by code in one query (a whole entry form); an unknown code is get_indicator's 404.
+    Without their numerator/denominator/source (checking and saving values does not need them)."""
     codes = list(dict.fromkeys(codes))
-    found = {i.code: i for i in Indicator.objects.filter(code__in=codes).order_by()
-             .select_related("numerator", "denominator", "source")}
+    found = {i.code: i for i in Indicator.objects.filter(code__in=codes).order_by()}
     for code in codes:
         if code not in found:
             raise NotFoundError(f"未知指标：{code}")

@@ -332,7 +332,7 @@ def _lock_many(group: list[tuple[Region, set[int], set[str]]]) -> None:
 
 def _dependents_of(indicators: list[Indicator]) -> tuple[list[Indicator], list[Indicator]]:
     deps = list(Indicator.objects.filter(rule__in=["ratio", *WHERE_RULES]).filter(
-        _dep_q({i.id for i in indicators})).select_related("source"))
+        _dep_q({i.id for i in indicators})).select_related("source").order_by())  # no ORDER BY: once per write
     return [d for d in deps if d.rule == "ratio"], [d for d in deps if d.rule in WHERE_RULES]
 
 
