@@ -105,7 +105,7 @@ def git_commit(cwd: Path | None = None) -> str:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False).stdout.strip()
 
     commit = git("rev-parse", "--short=12", "HEAD") or "unknown"
-    return commit + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+    return commit + ("+dirty" if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results") else "")
 
 
 def now() -> str:
