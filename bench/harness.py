@@ -105,7 +105,8 @@ def git_commit(cwd: Path | None = None) -> str:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False).stdout.strip()
 
     commit = git("rev-parse", "--short=12", "HEAD") or "unknown"
-    return commit + ("+dirty" if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results") else "")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results")  # results aside
+    return commit + ("+dirty" if dirty else "")
 
 
 def now() -> str:

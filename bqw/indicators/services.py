@@ -420,10 +420,11 @@ def _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert
 
 def _pg_drop_keys(cur, table: str) -> list[str]:
     """Into an empty table, load the way pg_restore does: drop the primary and unique keys, the secondary
-    indexes and the foreign keys (no table references DataValue), COPY straight into the heap, then re-create them — each built in one sorted pass and each
-    FK checked by one join instead of a trigger per row (≈ 5× faster than the indexed insert). Returns the
-    statements that re-create exactly what was dropped (definitions read back from the catalog), in the
-    transaction, so a failure (a duplicate key, an unknown unit) leaves the table as it was."""
+    indexes and the foreign keys (no table references DataValue), COPY straight into the heap, then re-create
+    them — each built in one sorted pass and each FK checked by one join instead of a trigger per row (≈ 5×
+    faster than the indexed insert). Returns the statements that re-create exactly what was dropped
+    (definitions read back from the catalog), run in the same transaction, so a failure (a duplicate key, an
+    unknown unit) leaves the table as it was."""
     cur.execute("SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
                 "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f') ORDER BY contype DESC, conname",
                 [table])
