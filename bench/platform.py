@@ -571,11 +571,12 @@ def b_excel_import(ctx: Context) -> hx.Result:
 def ensure_tasks(ctx: Context) -> int:
     """The PSW's 5,000 tasks (led by counties and towns) in one plan; created once, set-based."""
     from bqw.orgs.models import Organization
-    from bqw.plans.models import Task, TaskLead
+    from bqw.plans.models import Plan, Task, TaskLead
     from bqw.plans.services import plan_ensure
     from bqw.regions.models import Region
 
     name = f"PSW 基准测试任务（{ctx.scale}）"
+    Plan.objects.filter(name__startswith="PSW 基准测试任务").exclude(name=name).delete()  # another scale's
     plan = plan_ensure(actor=None, name=name, region=ctx.region(ctx.hierarchy.prefix), start_on=date(2024, 1, 1),
                        end_on=date(2026, 12, 31))
     if Task.objects.filter(plan=plan).exists():

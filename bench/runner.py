@@ -2,7 +2,8 @@
 
 The platform side never touches the developer's database: each database run happens in a child
 `bqw bench --child DB` process whose DATABASE_URL points at a dedicated bench database
-(var/bench/psw.sqlite3, or BQW_BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/bqw_bench).
+one per scale, so a city run never reads a province's data (var/bench/psw-<scale>.sqlite3; on PostgreSQL
+BQW_BENCH_POSTGRES_URL + "_<scale>", default postgresql://postgres@127.0.0.1:5432/bqw_bench_<scale>).
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ CITY, COUNTY, DRILL_INDICATOR = "4407", "440784", "D06"  # 江门市, 鹤山市,
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/bqw_bench"
 
 
-def database_url(db: str) -> str:
+def database_url(db: str, scale: str) -> str:
     if db == "postgres":
-        return os.environ.get("BQW_BENCH_POSTGRES_URL", POSTGRES_URL)
-    return f"sqlite:///{Path(settings.BASE_DIR) / 'var' / 'bench' / 'psw.sqlite3'}"
+        return f"{os.environ.get('BQW_BENCH_POSTGRES_URL', POSTGRES_URL)}_{scale}"
+    return f"sqlite:///{Path(settings.BASE_DIR) / 'var' / 'bench' / f'psw-{scale}.sqlite3'}"
 
 
 def ensure_postgres_database(url: str) -> None:
@@ -120,8 +121,8 @@ def run_platform(db: str, scale: str, names: list[str], repeat: int, out_dir: Pa
         out = Path(f.name)
     (Path(settings.BASE_DIR) / "var" / "bench").mkdir(parents=True, exist_ok=True)
     if db == "postgres":
-        ensure_postgres_database(database_url(db))
-    env = {**os.environ, "DATABASE_URL": database_url(db), "BQW_BENCH_DATA": str(out_dir)}
+        ensure_postgres_database(database_url(db, scale))
+    env = {**os.environ, "DATABASE_URL": database_url(db, scale), "BQW_BENCH_DATA": str(out_dir)}
     cmd = [sys.executable, "-m", "bqw.cli", "bench", "--scale", scale, "--child", db, "--repeat", str(repeat),
            "--child-out", str(out), *[a for n in names for a in ("--only", n)]]
     proc = subprocess.run(cmd, env=env, check=False)
