@@ -27,7 +27,10 @@ def rollup_grid(user: User, parent_region: Region, period: str | Period,
     pid = p.id
     where = Q(parent_id=parent_region.id) | Q(region_id=parent_region.id)
     if native and p.kind == "M":
-        qs = Rollup.objects.filter(where).filter(
+        # the plain period IN (…) is redundant with the OR below but lets the planner use it in the (parent,
+        # period, …) index; without it PostgreSQL, once it has fresh statistics, looped over the indicators
+        # and read every period of each (≈ 95 ms instead of ≈ 10 ms for the province grid)
+        qs = Rollup.objects.filter(where, period__in=[pid, p.quarter().id, p.year_period().id]).filter(
             Q(period=pid, indicator__periodicity="M") | Q(period=p.quarter().id, indicator__periodicity="Q")
             | Q(period=p.year_period().id, indicator__periodicity="Y"))
     else:
