@@ -140,6 +140,7 @@ def run_platform(db: str, scale: str, names: list[str], repeat: int, out_dir: Pa
 def run(*, scale: str = "city", dbs: tuple[str, ...] = ("sqlite", "postgres"), only: list[str] | None = None,
         repeat: int = 10, out_dir: Path = RESULTS_DIR, log: Callable[[str], None] = print) -> dict:
     """Generate (or reuse) the workload, run the reference and the platform, write and return the report."""
+    stamp = {"commit": hx.git_commit(Path(settings.BASE_DIR)), "date": hx.now()}  # the code that runs
     names = [b.name for b in BENCHES if not only or b.name in only]
     unknown = set(only or []) - set(BY_NAME)
     if unknown:
@@ -160,7 +161,6 @@ def run(*, scale: str = "city", dbs: tuple[str, ...] = ("sqlite", "postgres"), o
         databases[db] = version or "—"
         for n, r in res.items():
             results[n][db] = r
-    stamp = {"commit": hx.git_commit(Path(settings.BASE_DIR)), "date": hx.now()}
     benches = []
     for n in names:
         b = BY_NAME[n]
