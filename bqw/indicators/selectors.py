@@ -27,12 +27,15 @@ def rollup_grid(user: User, parent_region: Region, period: str | Period,
     pid = p.id
     where = Q(parent_id=parent_region.id) | Q(region_id=parent_region.id)
     if native and p.kind == "M":
-        # the plain period IN (…) is redundant with the OR below but lets the planner use it in the (parent,
-        # period, …) index; without it PostgreSQL, once it has fresh statistics, looped over the indicators
-        # and read every period of each (≈ 95 ms instead of ≈ 10 ms for the province grid)
+        # each periodicity's indicator ids, not a join condition on the indicator: with a join PostgreSQL,
+        # once it has statistics, estimated 3 of 53 indicators and looped over them reading every period of
+        # each (≈ 95 ms instead of ≈ 5 ms for a city grid)
+        by_kind: dict[str, list[int]] = {"M": [], "Q": [], "Y": []}
+        for kind, iid in Indicator.objects.values_list("periodicity", "id"):
+            by_kind.setdefault(kind, []).append(iid)
         qs = Rollup.objects.filter(where, period__in=[pid, p.quarter().id, p.year_period().id]).filter(
-            Q(period=pid, indicator__periodicity="M") | Q(period=p.quarter().id, indicator__periodicity="Q")
-            | Q(period=p.year_period().id, indicator__periodicity="Y"))
+            Q(period=pid, indicator_id__in=by_kind["M"]) | Q(period=p.quarter().id, indicator_id__in=by_kind["Q"])
+            | Q(period=p.year_period().id, indicator_id__in=by_kind["Y"]))
     else:
         qs = Rollup.objects.filter(where, period=pid)
     if indicators is not None:
