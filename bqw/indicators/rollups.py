@@ -203,12 +203,6 @@ def _walk(region: Region, *, lazy: bool) -> list[Region] | None:
     return chain
 
 
-def refresh_after_write(region: Region, indicator: Indicator, period: Period, *,
-                        chain: list[Region] | None = None) -> None:
-    """Bring every rollup the value (region, indicator, period) feeds up to date, in the caller's transaction."""
-    refresh_after_writes([(region, indicator, period)], chains={region.id: chain} if chain is not None else None)
-
-
 def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
                          chains: dict[int, list[Region]] | None = None) -> None:
     """Bring every rollup the written values feed up to date in ONE pass, in the caller's transaction.

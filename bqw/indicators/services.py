@@ -339,8 +339,10 @@ def _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert
     t = DataValue._meta.db_table
     with transaction.atomic():
         with connection.cursor() as cur:
-            cur.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {t})")
-            empty = bool(cur.fetchone()[0])
+            empty = False  # PostgreSQL: into an empty table the keys are dropped and re-created (below)
+            if pg:
+                cur.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {t})")
+                empty = bool(cur.fetchone()[0])
             if not pg:  # a larger page cache keeps index inserts in memory during the load and the rebuild
                 cur.execute("PRAGMA cache_size = -262144")
             rebuild_keys: list[str] = []
