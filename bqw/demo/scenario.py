@@ -1,13 +1,17 @@
 """The 江门 demo: headquarters, county and town offices, one user per role (idempotent).
 
-Later parts of the platform each add their own step to `STEPS`.
+Every other app may keep a `demo.py` with `step(orgs)`; `demo_steps()` finds them in INSTALLED_APPS order,
+so the product apps never import the demo (the demo sits on top of every app).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
+from importlib.util import find_spec
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
 
 from bqw.accounts.models import Role
@@ -93,7 +97,18 @@ def build_zones() -> dict[str, Region]:
     return zones
 
 
-STEPS: list[Callable[[dict[str, Organization]], object]] = []
+def demo_steps() -> list[Callable[[dict[str, Organization]], object]]:
+    """Each installed app's `demo.step`, in INSTALLED_APPS order (an app's data may build on the apps above it)."""
+    steps = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("bqw.") or config.name == "bqw.demo":
+            continue
+        if find_spec(f"{config.name}.demo") is None:
+            continue
+        step = getattr(import_module(f"{config.name}.demo"), "step", None)
+        if step is not None:
+            steps.append(step)
+    return steps
 
 
 @transaction.atomic
@@ -101,6 +116,6 @@ def build_demo() -> list[DemoLogin]:
     orgs = build_organizations()
     logins = build_users(orgs)
     build_zones()
-    for step in STEPS:
+    for step in demo_steps():
         step(orgs)
     return logins

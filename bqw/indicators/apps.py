@@ -8,12 +8,6 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from bqw.core.views import MODULE_LINKS
-        from bqw.demo import scenario
-
-        from . import demo
-
-        if demo.step not in scenario.STEPS:
-            scenario.STEPS.append(demo.step)
         for link in (
             {"url": "/indicators/entry/", "title": "数据填报", "text": "本单位本期应报指标，含校验与退回原因"},
             {"url": "/indicators/review/", "title": "数据审核", "text": "待审核数据，通过或退回"},

@@ -8,12 +8,6 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from bqw.core.views import MODULE_LINKS
-        from bqw.demo import scenario
-
-        from . import demo
-
-        if demo.step not in scenario.STEPS:
-            scenario.STEPS.append(demo.step)
         if not any(link["url"] == "/plans/" for link in MODULE_LINKS):
             MODULE_LINKS.append({"url": "/plans/", "title": "任务督办",
                                  "text": "工作要点、行动与任务清单，进度报送、红黄蓝灯与督办"})
