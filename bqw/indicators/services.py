@@ -159,10 +159,22 @@ def datavalues_save_rows(*, actor: User, items: Iterable[dict], submit: bool = F
     return out
 
 
+@transaction.atomic
+def datavalues_record_derived(*, actor: User, items: Iterable[dict]) -> list[DataValue]:
+    """Values the platform computes from its own records (projects, pairings: counts, investment, coverage),
+    written as approved in the caller's transaction with one rollup pass, so they reach every level at zero lag
+    like a reported value. Items as in datavalues_save_rows ({"region", "indicator", "period", "value"}). The
+    calling service has already checked the actor's scope on the record; no capture scope, version or outlier
+    check applies to a figure nobody typed."""
+    out, writes = _save_rows(actor, items, submit=False, derived=True)
+    refresh_after_writes(writes)
+    return out
+
+
 _WRITTEN = ["value", "comment", "state", "is_simulated", "version", "updated_by", "updated_at"]
 
 
-def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool = False
+def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool = False, derived: bool = False
                ) -> tuple[list[DataValue], list[tuple[Region, Indicator, Period]]]:
     """Check and write many values (no rollup upkeep) with a constant number of statements: scope in memory,
     one locking read of the stored rows, one read of the outlier history (when an item has no comment), one
@@ -176,7 +188,8 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
     allowed: set[int] = set()
     for item in items:
         if item["region"].id not in allowed:
-            require_capture(actor, item["region"])
+            if not derived:
+                require_capture(actor, item["region"])
             allowed.add(item["region"].id)
     periods: list[Period | ValueError] = []
     for item in items:
@@ -192,7 +205,7 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
                .order_by("region_id", "indicator_id", "period")} if good else {}
     # a comment answers any outlier: the history is read only for items without one
     bare = [(i["region"].id, i["indicator"].id, p) for i, p in zip(items, periods, strict=True)
-            if isinstance(p, Period) and not (i.get("comment") or "").strip()]
+            if isinstance(p, Period) and not derived and not (i.get("comment") or "").strip()]
     values = outlier_histories(bare)
     by = actor if actor is not None and actor.pk else None
     now = timezone.now()
@@ -209,11 +222,12 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
         dv = current.get(key)
         if dv is not None:
             dv.region, dv.indicator = region, indicator  # for value_dict, without joining them in the lock
-        _check_version(dv, item.get("version"))
-        if dv is not None and dv.locked:
+        if not derived:
+            _check_version(dv, item.get("version"))
+        if dv is not None and dv.locked and not derived:
             raise ConflictError("该数据已审核锁定，如需修改请联系审核员重新打开", extra={"current": value_dict(dv)})
         comment = (item.get("comment") or "").strip()
-        if not comment:
+        if not comment and not derived:
             reason = outlier_reason(indicator, region, p, d, history=values)
             if reason:
                 raise ApplicationError(reason, extra={"field": "comment", "needs_comment": True,
@@ -224,15 +238,15 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
             dv = current[key] = DataValue(region=region, indicator=indicator, period=p.id, version=0)
         dv.value = d
         dv.comment = comment or dv.comment
-        dv.state = DataValue.State.SUBMITTED if submit else (
+        dv.state = DataValue.State.APPROVED if derived else DataValue.State.SUBMITTED if submit else (
             DataValue.State.DRAFT if dv.state in ("", DataValue.State.RETURNED) or dv.pk is None else dv.state)
         dv.is_simulated = simulated
         dv.version += 1
         dv.updated_by = by
         dv.updated_at = now
         values[key] = d  # a later item's outlier history sees this one, as if written one by one
-        audits.append({"actor": actor, "action": "datavalue.save", "obj": dv, "object_repr": str(dv),
-                       "region": region, "before": before, "after": snapshot(dv, VALUE_FIELDS)})
+        audits.append({"actor": actor, "action": "datavalue.derive" if derived else "datavalue.save", "obj": dv,
+                       "object_repr": str(dv), "region": region, "before": before, "after": snapshot(dv, VALUE_FIELDS)})
         out.append(dv)
         if changed:
             writes.append((region, indicator, p))

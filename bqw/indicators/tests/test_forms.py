@@ -148,3 +148,22 @@ def test_a_20_value_form_costs_a_bounded_number_of_statements(tree, catalog, per
     assert {v["version"] for v in r.json()["values"]} == {2}
     assert AuditEntry.objects.filter(action="datavalue.save", region=a).count() == 20 * 5
     assert Rollup.objects.get(region=tree["广东"], indicator=inds[19], period="202404").value == 12 + 19
+
+
+def test_derived_values_are_approved_audited_and_reach_the_province_at_once(tree, catalog, persona):
+    """Figures computed from the platform's records (projects, pairings) need no capture scope and no review."""
+    from bqw.indicators.services import datavalues_record_derived
+
+    viewer, c = persona("jm_viewer"), catalog  # a read-only user: could never report a value
+    datavalues_record_derived(actor=viewer, items=[
+        {"region": tree["A"], "indicator": c["t_treated"], "period": "202401", "value": 3},
+        {"region": tree["D"], "indicator": c["t_treated"], "period": "202401", "value": 4}])
+    stored = DataValue.objects.get(region=tree["A"], indicator=c["t_treated"], period="202401")
+    assert stored.state == DataValue.State.APPROVED
+    assert AuditEntry.objects.filter(action="datavalue.derive", actor=viewer).count() == 2
+    province = Rollup.objects.get(region=tree["广东"], indicator=c["t_treated"], period="202401")
+    assert province.value == Decimal(7)
+    datavalues_record_derived(actor=viewer, items=[
+        {"region": tree["A"], "indicator": c["t_treated"], "period": "202401", "value": 1}])  # recomputed
+    province.refresh_from_db()
+    assert province.value == Decimal(5)
