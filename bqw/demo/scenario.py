@@ -7,9 +7,9 @@ so the product apps never import the demo (the demo sits on top of every app).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
-from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import transaction
