@@ -34,7 +34,10 @@ INSTALLED_APPS = [
     "bqw.indicators",
     "bqw.plans",
     "bqw.extraction",
+    "bqw.briefings",
     "bqw.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +120,10 @@ EMAIL_BACKEND = os.environ.get("BQW_EMAIL_BACKEND", "django.core.mail.backends.c
 DEFAULT_FROM_EMAIL = os.environ.get("BQW_FROM_EMAIL", "bqw@localhost")
 
 # Plans and supervision: blue light window, reminder window, 督办单 reply days, evidence upload limit.
+# Background work (briefings): Django's task framework (django-tasks backport) with its database backend; the
+# worker is `bqw worker` (started by `bqw serve`). Tests may switch to the immediate backend.
+TASKS = {"default": {"BACKEND": os.environ.get("BQW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
 BQW_PLANS = {
     "BLUE_DAYS": int(os.environ.get("BQW_PLANS_BLUE_DAYS", 7)),
     "REMIND_DAYS": int(os.environ.get("BQW_PLANS_REMIND_DAYS", 7)),
