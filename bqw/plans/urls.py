@@ -16,4 +16,5 @@ urlpatterns = [
     path("reports/<int:pk>/accept/", views.report_accept_view, name="plans-report-accept"),
     path("reports/<int:pk>/return/", views.report_return_view, name="plans-report-return"),
     path("evidence/<int:pk>/", views.evidence_download, name="plans-evidence"),
+    path("notices/<int:pk>.docx", views.notice_document, name="plans-notice-docx"),
 ]

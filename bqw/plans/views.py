@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -38,6 +38,7 @@ from .selectors import lead_unit_stats, my_tasks, plans_for_user, task_target_st
 from .services import report_accept, report_return, report_submit, task_close, task_decompose
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 IMPORT_SESSION_KEY = "plans_import"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -239,3 +240,19 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
                                                "data": base64.b64encode(data).decode()}
         ctx["result"] = result
     return render(request, "plans/import.html", ctx)
+
+
+@login_required
+def notice_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A 督办单 as a Word document, for whoever may see its task."""
+    from .documents import notice_docx
+    from .models import SupervisionKind, SupervisionNotice
+
+    notice = SupervisionNotice.objects.select_related("organization").filter(
+        pk=pk, kind=SupervisionKind.NOTICE).first()
+    if notice is None:
+        raise Http404("督办单不存在")
+    notice.task = get_task_for_user(request.user, notice.task_id)
+    response = HttpResponse(notice_docx(notice), content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.number or '督办单')}.docx"
+    return response

@@ -84,3 +84,25 @@ def test_supervise_command(make_task):
     out = StringIO()
     call_command("supervise", "--date", "2024-06-28", stdout=out)
     assert "到期提醒 0" in out.getvalue()
+
+
+def test_notice_as_official_word_document(make_task, persona, client):
+    """The 督办单 downloads as a Word document in 公文 layout, addressed to the lead unit; out of scope: 404."""
+    import io
+
+    from docx import Document
+
+    reviewer = persona("hs_reviewer")
+    t = make_task(content="完成镇级污水设施建设", deadline="2024年6月", leads=[reviewer.organization])
+    supervise_run(on=date(2024, 7, 2))
+    n = SupervisionNotice.objects.get(task=t, kind="notice")
+    client.force_login(persona("jm_admin"))
+    response = client.get(f"/plans/notices/{n.pk}.docx")
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "督办〔2024〕1号" in text and f"{reviewer.organization.name}：" in text
+    assert "完成镇级污水设施建设" in text and "2024年7月7日前" in text
+    assert round(doc.sections[0].top_margin.mm) == 37
+    client.force_login(persona("xh_reporter"))
+    assert client.get(f"/plans/notices/{n.pk}.docx").status_code == 404
