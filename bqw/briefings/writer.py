@@ -8,12 +8,12 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from bqw.core.official import OfficialDocument, chinese_date
 from bqw.core.spreadsheet import write_row
 from bqw.core.status import Light
 
 from . import charts
 from .content import LIGHT_ORDER, TARGET_WORDS
-from bqw.core.official import OfficialDocument, chinese_date
 
 CN_NUMBERS = "一二三四五六七八九十"
 TASK_WORDS = {lt.value: lt.label for lt in Light}  # 红灯 …
