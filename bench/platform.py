@@ -92,7 +92,7 @@ class Context:
     def __init__(self, db: str, scale: str, repeat: int):
         from bqw.regions.models import Region
 
-        from .runner import RESULTS_DIR
+        from .catalog import RESULTS_DIR
 
         self.db, self.scale, self.repeat = db, scale, repeat
         self.hierarchy = w.load_hierarchy(scale)
@@ -298,7 +298,7 @@ def _grid_cells(grid: dict, child_len: int) -> dict:
 def _cockpit(ctx: Context, name: str, prefix: str, http: bool) -> hx.Result:
     from bqw.indicators.selectors import rollup_grid
 
-    from .runner import MONTH
+    from .catalog import MONTH
 
     ensure_loaded(ctx)
     parent = ctx.region(prefix)
@@ -338,13 +338,13 @@ def b_cockpit_province_http(ctx):
 
 @bench("cockpit_city")
 def b_cockpit_city(ctx):
-    from .runner import CITY
+    from .catalog import CITY
     return _cockpit(ctx, "cockpit_city", CITY, False)
 
 
 @bench("cockpit_city_http")
 def b_cockpit_city_http(ctx):
-    from .runner import CITY
+    from .catalog import CITY
     return _cockpit(ctx, "cockpit_city_http", CITY, True)
 
 
@@ -352,7 +352,7 @@ def b_cockpit_city_http(ctx):
 def b_drilldown(ctx: Context) -> hx.Result:
     from bqw.indicators.selectors import rollup_series
 
-    from .runner import COUNTY, DRILL_INDICATOR
+    from .catalog import COUNTY, DRILL_INDICATOR
 
     ensure_loaded(ctx)
     county, ind = ctx.region(COUNTY), ctx.indicators[DRILL_INDICATOR]
@@ -371,7 +371,7 @@ def b_drilldown(ctx: Context) -> hx.Result:
 
 @bench("recount")
 def b_recount(ctx: Context) -> hx.Result:
-    from .runner import MONTH
+    from .catalog import MONTH
 
     ensure_loaded(ctx)
     from bqw.indicators.models import DataValue
@@ -412,7 +412,7 @@ def b_freshness(ctx: Context) -> hx.Result:
     from bqw.indicators.models import DataValue
     from bqw.regions.models import Region
 
-    from .runner import MONTH
+    from .catalog import MONTH
     from .server import Client
 
     ensure_loaded(ctx)
@@ -649,7 +649,7 @@ def b_supervise(ctx: Context) -> hx.Result:
 
 def run_child(db: str, scale: str, names: list[str], repeat: int) -> tuple[list[hx.Result], str]:
     """Prepare the bench database and time each named benchmark (load first: the others read its data)."""
-    from .runner import BY_NAME
+    from .catalog import BY_NAME
 
     version = database_version()
     if not available():

@@ -9,9 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from bqw.regions.models import Region
-
-from .models import AuditEntry, User
+from .models import AuditEntry, Unit, User
 
 
 def _jsonable(v: Any) -> Any:
@@ -44,7 +42,7 @@ def _entry(
     object_type: str | None = None,
     object_id: Any = None,
     object_repr: str | None = None,
-    region: Region | None = None,
+    region: Unit | None = None,
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEntry:
@@ -69,7 +67,7 @@ def audit_record(
     object_type: str | None = None,
     object_id: Any = None,
     object_repr: str | None = None,
-    region: Region | None = None,
+    region: Unit | None = None,
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEntry:

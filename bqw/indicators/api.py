@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from bqw.core.api import actor
+from bqw.accounts.api import actor
 from bqw.regions.access import get_region_for_user
 
 from .access import get_datavalue_for_user, get_indicator, get_indicators, get_period, get_target_for_user

@@ -8,11 +8,20 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 
 from bqw.accounts.models import User
-from bqw.accounts.scope import visible_regions
 
-from .models import PREFIX_LENGTH, Region, RegionClass
+from .models import PREFIX_LENGTH, Region, RegionClass, RegionQuerySet
 
 LEVEL_KEYS = {1: "province", 2: "city", 3: "county", 4: "town", 5: "village"}
+
+
+def visible_regions(user: User) -> RegionQuerySet:
+    """The units in the user's view scope (all of them for a superuser)."""
+    qs = Region.objects.all()
+    if user.is_superuser:
+        return qs
+    if user.view_scope is None:
+        return qs.none()
+    return qs.within(user.view_scope)
 
 
 def region_stats(region: Region) -> dict:
