@@ -36,7 +36,7 @@ def snapshot(obj: models.Model | None, fields: list[str] | None = None) -> dict 
 
 def _entry(
     *,
-    actor: User | None,
+    actor: User,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
@@ -48,7 +48,7 @@ def _entry(
 ) -> AuditEntry:
     """The one way an audit row is built (unsaved), for audit_record and audit_records alike."""
     return AuditEntry(
-        actor=actor if actor is not None and actor.pk else None,
+        actor=actor,
         action=action,
         object_type=object_type or (obj._meta.label if obj is not None else ""),
         object_id=str(object_id if object_id is not None else (obj.pk if obj is not None else ""))[:64],
@@ -61,7 +61,7 @@ def _entry(
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: User,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
