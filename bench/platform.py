@@ -527,7 +527,7 @@ def import_workbook(ctx: Context) -> bytes:
     """10,000 village value rows for 2026-02 (the generator's next month) as an Excel upload."""
     from openpyxl import Workbook
 
-    from bqw.indicators.exchange import HEADERS
+    from bqw.indicators.values_exchange import HEADERS
 
     codes, vals = _month_values(w.VILLAGE, IMPORT_T)
     mask = np.flatnonzero(np.char.startswith(codes, ctx.hierarchy.prefix))
@@ -552,8 +552,8 @@ def import_workbook(ctx: Context) -> bytes:
 
 @bench("excel_import")
 def b_excel_import(ctx: Context) -> hx.Result:
-    from bqw.indicators.exchange import values_import
     from bqw.indicators.models import DataValue
+    from bqw.indicators.values_exchange import values_import
 
     ensure_loaded(ctx)
     data = import_workbook(ctx)

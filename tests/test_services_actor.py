@@ -18,7 +18,7 @@ from django.apps import apps
 from bqw.accounts.models import AuditEntry, Role, User
 from bqw.accounts.services import system_user
 
-WRITE_MODULES = ("services", "imports", "supervision", "exchange", "values_exchange")
+WRITE_MODULES = ("services", "imports", "supervision", "values_exchange")
 WRITE_VERBS = {
     "create", "ensure", "update", "save", "delete", "archive", "approve", "return", "submit", "reopen", "reject",
     "accept", "close", "set", "import", "load", "decompose", "done", "record", "run", "rollup", "add", "remove",
@@ -197,7 +197,7 @@ def test_commands_and_setup_act_as_the_audited_system_user(db):
 
 
 def test_no_actor_no_bypass_the_checks_apply_to_every_caller(persona, region):
-    """Before, actor=None skipped the permission check; now a reporter is refused like anywhere else."""
+    """Before, a missing actor skipped the permission check; now a reporter is refused like anywhere else."""
     from bqw.core.errors import ForbiddenError, NotFoundError
     from bqw.indicators.services import indicator_ensure
     from bqw.orgs.services import organization_ensure

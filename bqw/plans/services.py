@@ -381,18 +381,6 @@ def task_targets_set(*, actor: User, task: Task, target_ids: Sequence[int]) -> T
     return task
 
 
-@transaction.atomic
-def milestone_done(*, actor: User, milestone: Milestone, on: date | None = None) -> Milestone:
-    task = milestone.task
-    if not (is_admin_of(actor, task.region) or is_lead_user(actor, task)):
-        raise ForbiddenError("仅牵头单位或指挥部管理员可以标记节点完成")
-    milestone.done, milestone.done_on = True, _today(on)
-    milestone.save(update_fields=["done", "done_on"])
-    audit_record(actor=actor, action="task.milestone.done", obj=milestone, region=task.region,
-                 after=snapshot(milestone))
-    return milestone
-
-
 def _notify_leads(task: Task, *, kind: str, title: str, body: str) -> int:
     from .models import Notification
 

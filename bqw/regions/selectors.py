@@ -70,10 +70,6 @@ def region_ancestors(region: Region) -> list[Region]:
     return chain
 
 
-def region_classes(region: Region) -> list[RegionClass]:
-    return list(RegionClass.objects.filter(region=region).order_by("-year", "scheme"))
-
-
 def classes_by_region(regions: list[Region]) -> dict[int, list[RegionClass]]:
     out: dict[int, list[RegionClass]] = defaultdict(list)
     for rc in RegionClass.objects.filter(region__in=regions).order_by("-year", "scheme"):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bqw.accounts.cli import cli_actor
 from bqw.core.errors import ApplicationError
-from bqw.indicators.exchange import values_export
+from bqw.indicators.values_exchange import values_export
 from bqw.regions.cli import cli_unit_and_period
 
 
