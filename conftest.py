@@ -11,13 +11,13 @@ import pytest
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from bqw.accounts.services import system_user
     from bqw.demo.scenario import build_organizations, build_users
-    from bqw.regions import divisions
-    from bqw.regions.setup import load_shipped_classes
+    from bqw.regions.services import divisions_load, shipped_classes_load
 
     with django_db_blocker.unblock():
-        divisions.load("44")
-        load_shipped_classes()
+        divisions_load(actor=system_user(), province="44")
+        shipped_classes_load(actor=system_user())
         build_users(build_organizations())
 
 

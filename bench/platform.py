@@ -52,28 +52,31 @@ def database_version() -> str:
 
 def prepare() -> tuple[object, str]:
     """Migrate the bench database, load Guangdong and the bench admin; returns (user, API token)."""
-    from bqw.accounts.models import ApiToken, Role, User
+    import secrets
+
+    from bqw.accounts.models import Role
+    from bqw.accounts.services import api_token_create, system_user, user_ensure
     from bqw.orgs.services import organization_ensure
-    from bqw.regions.divisions import load
     from bqw.regions.models import Region
+    from bqw.regions.services import divisions_load
 
     call_command("migrate", verbosity=0, interactive=False)
+    system = system_user()
     if not Region.objects.filter(level=5).exists():
-        load(w.PROVINCE)
+        divisions_load(actor=system, province=w.PROVINCE)
     province = Region.objects.get(code=w.PROVINCE.ljust(12, "0"))
-    org = organization_ensure(actor=None, name="省百千万工程指挥部（基准测试）", kind="hq", region=province)
-    user, _ = User.objects.update_or_create(username=BENCH_USER, defaults={
-        "role": Role.ADMIN, "view_scope": province, "capture_scope": province, "organization": org})
-    key = ApiToken.new_key()
-    ApiToken.objects.filter(user=user).delete()
-    ApiToken.objects.create(user=user, name="bench", digest=ApiToken.hash(key))
-    return user, key
+    org = organization_ensure(actor=system, name="省百千万工程指挥部（基准测试）", kind="hq", region=province)
+    user = user_ensure(actor=system, username=BENCH_USER, password=secrets.token_urlsafe(24), organization=org,
+                       role=Role.ADMIN, view_scope=province, capture_scope=province)
+    return user, api_token_create(actor=system, user=user, name="bench")
 
 
 def catalogue() -> dict[str, object]:
     """The PSW indicators in the indicators app (reported first, derived after; idempotent)."""
+    from bqw.accounts.services import system_user
     from bqw.indicators.services import indicator_ensure
 
+    system = system_user()
     out: dict[str, object] = {}
     for i in w.REPORTED + w.DERIVED:
         fields = {"name": i.name, "unit": i.unit, "level": i.level, "periodicity": i.periodicity, "rule": i.rule,
@@ -82,7 +85,7 @@ def catalogue() -> dict[str, object]:
             fields |= {"numerator": out[i.numerator], "denominator": out[i.denominator], "factor": i.factor}
         if i.rule in ("count_where", "share_where"):
             fields |= {"source": out[i.source], "comparator": i.op, "threshold": i.threshold}
-        out[i.code] = indicator_ensure(actor=None, code=i.code, **fields)
+        out[i.code] = indicator_ensure(actor=system, code=i.code, **fields)
     return out
 
 
@@ -92,7 +95,7 @@ class Context:
     def __init__(self, db: str, scale: str, repeat: int):
         from bqw.regions.models import Region
 
-        from .runner import RESULTS_DIR
+        from .catalog import RESULTS_DIR
 
         self.db, self.scale, self.repeat = db, scale, repeat
         self.hierarchy = w.load_hierarchy(scale)
@@ -211,12 +214,13 @@ def ensure_loaded(ctx: Context) -> None:
 
 def _load(ctx: Context) -> tuple[float, float, int]:
     """Wipe, then load all values (no rebuild) and rebuild every rollup; returns (load s, rebuild s, rows)."""
+    from bqw.accounts.services import system_user
     from bqw.indicators.rollups import rollup_rebuild
     from bqw.indicators.services import datavalues_bulk_load
 
     wipe()
     t0 = time.perf_counter()
-    n = datavalues_bulk_load(value_rows(ctx.scale), actor=None, state="submitted", rebuild=False)
+    n = datavalues_bulk_load(value_rows(ctx.scale), actor=system_user(), state="submitted", rebuild=False)
     t1 = time.perf_counter()
     with transaction.atomic():
         rollup_rebuild()
@@ -298,7 +302,7 @@ def _grid_cells(grid: dict, child_len: int) -> dict:
 def _cockpit(ctx: Context, name: str, prefix: str, http: bool) -> hx.Result:
     from bqw.indicators.selectors import rollup_grid
 
-    from .runner import MONTH
+    from .catalog import MONTH
 
     ensure_loaded(ctx)
     parent = ctx.region(prefix)
@@ -338,13 +342,13 @@ def b_cockpit_province_http(ctx):
 
 @bench("cockpit_city")
 def b_cockpit_city(ctx):
-    from .runner import CITY
+    from .catalog import CITY
     return _cockpit(ctx, "cockpit_city", CITY, False)
 
 
 @bench("cockpit_city_http")
 def b_cockpit_city_http(ctx):
-    from .runner import CITY
+    from .catalog import CITY
     return _cockpit(ctx, "cockpit_city_http", CITY, True)
 
 
@@ -352,7 +356,7 @@ def b_cockpit_city_http(ctx):
 def b_drilldown(ctx: Context) -> hx.Result:
     from bqw.indicators.selectors import rollup_series
 
-    from .runner import COUNTY, DRILL_INDICATOR
+    from .catalog import COUNTY, DRILL_INDICATOR
 
     ensure_loaded(ctx)
     county, ind = ctx.region(COUNTY), ctx.indicators[DRILL_INDICATOR]
@@ -371,7 +375,7 @@ def b_drilldown(ctx: Context) -> hx.Result:
 
 @bench("recount")
 def b_recount(ctx: Context) -> hx.Result:
-    from .runner import MONTH
+    from .catalog import MONTH
 
     ensure_loaded(ctx)
     from bqw.indicators.models import DataValue
@@ -412,7 +416,7 @@ def b_freshness(ctx: Context) -> hx.Result:
     from bqw.indicators.models import DataValue
     from bqw.regions.models import Region
 
-    from .runner import MONTH
+    from .catalog import MONTH
     from .server import Client
 
     ensure_loaded(ctx)
@@ -523,7 +527,7 @@ def import_workbook(ctx: Context) -> bytes:
     """10,000 village value rows for 2026-02 (the generator's next month) as an Excel upload."""
     from openpyxl import Workbook
 
-    from bqw.indicators.exchange import HEADERS
+    from bqw.indicators.values_exchange import HEADERS
 
     codes, vals = _month_values(w.VILLAGE, IMPORT_T)
     mask = np.flatnonzero(np.char.startswith(codes, ctx.hierarchy.prefix))
@@ -548,8 +552,8 @@ def import_workbook(ctx: Context) -> bytes:
 
 @bench("excel_import")
 def b_excel_import(ctx: Context) -> hx.Result:
-    from bqw.indicators.exchange import values_import
     from bqw.indicators.models import DataValue
+    from bqw.indicators.values_exchange import values_import
 
     ensure_loaded(ctx)
     data = import_workbook(ctx)
@@ -571,6 +575,7 @@ def b_excel_import(ctx: Context) -> hx.Result:
 
 def ensure_tasks(ctx: Context) -> int:
     """The PSW's 5,000 tasks (led by counties and towns) in one plan; created once, set-based."""
+    from bqw.accounts.services import system_user
     from bqw.orgs.models import Organization
     from bqw.plans.models import Plan, Task, TaskLead
     from bqw.plans.services import plan_ensure
@@ -578,8 +583,8 @@ def ensure_tasks(ctx: Context) -> int:
 
     name = f"PSW 基准测试任务（{ctx.scale}）"
     Plan.objects.filter(name__startswith="PSW 基准测试任务").exclude(name=name).delete()  # another scale's
-    plan = plan_ensure(actor=None, name=name, region=ctx.region(ctx.hierarchy.prefix), start_on=date(2024, 1, 1),
-                       end_on=date(2026, 12, 31))
+    plan = plan_ensure(actor=system_user(), name=name, region=ctx.region(ctx.hierarchy.prefix),
+                       start_on=date(2024, 1, 1), end_on=date(2026, 12, 31))
     if Task.objects.filter(plan=plan).exists():
         return Task.objects.filter(plan=plan).count()
     specs = w.tasks(ctx.hierarchy)
@@ -624,10 +629,12 @@ def b_board(ctx: Context) -> hx.Result:
 
 @bench("supervise")
 def b_supervise(ctx: Context) -> hx.Result:
+    from bqw.accounts.services import system_user
     from bqw.plans.models import Notification, SupervisionNotice
     from bqw.plans.supervision import supervise_run
 
     ensure_tasks(ctx)
+    system = system_user()
 
     def reset():
         Notification.objects.all().delete()
@@ -635,9 +642,9 @@ def b_supervise(ctx: Context) -> hx.Result:
     results = []
 
     def fn():
-        results.append(supervise_run(on=BOARD_DAY).as_dict())
+        results.append(supervise_run(actor=system, on=BOARD_DAY).as_dict())
     samples = timed(fn, max(1, ctx.repeat // 2), reset=reset)
-    again = timed(lambda: results.append(supervise_run(on=BOARD_DAY).as_dict()), 1, warmup=0)
+    again = timed(lambda: results.append(supervise_run(actor=system, on=BOARD_DAY).as_dict()), 1, warmup=0)
     r = results[-2]
     return hx.Result("supervise", ctx.db, hx.LATENCY, samples,
                      note=f"提醒 {r['reminders']}，督办单 {r['notices']}；当天重跑 {again[0] * 1000:.0f} ms 无新增"
@@ -649,7 +656,7 @@ def b_supervise(ctx: Context) -> hx.Result:
 
 def run_child(db: str, scale: str, names: list[str], repeat: int) -> tuple[list[hx.Result], str]:
     """Prepare the bench database and time each named benchmark (load first: the others read its data)."""
-    from .runner import BY_NAME
+    from .catalog import BY_NAME
 
     version = database_version()
     if not available():

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
-from bqw.core.api import AUTH
+from bqw.accounts.api import AUTH
 from bqw.core.errors import ApplicationError
 from bqw.indicators.api import router as indicators_router
 from bqw.plans.api import router as plans_router

@@ -27,15 +27,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    # ours, lowest layer first (docs/DESIGN.md, "Layers"; tests/test_layers.py checks the order)
     "bqw.core",
+    "bqw.accounts",
     "bqw.regions",
     "bqw.orgs",
-    "bqw.accounts",
     "bqw.indicators",
     "bqw.plans",
     "bqw.extraction",
     "bqw.briefings",
     "bqw.demo",
+    "bench",  # `bqw bench` only (bench/management): no models, no pages
     "django_tasks",
     "django_tasks_db",
 ]

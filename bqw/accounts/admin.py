@@ -2,18 +2,22 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-
-from bqw.regions.models import Region
+from django.db import models
 
 from .audit import audit_record, snapshot
-from .models import ApiToken, AuditEntry, User
+from .models import ApiToken, AuditEntry, Unit, User
 
 
-def _region_of(obj) -> Region | None:
-    if isinstance(obj, Region):
+def _is_region(obj: object) -> bool:
+    return isinstance(obj, models.Model) and obj._meta.label == "regions.Region"
+
+
+def _region_of(obj: models.Model) -> Unit | None:
+    """The region an admin change belongs to: the object itself, its `region`, or a user's view scope."""
+    if _is_region(obj):
         return obj
     region = getattr(obj, "region", None)
-    return region if isinstance(region, Region) else getattr(obj, "view_scope", None)
+    return region if _is_region(region) else getattr(obj, "view_scope", None)
 
 
 class AuditedAdmin(admin.ModelAdmin):

@@ -9,9 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from bqw.regions.models import Region
-
-from .models import AuditEntry, User
+from .models import AuditEntry, Unit, User
 
 
 def _jsonable(v: Any) -> Any:
@@ -38,19 +36,19 @@ def snapshot(obj: models.Model | None, fields: list[str] | None = None) -> dict 
 
 def _entry(
     *,
-    actor: User | None,
+    actor: User,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
     object_id: Any = None,
     object_repr: str | None = None,
-    region: Region | None = None,
+    region: Unit | None = None,
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEntry:
     """The one way an audit row is built (unsaved), for audit_record and audit_records alike."""
     return AuditEntry(
-        actor=actor if actor is not None and actor.pk else None,
+        actor=actor,
         action=action,
         object_type=object_type or (obj._meta.label if obj is not None else ""),
         object_id=str(object_id if object_id is not None else (obj.pk if obj is not None else ""))[:64],
@@ -63,13 +61,13 @@ def _entry(
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: User,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
     object_id: Any = None,
     object_repr: str | None = None,
-    region: Region | None = None,
+    region: Unit | None = None,
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEntry:

@@ -14,16 +14,3 @@ def cli_actor(username: str | None) -> User:
         return command_actor(username)
     except ApplicationError as exc:
         raise CommandError(exc.message) from exc
-
-
-def cli_unit_and_period(actor: User, code: str, period: str):
-    """The unit (through the actor's view scope) and period named on a command line, or a CommandError."""
-    from bqw.core.periods import Period, PeriodError
-    from bqw.regions.access import get_region_for_user
-
-    try:
-        return get_region_for_user(actor, code), Period.parse(period)
-    except ApplicationError as exc:
-        raise CommandError(f"区划代码 {code}：{exc.message}") from exc
-    except PeriodError as exc:
-        raise CommandError(str(exc)) from exc

@@ -4,12 +4,30 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from bqw.regions.models import Region
+# accounts sits below regions and orgs (docs/DESIGN.md, "Layers"): it refers to their models by name
+# ("regions.Region", "orgs.Organization": a database relation, not an import) and needs of a region only this.
+
+
+class Unit(Protocol):
+    """What the scope checks need of a unit (a `bqw.regions.models.Region`)."""
+
+    pk: Any
+    code: str
+    name: str
+    full_name: str
+
+    @property
+    def prefix(self) -> str: ...
+
+    def contains(self, other: Unit) -> bool: ...
+
+    def subtree_codes(self) -> tuple[str, str]: ...
 
 
 class Role(models.TextChoices):
@@ -25,9 +43,9 @@ class User(AbstractUser):
     organization = models.ForeignKey("orgs.Organization", verbose_name="所属机构", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="users")
     role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.VIEWER)
-    view_scope = models.ForeignKey(Region, verbose_name="查看范围", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    capture_scope = models.ForeignKey(Region, verbose_name="填报范围", null=True, blank=True,
+    view_scope = models.ForeignKey("regions.Region", verbose_name="查看范围", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    capture_scope = models.ForeignKey("regions.Region", verbose_name="填报范围", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -38,12 +56,12 @@ class User(AbstractUser):
     def is_rw(self) -> bool:
         return self.is_superuser or self.role != Role.VIEWER
 
-    def can_view(self, region: Region) -> bool:
+    def can_view(self, region: Unit) -> bool:
         if self.is_superuser:
             return True
         return self.view_scope is not None and self.view_scope.contains(region)
 
-    def can_capture(self, region: Region) -> bool:
+    def can_capture(self, region: Unit) -> bool:
         if self.is_superuser:
             return True
         return self.is_rw and self.capture_scope is not None and self.capture_scope.contains(region)
@@ -81,8 +99,8 @@ class AuditEntry(models.Model):
     object_type = models.CharField("对象类型", max_length=60)
     object_id = models.CharField("对象ID", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)
-    region = models.ForeignKey(Region, verbose_name="所属区划", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    region = models.ForeignKey("regions.Region", verbose_name="所属区划", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
 

@@ -1,26 +1,23 @@
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import models, transaction
 
 from bqw.core.errors import ApplicationError
-from bqw.orgs.models import Organization
-from bqw.regions.models import Region
 
 from .audit import audit_record, snapshot
-from .models import ApiToken, Role, User
+from .models import ApiToken, Role, Unit, User
 from .scope import require_admin
 
 USER_FIELDS = ["username", "first_name", "organization_id", "role", "view_scope_id", "capture_scope_id", "is_active"]
 
 
 @transaction.atomic
-def user_ensure(*, actor: User | None, username: str, password: str, organization: Organization, role: str,
-                view_scope: Region, capture_scope: Region | None, display_name: str = "") -> User:
+def user_ensure(*, actor: User, username: str, password: str, organization: models.Model, role: str,
+                view_scope: Unit, capture_scope: Unit | None, display_name: str = "") -> User:
     """Create or update a user; scopes must lie within the acting admin's view scope."""
-    if actor is not None:
-        require_admin(actor, view_scope)
-        if capture_scope is not None:
-            require_admin(actor, capture_scope)
+    require_admin(actor, view_scope)
+    if capture_scope is not None:
+        require_admin(actor, capture_scope)
     if capture_scope is not None and not view_scope.contains(capture_scope):
         raise ApplicationError("填报范围必须在查看范围之内")
     if role not in Role.values:

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from bqw.accounts.models import User
-from bqw.accounts.scope import view_q, visible_regions
+from bqw.accounts.scope import view_q
 from bqw.regions.models import Region
+from bqw.regions.selectors import visible_regions
 
 from .models import Briefing
 

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.db import transaction
 
 from bqw.accounts.models import Role
-from bqw.accounts.services import user_ensure
+from bqw.accounts.services import system_user, user_ensure
 from bqw.orgs.models import Organization
 from bqw.orgs.services import organization_ensure
 from bqw.regions.models import Region
@@ -42,23 +42,25 @@ def _hq_name(region: Region) -> str:
 
 def build_organizations() -> dict[str, Organization]:
     gd, jm = _region(PROVINCE), _region(JIANGMEN)
-    province_hq = organization_ensure(actor=None, name=_hq_name(gd), region=gd, kind=Organization.Kind.HEADQUARTERS)
-    city_hq = organization_ensure(actor=None, name=_hq_name(jm), region=jm, kind=Organization.Kind.HEADQUARTERS,
+    system = system_user()
+    province_hq = organization_ensure(actor=system, name=_hq_name(gd), region=gd, kind=Organization.Kind.HEADQUARTERS)
+    city_hq = organization_ensure(actor=system, name=_hq_name(jm), region=jm, kind=Organization.Kind.HEADQUARTERS,
                                   parent=province_hq)
     orgs = {"province": province_hq, "city": city_hq}
     for county in jm.children.filter(kind=Region.Kind.ADMINISTRATIVE).order_by("code"):
-        orgs[county.code] = organization_ensure(actor=None, name=_hq_name(county), region=county,
+        orgs[county.code] = organization_ensure(actor=system, name=_hq_name(county), region=county,
                                                 kind=Organization.Kind.HEADQUARTERS, parent=city_hq)
     for county_code in (HESHAN, XINHUI):
         for town in Region.objects.filter(parent__code=county_code, kind=Region.Kind.ADMINISTRATIVE):
             office = "办事处" if town.name.endswith("街道") else "人民政府"
-            orgs[town.code] = organization_ensure(actor=None, name=f"{town.name}{office}", region=town,
+            orgs[town.code] = organization_ensure(actor=system, name=f"{town.name}{office}", region=town,
                                                   kind=Organization.Kind.TOWN_OFFICE, parent=orgs[county_code])
     return orgs
 
 
 def build_users(orgs: dict[str, Organization]) -> list[DemoLogin]:
     gd, jm, hs, xh = (_region(c) for c in (PROVINCE, JIANGMEN, HESHAN, XINHUI))
+    system = system_user()
     shaping = Region.objects.get(parent=hs, name="沙坪街道")
     huicheng = Region.objects.get(parent=xh, name="会城街道")
     people = [
@@ -71,7 +73,7 @@ def build_users(orgs: dict[str, Organization]) -> list[DemoLogin]:
     ]
     logins = []
     for username, password, org, role, view, capture, who in people:
-        user_ensure(actor=None, username=username, password=password, organization=org, role=role,
+        user_ensure(actor=system, username=username, password=password, organization=org, role=role,
                     view_scope=view, capture_scope=capture, display_name=who)
         logins.append(DemoLogin(username, password, Role(role).label, who))
     return logins
@@ -86,7 +88,6 @@ ZONES = [  # special zones named in the articles, with their parent unit
 
 
 def build_zones() -> dict[str, Region]:
-    from bqw.accounts.services import system_user
     from bqw.regions.services import zone_create
 
     zones = {}

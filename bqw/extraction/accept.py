@@ -86,7 +86,7 @@ def _task_leads(actor: User, item: DraftItem, plan: Any) -> list[Any]:
 
     names = split_units(item.lead_units)
     if not names:
-        return [LeadUnit(region_lead_unit(actor, plan.region), assumed=True)]
+        return [LeadUnit(region_lead_unit(actor=actor, region=plan.region), assumed=True)]
     matcher = UnitMatcher(plan)
     leads = []
     for name in names:

@@ -9,11 +9,10 @@ from django.http import HttpRequest
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from bqw.core.api import actor
+from bqw.accounts.api import actor
 from bqw.regions.access import get_region_for_user
 
 from .access import get_datavalue_for_user, get_indicator, get_indicators, get_period, get_target_for_user
-from .exchange import datavalueset, values_for_export, values_import
 from .selectors import rollup_grid, rollup_values
 from .services import (
     datavalue_approve,
@@ -25,6 +24,7 @@ from .services import (
     value_dict,
 )
 from .status import evaluate, region_statuses
+from .values_exchange import datavalueset, values_for_export, values_import
 
 router = Router(tags=["指标与目标"])
 

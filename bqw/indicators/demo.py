@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from bqw.accounts.services import system_user
 from bqw.core.periods import Period, month_range
 from bqw.regions.models import Region
 
@@ -129,7 +130,7 @@ def _rng(*key: object) -> random.Random:
 def build_catalog() -> dict[str, Indicator]:
     out = {}
     for code, name, unit, level, periodicity, temporal, extra in INDICATORS:
-        out[code] = indicator_ensure(actor=None, code=code, name=name, unit=unit, level=level,
+        out[code] = indicator_ensure(actor=system_user(), code=code, name=name, unit=unit, level=level,
                                      periodicity=periodicity, temporal=temporal, **extra)
     for code, name, unit, rule, parts in DERIVED:
         src = out[parts.get("source") or parts["numerator"]]
@@ -138,7 +139,7 @@ def build_catalog() -> dict[str, Indicator]:
             kw |= {"numerator": out[parts["numerator"]], "denominator": out[parts["denominator"]], "factor": 100}
         else:
             kw |= {"source": src, "comparator": ">=", "threshold": parts["threshold"]}
-        out[code] = indicator_ensure(actor=None, code=code, name=name, unit=unit, **kw)
+        out[code] = indicator_ensure(actor=system_user(), code=code, name=name, unit=unit, **kw)
     return out
 
 
@@ -275,7 +276,7 @@ def step(orgs=None) -> dict:
         yield from _area_rows(towns, counties, months, quarters)
         yield from _own_rows(specs, indicators, now)
 
-    loaded = datavalues_bulk_load(rows(), actor=None, simulated=True, upsert=True)
+    loaded = datavalues_bulk_load(rows(), actor=system_user(), simulated=True, upsert=True)
     targets = []
     for s in specs:
         e = s["entry"]
@@ -288,12 +289,12 @@ def step(orgs=None) -> dict:
         if kw.get("kind") == "growth":
             kw["baseline_period"] = "2023"
         targets.append(target_ensure(
-            actor=None, indicator=indicators[s["indicator"]], region=regions[s["region"]], deadline=s["deadline"],
-            value=s["value"], title=f"{e['subject']}{e['indicator']}", comparator=e["comparator"]
-            if e["comparator"] != "approx" else "=", stage=STAGE.get(year, "2032"),
+            actor=system_user(), indicator=indicators[s["indicator"]], region=regions[s["region"]],
+            deadline=s["deadline"], value=s["value"], title=f"{e['subject']}{e['indicator']}",
+            comparator=e["comparator"] if e["comparator"] != "approx" else "=", stage=STAGE.get(year, "2032"),
             source_document=e["document"], source_quote=e["quote"], is_simulated=True, **kw))
     targets.append(target_ensure(
-        actor=None, indicator=indicators["rural_income"], region=jm, deadline="2025", value=0, kind="relative",
+        actor=system_user(), indicator=indicators["rural_income"], region=jm, deadline="2025", value=0, kind="relative",
         comparator=">", benchmark=regions[GD], title=RELATIVE["title"], stage="2025",
         source_document=RELATIVE["document"], source_quote=RELATIVE["quote"], is_simulated=True))
     return {"values": loaded, "targets": len(targets), "indicators": len(indicators),

@@ -37,10 +37,11 @@ from bqw.regions.models import Region, code_range
 
 from .models import DataValue, Indicator, Rollup
 
-R = Rollup._meta.db_table
-DV = DataValue._meta.db_table
-IND = Indicator._meta.db_table
-RG = Region._meta.db_table
+# table names, as the SQL below reads them
+ROLLUPS = Rollup._meta.db_table
+DATAVALUES = DataValue._meta.db_table
+INDICATORS = Indicator._meta.db_table
+REGIONS = Region._meta.db_table
 
 COLS = "region_id, parent_id, level, indicator_id, period, value, own, agg, n, hits, num, den, simulated"
 CONFLICT = "ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET"
@@ -68,14 +69,14 @@ def _is_pg() -> bool:
 # A row's weight in a `mean`: the number of reporting units it stands for (n of an aggregated row, 1 for a
 # unit's own figure), so a parent's mean is Σ(value × n) ÷ Σ n over the leaf units — the mean of all its
 # villages, not the mean of its towns' means.
-_W = "(CASE WHEN c.value IS NULL THEN 0 WHEN c.n > 0 THEN c.n ELSE 1 END)"
-_AGG = ("CAST(CASE MAX(ind.rule) WHEN 'sum' THEN SUM(c.value) "
-        f"WHEN 'mean' THEN SUM(c.value * {_W}) / NULLIF(SUM({_W}), 0) "
+_MEAN_WEIGHT = "(CASE WHEN c.value IS NULL THEN 0 WHEN c.n > 0 THEN c.n ELSE 1 END)"
+_AGGREGATE = ("CAST(CASE MAX(ind.rule) WHEN 'sum' THEN SUM(c.value) "
+        f"WHEN 'mean' THEN SUM(c.value * {_MEAN_WEIGHT}) / NULLIF(SUM({_MEAN_WEIGHT}), 0) "
         "WHEN 'min' THEN MIN(c.value) WHEN 'max' THEN MAX(c.value) "
         "WHEN 'count_where' THEN SUM(c.hits) "
         "ELSE CASE WHEN SUM(c.n) > 0 THEN 100.0 * SUM(c.hits) / SUM(c.n) END END AS DOUBLE PRECISION)")
-_N = f"CASE WHEN MAX(ind.rule) IN ('count_where', 'share_where') THEN SUM(c.n) ELSE SUM({_W}) END"
-_SIM = f"CASE WHEN MAX(CASE WHEN c.simulated THEN 1 ELSE 0 END) = 1 THEN {TRUE} ELSE {FALSE} END"
+_UNITS = f"CASE WHEN MAX(ind.rule) IN ('count_where', 'share_where') THEN SUM(c.n) ELSE SUM({_MEAN_WEIGHT}) END"
+_ANY_SIMULATED = f"CASE WHEN MAX(CASE WHEN c.simulated THEN 1 ELSE 0 END) = 1 THEN {TRUE} ELSE {FALSE} END"
 # Overlays never add into an administrative parent: a special zone (kind zone) and a quasi unit (林场, 监狱…)
 # sit inside a county's code range but are not part of its administrative count — adding them would count
 # their villages twice (zones) or add units the official figures leave out (quasi). They keep their own
@@ -87,16 +88,17 @@ def _aggregate(where: str, params: Sequence) -> int:
     """Recompute parents from their children's rows: one INSERT … SELECT … GROUP BY for all matches.
 
     `where` filters children `c`, their parent region `p` and the indicator `ind`."""
-    sql = (f"INSERT INTO {R} ({COLS}) "
-           f"SELECT c.parent_id, p.parent_id, p.level, c.indicator_id, c.period, {_AGG}, NULL, {_AGG}, {_N}, "
-           f"COALESCE(SUM(c.hits), 0), NULL, NULL, {_SIM} "
-           f"FROM {R} c JOIN {RG} p ON p.id = c.parent_id JOIN {RG} cr ON cr.id = c.region_id "
-           f"JOIN {IND} ind ON ind.id = c.indicator_id "
+    sql = (f"INSERT INTO {ROLLUPS} ({COLS}) "
+           f"SELECT c.parent_id, p.parent_id, p.level, c.indicator_id, c.period, "
+           f"{_AGGREGATE}, NULL, {_AGGREGATE}, {_UNITS}, "
+           f"COALESCE(SUM(c.hits), 0), NULL, NULL, {_ANY_SIMULATED} "
+           f"FROM {ROLLUPS} c JOIN {REGIONS} p ON p.id = c.parent_id JOIN {REGIONS} cr ON cr.id = c.region_id "
+           f"JOIN {INDICATORS} ind ON ind.id = c.indicator_id "
            f"WHERE {where} AND {_COUNTED} "
            f"GROUP BY c.parent_id, p.parent_id, p.level, c.indicator_id, c.period "
            f"{CONFLICT} agg = excluded.agg, n = excluded.n, hits = excluded.hits, "
-           f"value = COALESCE({R}.own, excluded.agg), "
-           f"simulated = CASE WHEN {R}.own IS NULL THEN excluded.simulated ELSE {R}.simulated END")
+           f"value = COALESCE({ROLLUPS}.own, excluded.agg), "
+           f"simulated = CASE WHEN {ROLLUPS}.own IS NULL THEN excluded.simulated ELSE {ROLLUPS}.simulated END")
     return _exec(sql, params)
 
 
@@ -110,11 +112,11 @@ _WHERE_VALUE = (f"CAST(CASE WHEN s.value IS NULL THEN NULL WHEN ind.rule = 'coun
 
 def _where_leaves(where: str, params: Sequence) -> int:
     """count_where/share_where rows of units at the source indicator's reporting level."""
-    sql = (f"INSERT INTO {R} ({COLS}) "
+    sql = (f"INSERT INTO {ROLLUPS} ({COLS}) "
            f"SELECT s.region_id, s.parent_id, s.level, ind.id, s.period, {_WHERE_VALUE}, NULL, {_WHERE_VALUE}, "
            f"CASE WHEN s.value IS NULL THEN 0 ELSE 1 END, {_HIT}, NULL, NULL, s.simulated "
-           f"FROM {IND} ind JOIN {IND} src ON src.id = ind.source_id "
-           f"JOIN {R} s ON s.indicator_id = src.id AND s.level = src.level "
+           f"FROM {INDICATORS} ind JOIN {INDICATORS} src ON src.id = ind.source_id "
+           f"JOIN {ROLLUPS} s ON s.indicator_id = src.id AND s.level = src.level "
            f"WHERE ind.rule IN ('count_where', 'share_where') AND {where} "
            f"{CONFLICT} value = excluded.value, agg = excluded.agg, n = excluded.n, hits = excluded.hits, "
            f"simulated = excluded.simulated")
@@ -127,12 +129,12 @@ _RATIO = ("CAST(CASE WHEN d.value IS NULL OR d.value = 0 OR nu.value IS NULL THE
 
 def _ratios(where: str, params: Sequence) -> int:
     """ratio rows at every matching unit from the same unit's numerator and denominator rows."""
-    sql = (f"INSERT INTO {R} ({COLS}) "
+    sql = (f"INSERT INTO {ROLLUPS} ({COLS}) "
            f"SELECT d.region_id, d.parent_id, d.level, ind.id, d.period, {_RATIO}, NULL, {_RATIO}, 0, 0, "
            f"nu.value, d.value, CASE WHEN d.simulated OR COALESCE(nu.simulated, d.simulated) "
            f"THEN {TRUE} ELSE {FALSE} END "
-           f"FROM {IND} ind JOIN {R} d ON d.indicator_id = ind.denominator_id "
-           f"LEFT JOIN {R} nu ON nu.indicator_id = ind.numerator_id AND nu.region_id = d.region_id "
+           f"FROM {INDICATORS} ind JOIN {ROLLUPS} d ON d.indicator_id = ind.denominator_id "
+           f"LEFT JOIN {ROLLUPS} nu ON nu.indicator_id = ind.numerator_id AND nu.region_id = d.region_id "
            f"AND nu.period = d.period "
            f"WHERE ind.rule = 'ratio' AND {where} "
            f"{CONFLICT} value = excluded.value, agg = excluded.agg, num = excluded.num, den = excluded.den, "
@@ -238,9 +240,9 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
         for pid, v, sim in _own_values(indicator, stored.get((rid, iid), []), sorted(periods, key=lambda p: p.id)):
             values.append("(%s, %s, %s, %s, %s, %s, %s, NULL, 0, 0, NULL, NULL, %s)")
             params += [region.id, region.parent_id, region.level, indicator.id, pid, v, v, sim]
-    _exec(f"INSERT INTO {R} ({COLS}) VALUES {', '.join(values)} {CONFLICT} own = excluded.own, "
-          f"value = COALESCE(excluded.own, {R}.agg), "
-          f"simulated = CASE WHEN excluded.own IS NULL THEN {R}.simulated ELSE excluded.simulated END", params)
+    _exec(f"INSERT INTO {ROLLUPS} ({COLS}) VALUES {', '.join(values)} {CONFLICT} own = excluded.own, "
+          f"value = COALESCE(excluded.own, {ROLLUPS}.agg), "
+          f"simulated = CASE WHEN excluded.own IS NULL THEN {ROLLUPS}.simulated ELSE excluded.simulated END", params)
 
     # 2. what each unit and each ancestor needs: (indicator ids, period ids)
     ratios, wheres = _dependents_of(list(indicators.values()))
@@ -288,7 +290,7 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
         _ratio_rows(ratios, units, pids_all)
 
 
-def _NO_PERIOD_INDEX(alias: str) -> str:  # noqa: N802 — reads as the SQL it stands for
+def _period_unindexed(alias: str) -> str:
     """A few units' rows of a new month: on PostgreSQL, with no statistics for the month yet, the planner reads
     the whole province's rows of (indicator, period) through that index and filters the units out (≈ 3,000 rows
     per indicator at province scale); hiding the period from it leaves the unique key (unit, indicator, …)."""
@@ -299,7 +301,7 @@ def _ratio_rows(ratios: list[Indicator], units: list[int], pids: list[str]) -> N
     if not units:
         return
     rids = [d.id for d in ratios]
-    _ratios(f"ind.id IN ({_in(rids)}) AND d.region_id IN ({_in(units)}) AND {_NO_PERIOD_INDEX('d')} IN ({_in(pids)})",
+    _ratios(f"ind.id IN ({_in(rids)}) AND d.region_id IN ({_in(units)}) AND {_period_unindexed('d')} IN ({_in(pids)})",
             [*rids, *units, *pids])
 
 
@@ -311,7 +313,7 @@ def _share_leaves(items: list[tuple[Region, set[int], set[str]]]) -> None:
     pids = sorted({p for _, _, ps in items for p in ps})
     units = sorted(u.id for u, _, _ in items)
     _where_leaves(f"ind.id IN ({_in(ids)}) AND s.region_id IN ({_in(units)}) "
-                  f"AND {_NO_PERIOD_INDEX('s')} IN ({_in(pids)})",
+                  f"AND {_period_unindexed('s')} IN ({_in(pids)})",
                   [*ids, *units, *pids])
 
 
@@ -329,7 +331,7 @@ def _lock_many(group: list[tuple[Region, set[int], set[str]]]) -> None:
             for p in sorted(pids):
                 rows.append("(%s, %s, %s, %s, %s, NULL, NULL, NULL, 0, 0, NULL, NULL, FALSE)")
                 params += [a.id, a.parent_id, a.level, i, p]
-    _exec(f"INSERT INTO {R} ({COLS}) VALUES {', '.join(rows)} {CONFLICT} n = {R}.n WHERE FALSE", params)
+    _exec(f"INSERT INTO {ROLLUPS} ({COLS}) VALUES {', '.join(rows)} {CONFLICT} n = {ROLLUPS}.n WHERE FALSE", params)
 
 
 def _dependents_of(indicators: list[Indicator]) -> tuple[list[Indicator], list[Indicator]]:
@@ -341,35 +343,37 @@ def _dependents_of(indicators: list[Indicator]) -> tuple[list[Indicator], list[I
 # ------------------------------------------------------------------ set-based rebuild
 
 
-def _qkey(col: str) -> str:
+def _quarter_of(col: str) -> str:
     return (f"SUBSTR({col}, 1, 4) || 'Q' || "
             f"CAST((CAST(SUBSTR({col}, 5, 2) AS INTEGER) + 2) / 3 AS VARCHAR(1))")
 
 
-def _ykey(col: str) -> str:
+def _year_of(col: str) -> str:
     return f"SUBSTR({col}, 1, 4)"
 
 
 def _own_rows(flt: str, params: list) -> None:
     """Own rows: the reported periods as they are, then quarters/years derived by each temporal rule."""
-    _exec(f"INSERT INTO {R} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, dv.period, "
+    _exec(f"INSERT INTO {ROLLUPS} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, dv.period, "
           f"dv.value, dv.value, NULL, 0, 0, NULL, NULL, dv.is_simulated "
-          f"FROM {DV} dv JOIN {RG} rg ON rg.id = dv.region_id JOIN {IND} ind ON ind.id = dv.indicator_id "
+          f"FROM {DATAVALUES} dv JOIN {REGIONS} rg ON rg.id = dv.region_id "
+          f"JOIN {INDICATORS} ind ON ind.id = dv.indicator_id "
           f"WHERE ind.rule IN ('sum', 'mean', 'min', 'max') AND {flt} "
           f"ORDER BY dv.region_id, dv.indicator_id, dv.period", params)  # key order: see datavalues_bulk_load
-    for native, key in (("M", _qkey("dv.period")), ("M", _ykey("dv.period")), ("Q", _ykey("dv.period"))):
-        base = (f"FROM {DV} dv JOIN {RG} rg ON rg.id = dv.region_id JOIN {IND} ind ON ind.id = dv.indicator_id "
+    for native, key in (("M", _quarter_of("dv.period")), ("M", _year_of("dv.period")), ("Q", _year_of("dv.period"))):
+        base = (f"FROM {DATAVALUES} dv JOIN {REGIONS} rg ON rg.id = dv.region_id "
+                f"JOIN {INDICATORS} ind ON ind.id = dv.indicator_id "
                 f"WHERE ind.rule IN ('sum', 'mean', 'min', 'max') AND ind.periodicity = '{native}' AND {flt}")
         sim = f"CASE WHEN MAX(CASE WHEN dv.is_simulated THEN 1 ELSE 0 END) = 1 THEN {TRUE} ELSE {FALSE} END"
-        _exec(f"INSERT INTO {R} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, {key}, "
+        _exec(f"INSERT INTO {ROLLUPS} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, {key}, "
               f"SUM(dv.value), SUM(dv.value), NULL, 0, 0, NULL, NULL, {sim} {base} AND ind.temporal = 'flow' "
               f"GROUP BY dv.region_id, rg.parent_id, rg.level, dv.indicator_id, {key}", params)
-        _exec(f"INSERT INTO {R} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, last.pk, "
+        _exec(f"INSERT INTO {ROLLUPS} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, last.pk, "
               f"dv.value, dv.value, NULL, 0, 0, NULL, NULL, dv.is_simulated "
               f"FROM (SELECT dv.region_id AS rid, dv.indicator_id AS iid, {key} AS pk, MAX(dv.period) AS mp "
               f"{base} AND ind.temporal = 'stock' GROUP BY dv.region_id, dv.indicator_id, {key}) last "
-              f"JOIN {DV} dv ON dv.region_id = last.rid AND dv.indicator_id = last.iid AND dv.period = last.mp "
-              f"JOIN {RG} rg ON rg.id = dv.region_id", params)
+              f"JOIN {DATAVALUES} dv ON dv.region_id = last.rid AND dv.indicator_id = last.iid AND dv.period = last.mp "
+              f"JOIN {REGIONS} rg ON rg.id = dv.region_id", params)
 
 
 def with_dependents(indicators: Iterable[Indicator]) -> list[Indicator]:
@@ -426,16 +430,16 @@ def _rebuild_all(steps) -> int:
     indexes in one pass each (about 3× faster than maintaining them row by row; all in the caller's
     transaction — on PostgreSQL readers of the rollups wait for it, as they would for the TRUNCATE)."""
     if _is_pg():
-        _exec(f"TRUNCATE {R}")
+        _exec(f"TRUNCATE {ROLLUPS}")
         _exec("SET LOCAL work_mem = '256MB'")
     else:
-        _exec(f"DELETE FROM {R}")  # no WHERE: SQLite's truncate optimisation
+        _exec(f"DELETE FROM {ROLLUPS}")  # no WHERE: SQLite's truncate optimisation
     for ix in _SECONDARY:
         _exec(f"DROP INDEX IF EXISTS {ix.name}")
     written = steps()
     for ix in _SECONDARY:
         cols = ", ".join(Rollup._meta.get_field(f).column for f in ix.fields)
-        _exec(f"CREATE INDEX {ix.name} ON {R} ({cols})")
+        _exec(f"CREATE INDEX {ix.name} ON {ROLLUPS} ({cols})")
     return written
 
 
@@ -447,10 +451,10 @@ def _rebuild_steps(inds, ids, years, region, province, flt, *, skip_delete: bool
         pass
     elif not province:
         lo, hi = code_range(region.prefix)
-        where += f" AND region_id IN (SELECT id FROM {RG} WHERE code BETWEEN %s AND %s)"
+        where += f" AND region_id IN (SELECT id FROM {REGIONS} WHERE code BETWEEN %s AND %s)"
         params += [lo, hi]
     if not skip_delete:
-        _exec(f"DELETE FROM {R} WHERE {where}", params)
+        _exec(f"DELETE FROM {ROLLUPS} WHERE {where}", params)
     # 2. own rows (reported, then derived in time)
     where, params = flt("dv.indicator_id", "dv.period", "rg.code")
     _own_rows(where, params)
@@ -465,7 +469,7 @@ def _rebuild_steps(inds, ids, years, region, province, flt, *, skip_delete: bool
         where, params = flt("ind.id", "s.period", None)
         if not province:
             lo, hi = code_range(region.prefix)
-            where += f" AND s.region_id IN (SELECT id FROM {RG} WHERE code BETWEEN %s AND %s)"
+            where += f" AND s.region_id IN (SELECT id FROM {REGIONS} WHERE code BETWEEN %s AND %s)"
             params += [lo, hi]
         written += _where_leaves(where, params)
         for level in range(4, lowest - 1, -1):
@@ -477,7 +481,7 @@ def _rebuild_steps(inds, ids, years, region, province, flt, *, skip_delete: bool
         where, params = flt("ind.id", "d.period", None)
         if not province:
             lo, hi = code_range(region.prefix)
-            where += f" AND d.region_id IN (SELECT id FROM {RG} WHERE code BETWEEN %s AND %s)"
+            where += f" AND d.region_id IN (SELECT id FROM {REGIONS} WHERE code BETWEEN %s AND %s)"
             params += [lo, hi]
         written += _ratios(where, params)
     # 6. a subtree rebuild refreshes its ancestors from their children, all periods of the years at once

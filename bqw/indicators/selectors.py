@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from bqw.accounts.models import Role, User
-from bqw.accounts.scope import capture_q, require_view, view_q
+from bqw.accounts.scope import capture_q, require_view
 from bqw.core.periods import Period
 from bqw.regions.models import Region, code_range
 
@@ -79,20 +79,6 @@ def rollup_values(user: User, region: Region, period: str | Period) -> dict[str,
     return {ind: {"value": v, "own": own is not None, "simulated": sim} for ind, v, own, sim in
             Rollup.objects.filter(region=region, period=pid).values_list("indicator__code", "value", "own",
                                                                          "simulated")}
-
-
-def values_visible(user: User) -> QuerySet[DataValue]:
-    return DataValue.objects.filter(view_q(user)).select_related("region", "indicator")
-
-
-def values_for_region(user: User, region: Region, period: str | None = None) -> QuerySet[DataValue]:
-    """Values of a unit's subtree (view scope)."""
-    require_view(user, region)
-    lo, hi = code_range(region.prefix)
-    qs = values_visible(user).filter(region__code__gte=lo, region__code__lte=hi)
-    if period:
-        qs = qs.filter(period=period)
-    return qs.order_by("region__code", "indicator__code", "period")
 
 
 def indicators_due(region: Region, period: Period) -> list[Indicator]:

@@ -207,7 +207,7 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
     bare = [(i["region"].id, i["indicator"].id, p) for i, p in zip(items, periods, strict=True)
             if isinstance(p, Period) and not derived and not (i.get("comment") or "").strip()]
     values = outlier_histories(bare)
-    by = actor if actor is not None and actor.pk else None
+    by = actor
     now = timezone.now()
     out, writes, audits = [], [], []
     for item, p in zip(items, periods, strict=True):
@@ -282,7 +282,7 @@ def _transition(actor: User, dv: DataValue, version: int | None, to: str, allowe
     if reason:
         locked.reason = reason
     locked.version += 1
-    locked.updated_by = actor if actor is not None and actor.pk else None
+    locked.updated_by = actor
     locked.save()
     audit_record(actor=actor, action=action, obj=locked, region=locked.region, before=before,
                  after=snapshot(locked, VALUE_FIELDS))
@@ -323,7 +323,7 @@ def datavalue_reopen(*, actor: User, value: DataValue, reason: str, version: int
 # ------------------------------------------------------------------ bulk load
 
 
-def datavalues_bulk_load(rows: Iterable[tuple[str, str, str, Any]], *, actor: User | None,
+def datavalues_bulk_load(rows: Iterable[tuple[str, str, str, Any]], *, actor: User,
                          simulated: bool = False, state: str = DataValue.State.APPROVED, upsert: bool = False,
                          rebuild: bool = True, chunk: int = 200_000) -> int:
     """Load many values fast, then rebuild the rollups they feed; one transaction, one audit row.
@@ -332,8 +332,7 @@ def datavalues_bulk_load(rows: Iterable[tuple[str, str, str, Any]], *, actor: Us
     beyond keys (this is for trusted loads: simulations, migrations, benchmarks). PostgreSQL: COPY straight
     into the table (`upsert=False`, the keys must be new) or via a temporary table with ON CONFLICT
     (`upsert=True`); SQLite: executemany upsert. Returns the number of rows loaded."""
-    if actor is not None and not actor.is_superuser:
-        require_admin(actor)
+    require_admin(actor)
     region_ids = dict(Region.objects.values_list("code", "id"))
     indicators = {i.code: i for i in Indicator.objects.all()}
     pg = connection.vendor == "postgresql"
@@ -466,10 +465,9 @@ INDICATOR_FIELDS = ["code", "name", "unit", "direction", "level", "periodicity",
 
 
 @transaction.atomic
-def indicator_ensure(*, actor: User | None, code: str, **fields: Any) -> Indicator:
+def indicator_ensure(*, actor: User, code: str, **fields: Any) -> Indicator:
     """Create or update an indicator by code (admin only)."""
-    if actor is not None:
-        require_admin(actor)
+    require_admin(actor)
     ind = Indicator.objects.filter(code=code).first()
     before = snapshot(ind, INDICATOR_FIELDS)
     if ind is None:
@@ -489,11 +487,10 @@ TARGET_FIELDS = ["indicator_id", "scope", "region_id", "class_scheme", "class_ye
 
 
 @transaction.atomic
-def target_ensure(*, actor: User | None, indicator: Indicator, region: Region, deadline: str, value: Any,
+def target_ensure(*, actor: User, indicator: Indicator, region: Region, deadline: str, value: Any,
                   title: str = "", **fields: Any) -> Target:
     """Create or update a target, identified by (indicator, region, scope, kind, deadline, comparator, level)."""
-    if actor is not None:
-        require_admin(actor, region)
+    require_admin(actor, region)
     key = {"indicator": indicator, "region": region, "deadline": str(deadline),
            "scope": fields.get("scope", Target.Scope.REGION), "kind": fields.get("kind", Target.Kind.LEVEL),
            "comparator": fields.get("comparator", ">="), "scope_level": fields.get("scope_level"),

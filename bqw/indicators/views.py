@@ -17,10 +17,10 @@ from bqw.regions.access import get_region_for_user
 from bqw.regions.models import Region
 
 from .access import get_datavalue_by_id_for_user, get_period
-from .exchange import template_workbook, values_import
 from .selectors import entry_rows, indicators_due, returned_values, review_queue
 from .services import datavalue_approve, datavalue_reopen, datavalue_return, datavalue_save, datavalue_submit
 from .status import region_statuses
+from .values_exchange import template_workbook, values_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

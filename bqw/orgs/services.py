@@ -11,11 +11,10 @@ from .models import Organization
 
 
 @transaction.atomic
-def organization_ensure(*, actor: User | None, name: str, region: Region, kind: str = Organization.Kind.AGENCY,
+def organization_ensure(*, actor: User, name: str, region: Region, kind: str = Organization.Kind.AGENCY,
                         parent: Organization | None = None) -> Organization:
-    """Get or create an organization by (region, name); actor None is a system action (setup, demo)."""
-    if actor is not None:
-        require_admin(actor, region)
+    """Get or create an organization by (region, name); setup and demo act as the system user."""
+    require_admin(actor, region)
     org = Organization.objects.filter(region=region, name=name).first()
     if org is not None:
         return org

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from bqw.core.api import actor
+from bqw.accounts.api import actor
 from bqw.core.status import Light
 
 from .access import ADMIN, REPORT, get_plan_for_user, get_report_for_user, get_task_for_user

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bqw.accounts.audit import audit_record
+from bqw.accounts.services import system_user
 from bqw.orgs.models import Organization
 from bqw.orgs.services import organization_ensure
 from bqw.regions.models import Region
@@ -209,11 +210,12 @@ def _org(region: Region, name: str, cache: dict) -> LeadUnit:
                 short = name.removesuffix("办事处").removesuffix("人民政府")
                 town = Region.objects.within(region).filter(level=4, name=short).first()
             if town is not None:
-                found = organization_ensure(actor=None, name=name, region=town, kind=Organization.Kind.TOWN_OFFICE)
+                found = organization_ensure(actor=system_user(), name=name, region=town,
+                                            kind=Organization.Kind.TOWN_OFFICE)
             else:
                 kind = Organization.Kind.HEADQUARTERS if full.endswith("指挥部") else (
                     Organization.Kind.OTHER if full.endswith(("慈善会", "联合会")) else Organization.Kind.AGENCY)
-                found = organization_ensure(actor=None, name=full, region=region, kind=kind)
+                found = organization_ensure(actor=system_user(), name=full, region=region, kind=kind)
         cache[name] = found
     return LeadUnit(cache[name], assumed=not named)
 
@@ -223,7 +225,7 @@ def _build(plan: Plan, actions: list[tuple[str, str, list]], prefix: str) -> Non
     cache: dict = {}
     n = 0
     for a_no, (group, action_name, tasks) in enumerate(actions, start=1):
-        action = action_ensure(actor=None, plan=plan, name=action_name, group=group, number=a_no)
+        action = action_ensure(actor=system_user(), plan=plan, name=action_name, group=group, number=a_no)
         for content, leads, deadline in tasks:
             n += 1
             number = f"{prefix}{n}"
@@ -231,7 +233,7 @@ def _build(plan: Plan, actions: list[tuple[str, str, list]], prefix: str) -> Non
                 continue
             spec = TaskSpec(content=content, deadline_text=deadline, leads=[_org(plan.region, x, cache) for x in leads],
                             action=action, number=number)
-            task = task_create(actor=None, plan=plan, spec=spec)
+            task = task_create(actor=system_user(), plan=plan, spec=spec)
             Task.objects.filter(pk=task.pk).update(simulated=True)
 
 
@@ -273,7 +275,7 @@ def _simulate(plan: Plan, today: date) -> dict[str, int]:
     Task.objects.bulk_update(tasks, ["done_on", "last_report_on", "state", "progress"])
     Milestone.objects.bulk_create(milestones)
     for parent in {t.parent for t in tasks if t.parent_id}:
-        task_rollup(parent)
+        task_rollup(actor=system_user(), task=parent)
     return {"tasks": len(tasks), "milestones": len(milestones)}
 
 
@@ -282,12 +284,12 @@ def step(orgs: dict[str, Organization]) -> None:
     today = timezone.localdate()
     jm, zq, xh = (Region.objects.get(code=c) for c in (JIANGMEN, ZHAOQING, XINHUI))
     plans = [
-        (plan_ensure(actor=None, name=JM_PLAN, region=jm, start_on=date(2024, 1, 1), end_on=date(2024, 12, 31),
+        (plan_ensure(actor=system_user(), name=JM_PLAN, region=jm, start_on=date(2024, 1, 1), end_on=date(2024, 12, 31),
                      issuer=orgs.get("city"), source="江门日报 2024-08-14（种子 000）"),
          [("四个大抓", a, t) for a, t in JM_ACTIONS], "JM"),
-        (plan_ensure(actor=None, name=ZQ_PLAN, region=zq, start_on=date(2023, 1, 1), end_on=date(2025, 12, 31),
+        (plan_ensure(actor=system_user(), name=ZQ_PLAN, region=zq, start_on=date(2023, 1, 1), end_on=date(2025, 12, 31),
                      source="西江日报 2023-06-03（种子 003）"), ZQ_ACTIONS, "ZQ"),
-        (plan_ensure(actor=None, name=XH_PLAN, region=xh, start_on=date(2023, 1, 1), end_on=date(2027, 12, 31),
+        (plan_ensure(actor=system_user(), name=XH_PLAN, region=xh, start_on=date(2023, 1, 1), end_on=date(2027, 12, 31),
                      issuer=orgs.get(XINHUI), source="江门日报（种子 004）"), XH_ACTIONS, "XH"),
     ]
     for plan, actions, prefix in plans:
@@ -295,12 +297,12 @@ def step(orgs: dict[str, Organization]) -> None:
     jm_plan = plans[0][0]
     parent = Task.objects.filter(plan=jm_plan, content=DECOMPOSE, parent__isnull=True).first()
     if parent is not None and not parent.children.exists():
-        subs = task_decompose(actor=None, task=parent, level=3)
+        subs = task_decompose(actor=system_user(), task=parent, level=3)
         Task.objects.filter(pk__in=[s.pk for s in subs]).update(simulated=True)
     _link_targets([p for p, _, _ in plans])
     for plan, _, _ in plans:
         result = _simulate(plan, today)
-        audit_record(actor=None, action="plan.simulate", obj=plan, region=plan.region,
+        audit_record(actor=system_user(), action="plan.simulate", obj=plan, region=plan.region,
                      after={"date": today.isoformat(), **result})
 
 
@@ -321,4 +323,4 @@ def _link_targets(plans: list[Plan]) -> None:
             words = [w for w in TARGET_KEYWORDS if w in task.content]
             linked = [t.pk for t in targets if any(w in t.indicator.name for w in words)]
             if linked and sorted(linked) != sorted(t.pk for t in task.targets.all()):
-                task_targets_set(actor=None, task=task, target_ids=linked)
+                task_targets_set(actor=system_user(), task=task, target_ids=linked)

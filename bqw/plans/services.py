@@ -1,6 +1,6 @@
 """Writes on plans and tasks: each one transaction, permission-checked, audited.
 
-actor=None is a system action (demo, setup); every other caller passes the acting user.
+Every service takes the acting user; commands, setup and the demo act as the audited system user.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from bqw.accounts.models import User
 from bqw.accounts.scope import require_admin
 from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError
 from bqw.core.periods import Deadline, PeriodError, parse_deadline
-from bqw.indicators.models import Target
 from bqw.orgs.models import Organization
 from bqw.orgs.services import organization_ensure
 from bqw.regions.models import Region
@@ -61,18 +60,13 @@ def _today(on: date | None) -> date:
     return on or timezone.localdate()
 
 
-def _check_admin(actor: User | None, region: Region) -> None:
-    if actor is not None:
-        require_admin(actor, region)
-
-
 # ---------------------------------------------------------------- plans and actions
 
 @transaction.atomic
-def plan_ensure(*, actor: User | None, name: str, region: Region, start_on: date, end_on: date,
+def plan_ensure(*, actor: User, name: str, region: Region, start_on: date, end_on: date,
                 issuer: Organization | None = None, source: str = "") -> Plan:
     """Get or create a plan by name (idempotent for the demo and for repeated imports)."""
-    _check_admin(actor, region)
+    require_admin(actor, region)
     plan = Plan.objects.filter(name=name).first()
     if plan is not None:
         return plan
@@ -84,8 +78,8 @@ def plan_ensure(*, actor: User | None, name: str, region: Region, start_on: date
 
 
 @transaction.atomic
-def action_ensure(*, actor: User | None, plan: Plan, name: str, group: str = "", number: int | None = None) -> Action:
-    _check_admin(actor, plan.region)
+def action_ensure(*, actor: User, plan: Plan, name: str, group: str = "", number: int | None = None) -> Action:
+    require_admin(actor, plan.region)
     action = Action.objects.filter(plan=plan, name=name).first()
     if action is not None:
         return action
@@ -173,8 +167,8 @@ def _task_after(task: Task, spec: TaskSpec) -> dict:
 
 
 @transaction.atomic
-def task_create(*, actor: User | None, plan: Plan, spec: TaskSpec, parent: Task | None = None) -> Task:
-    _check_admin(actor, spec.region or plan.region)
+def task_create(*, actor: User, plan: Plan, spec: TaskSpec, parent: Task | None = None) -> Task:
+    require_admin(actor, spec.region or plan.region)
     task = _build_task(plan, spec, parent)
     task.save()
     _attach(task, spec)
@@ -182,7 +176,7 @@ def task_create(*, actor: User | None, plan: Plan, spec: TaskSpec, parent: Task 
     return task
 
 
-def region_lead_unit(actor: User | None, region: Region) -> Organization:
+def region_lead_unit(*, actor: User, region: Region) -> Organization:
     """The unit that leads a decomposed subtask: the region's headquarters, else its town office (created if
     missing, so every subtask has a lead)."""
     org = (Organization.objects.filter(region=region, kind__in=[Organization.Kind.HEADQUARTERS,
@@ -199,10 +193,10 @@ def region_lead_unit(actor: User | None, region: Region) -> Organization:
 
 
 @transaction.atomic
-def task_decompose(*, actor: User | None, task: Task, level: int) -> list[Task]:
+def task_decompose(*, actor: User, task: Task, level: int) -> list[Task]:
     """One subtask per administrative unit of `level` directly below the task's region (city → counties,
     county → towns), led by that unit's headquarters or office. Idempotent: existing subtasks are kept."""
-    if actor is not None and not is_admin_of(actor, task.region):
+    if not is_admin_of(actor, task.region):
         raise ForbiddenError("仅本级指挥部管理员可以分解任务")
     if level <= task.region.level or level > 5:
         raise ApplicationError(f"只能分解到{task.region.get_level_display()}以下的层级")
@@ -216,8 +210,8 @@ def task_decompose(*, actor: User | None, task: Task, level: int) -> list[Task]:
         if region.pk in have:
             continue
         spec = TaskSpec(content=task.content, deadline_text=task.deadline_text, deadline=task.deadline,
-                        leads=[LeadUnit(region_lead_unit(actor, region))], regions=[region], action=task.action,
-                        number=f"{task.number}-{i}" if task.number else str(i), region=region)
+                        leads=[LeadUnit(region_lead_unit(actor=actor, region=region))], regions=[region],
+                        action=task.action, number=f"{task.number}-{i}" if task.number else str(i), region=region)
         sub = _build_task(task.plan, spec, parent=task)
         sub.save()
         _attach(sub, spec)
@@ -226,13 +220,13 @@ def task_decompose(*, actor: User | None, task: Task, level: int) -> list[Task]:
                  after={"level": level, "children": [t.pk for t in created],
                         "regions": [t.region.code for t in created]})
     if created:
-        task_rollup(task)
+        task_rollup(actor=actor, task=task)
     return created
 
 
-def task_rollup(task: Task) -> None:
-    """Set a parent's progress to the weighted progress of its children, up the chain (inside the caller's
-    transaction; the caller's audit row covers it)."""
+def task_rollup(*, actor: User, task: Task) -> None:
+    """Set a task's progress to the weighted progress of its children, up the chain of parents (inside the
+    caller's transaction), with an audit row for each task whose progress or state changes."""
     node: Task | None = task
     while node is not None:
         rows = list(node.children.values_list("weight", "progress"))
@@ -246,9 +240,13 @@ def task_rollup(task: Task) -> None:
             updates: dict = {"progress": progress}
             if progress > 0 and node.state == TaskState.NOT_STARTED:
                 updates["state"] = TaskState.IN_PROGRESS
-            Task.objects.filter(pk=node.pk).update(**updates)
-            for k, v in updates.items():
-                setattr(node, k, v)
+            before = snapshot(node, ["progress", "state"])
+            if any(before[k] != v for k, v in updates.items()):
+                Task.objects.filter(pk=node.pk).update(**updates)
+                for k, v in updates.items():
+                    setattr(node, k, v)
+                audit_record(actor=actor, action="task.rollup", obj=node, region=node.region, before=before,
+                             after=snapshot(node, ["progress", "state"]))
         node = Task.objects.filter(pk=node.parent_id).first() if node.parent_id else None
 
 
@@ -325,7 +323,7 @@ def report_accept(*, actor: User, report: ProgressReport) -> ProgressReport:
     task.state = TaskState.IN_PROGRESS
     task.save(update_fields=["progress", "state", "updated"])
     if task.parent_id:
-        task_rollup(task.parent)
+        task_rollup(actor=actor, task=task.parent)
     audit_record(actor=actor, action="task.report.accept", obj=report, region=task.region, before=before,
                  after=snapshot(task, ["progress", "state"]))
     return report
@@ -363,37 +361,24 @@ def task_close(*, actor: User, task: Task, on: date | None = None) -> Task:
     ProgressReport.objects.filter(task=task, state=ReportState.SUBMITTED).update(
         state=ReportState.ACCEPTED, reviewer=actor, reviewed_at=timezone.now())
     if task.parent_id:
-        task_rollup(task.parent)
+        task_rollup(actor=actor, task=task.parent)
     audit_record(actor=actor, action="task.close", obj=task, region=task.region, before=before,
                  after=snapshot(task, ["progress", "state", "done_on"]))
     return task
 
 
 @transaction.atomic
-def task_targets_set(*, actor: User | None, task: Task, target_ids: Sequence[int]) -> Task:
+def task_targets_set(*, actor: User, task: Task, target_ids: Sequence[int]) -> Task:
     """Link a task to the targets it serves; every target must be visible to the actor."""
     from bqw.indicators.access import get_target_for_user
 
-    _check_admin(actor, task.region)
-    targets = [get_target_for_user(actor, pk) if actor is not None else Target.objects.get(pk=pk)
-               for pk in dict.fromkeys(target_ids)]
+    require_admin(actor, task.region)
+    targets = [get_target_for_user(actor, pk) for pk in dict.fromkeys(target_ids)]
     before = sorted(task.targets.values_list("pk", flat=True))
     task.targets.set(targets)
     audit_record(actor=actor, action="task.targets.set", obj=task, region=task.region,
                  before={"targets": before}, after={"targets": sorted(t.pk for t in targets)})
     return task
-
-
-@transaction.atomic
-def milestone_done(*, actor: User, milestone: Milestone, on: date | None = None) -> Milestone:
-    task = milestone.task
-    if not (is_admin_of(actor, task.region) or is_lead_user(actor, task)):
-        raise ForbiddenError("仅牵头单位或指挥部管理员可以标记节点完成")
-    milestone.done, milestone.done_on = True, _today(on)
-    milestone.save(update_fields=["done", "done_on"])
-    audit_record(actor=actor, action="task.milestone.done", obj=milestone, region=task.region,
-                 after=snapshot(milestone))
-    return milestone
 
 
 def _notify_leads(task: Task, *, kind: str, title: str, body: str) -> int:

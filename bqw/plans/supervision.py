@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from bqw.accounts.audit import audit_record
 from bqw.accounts.models import User
+from bqw.core.errors import ForbiddenError
 from bqw.core.periods import RECURRING, Deadline
 
 from .lights import cycle_start
@@ -46,8 +47,11 @@ def _d(d: date) -> str:
 
 
 @transaction.atomic
-def supervise_run(*, actor: User | None = None, on: date | None = None) -> SuperviseResult:
-    """Run the ladder for every open task at date `on` (today by default)."""
+def supervise_run(*, actor: User, on: date | None = None) -> SuperviseResult:
+    """Run the ladder for every open task at date `on` (today by default): system work, so the actor is the
+    system user (`bqw supervise`) or another superuser."""
+    if not actor.is_superuser:
+        raise ForbiddenError("督办日检由系统执行")
     on = on or timezone.localdate()
     conf = settings.BQW_PLANS
     remind, reply = conf["REMIND_DAYS"], conf["REPLY_DAYS"]

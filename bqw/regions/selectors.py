@@ -8,11 +8,20 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 
 from bqw.accounts.models import User
-from bqw.accounts.scope import visible_regions
 
-from .models import PREFIX_LENGTH, Region, RegionClass
+from .models import PREFIX_LENGTH, Region, RegionClass, RegionQuerySet
 
 LEVEL_KEYS = {1: "province", 2: "city", 3: "county", 4: "town", 5: "village"}
+
+
+def visible_regions(user: User) -> RegionQuerySet:
+    """The units in the user's view scope (all of them for a superuser)."""
+    qs = Region.objects.all()
+    if user.is_superuser:
+        return qs
+    if user.view_scope is None:
+        return qs.none()
+    return qs.within(user.view_scope)
 
 
 def region_stats(region: Region) -> dict:
@@ -59,10 +68,6 @@ def region_ancestors(region: Region) -> list[Region]:
     if region.parent_id and all(r.pk != region.parent_id for r in chain):
         chain.append(region.parent)  # zones and towns of 东莞/中山 skip a level
     return chain
-
-
-def region_classes(region: Region) -> list[RegionClass]:
-    return list(RegionClass.objects.filter(region=region).order_by("-year", "scheme"))
 
 
 def classes_by_region(regions: list[Region]) -> dict[int, list[RegionClass]]:

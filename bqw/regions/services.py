@@ -1,19 +1,72 @@
-"""Writes to classes and special zones; each takes the acting user and writes an audit row."""
+"""Writes to the hierarchy, classes and special zones; each takes the acting user and writes an audit row.
+
+Bulk loads of shipped data (the divisions, the first 典型县 list) write ONE audit row summarising the batch,
+not one per unit (28,000 units would bury the log).
+"""
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
+from django.conf import settings
 from django.db import transaction
 
 from bqw.accounts.audit import audit_record, snapshot
 from bqw.accounts.models import User
 from bqw.accounts.scope import require_admin
-from bqw.core.errors import ApplicationError
+from bqw.core.errors import ApplicationError, ForbiddenError
 from bqw.core.imports import Column, check_duplicates, parse_table, read_table
 
+from . import divisions
 from .models import Region, RegionClass
 from .selectors import RegionResolver
 
 CLASS_FIELDS = ["region_id", "scheme", "year", "value"]
+TYPICAL_COUNTIES = Path(settings.BASE_DIR) / "data" / "classes" / "typical_counties_2023.csv"
+
+
+def _require_system(actor: User) -> None:
+    if not actor.is_superuser:
+        raise ForbiddenError("仅系统管理员可以导入平台自带的区划与名单")
+
+
+@transaction.atomic
+def divisions_load(*, actor: User, province: str = "44", path: Path | None = None) -> int:
+    """Insert the province's official units that are missing (idempotent: `bqw init`, `bqw divisions load`);
+    returns how many were added. One audit row for the whole batch, only when something was added."""
+    _require_system(actor)
+    code = province.ljust(12, "0")
+    before = Region.objects.within(Region(code=code, level=1)).count()
+    added = divisions.insert_missing(province, path=path)
+    if added:
+        audit_record(actor=actor, action="regions.load", object_type="regions.Region", object_id=code,
+                     object_repr=f"区划代码（{province}）", region=Region.objects.get(code=code),
+                     before={"units": before}, after={"units": before + added, "added": added,
+                                                      "file": str((path or divisions.data_file(province)).name)})
+    return added
+
+
+@transaction.atomic
+def shipped_classes_load(*, actor: User) -> int:
+    """The first provincial 典型县 list (2023-11-07) shipped in data/classes, added where missing (an admin's
+    later change is kept); returns the number of rows in the list. One audit row for what was added."""
+    _require_system(actor)
+    resolver = RegionResolver()
+    rows, added = 0, {}
+    with open(TYPICAL_COUNTIES, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            region = resolver.resolve(row["单位"])
+            _rc, created = RegionClass.objects.get_or_create(
+                region=region, scheme="典型县", year=2023, defaults={"value": row["类别"]})
+            if created:
+                added[region.code] = row["类别"]
+            rows += 1
+    if added:
+        audit_record(actor=actor, action="regionclass.load", object_type="regions.RegionClass",
+                     object_id="典型县/2023", object_repr="典型县 2023（平台自带名单）",
+                     before={"classes": rows - len(added)}, after={"classes": rows, "added": added})
+    return rows
 
 
 @transaction.atomic

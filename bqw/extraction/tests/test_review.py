@@ -8,6 +8,7 @@ import docx
 import pytest
 
 from bqw.accounts.models import AuditEntry
+from bqw.accounts.services import system_user
 from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from bqw.extraction import accept, services
 from bqw.extraction.access import get_document_for_user
@@ -276,9 +277,9 @@ def jm_plan(db):
     from bqw.plans.services import action_ensure, plan_ensure
     from bqw.regions.models import Region
 
-    plan = plan_ensure(actor=None, name="提取测试工作要点", region=Region.objects.get(code="440700000000"),
+    plan = plan_ensure(actor=system_user(), name="提取测试工作要点", region=Region.objects.get(code="440700000000"),
                        start_on=date(2024, 1, 1), end_on=date(2025, 12, 31))
-    return plan, action_ensure(actor=None, plan=plan, name="县域经济创先进位行动")
+    return plan, action_ensure(actor=system_user(), plan=plan, name="县域经济创先进位行动")
 
 
 @needs_plans
@@ -315,7 +316,7 @@ def test_accept_task_needs_plan_admin(persona, jm_plan, region) -> None:
     from bqw.plans.services import plan_ensure
 
     jm, _ = jm_plan
-    hs_plan = plan_ensure(actor=None, name="鹤山提取测试计划", region=region("440784"),
+    hs_plan = plan_ensure(actor=system_user(), name="鹤山提取测试计划", region=region("440784"),
                           start_on=date(2024, 1, 1), end_on=date(2024, 12, 31))
     hs = persona("hs_reviewer")
     item = make_doc(hs).items.filter(kind="task").first()
@@ -365,8 +366,8 @@ def test_accept_target_matches_an_indicator_or_creates_one(persona) -> None:
     from bqw.indicators.services import indicator_ensure
 
     admin = persona("jm_admin")
-    sewage = indicator_ensure(actor=None, code="T_SEWAGE", name="农村生活污水治理率", unit="%", periodicity="Y",
-                              rule="mean")
+    sewage = indicator_ensure(actor=system_user(), code="T_SEWAGE", name="农村生活污水治理率", unit="%",
+                              periodicity="Y", rule="mean")
     doc = make_doc(admin)
     item = doc.items.get(unit="%")
     from bqw.indicators.models import Target

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bqw.accounts.services import system_user
 from bqw.indicators.services import indicator_ensure
 from bqw.regions.models import Region
 
@@ -21,7 +22,7 @@ def tree(db):
 @pytest.fixture
 def catalog(db):
     def mk(code, name, unit="", **kw):
-        return indicator_ensure(actor=None, code=code, name=name, unit=unit, **kw)
+        return indicator_ensure(actor=system_user(), code=code, name=name, unit=unit, **kw)
 
     inc = mk("t_inc", "村集体经营性收入", "万元", temporal="flow")
     avg = mk("t_avg", "平均值指标", "个", rule="mean")

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from bqw.accounts.models import AuditEntry
+from bqw.accounts.services import system_user
 from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from bqw.indicators.models import DataValue, Rollup
 from bqw.indicators.services import (
@@ -72,7 +73,7 @@ def test_a_locked_value_or_a_bad_number_rejects_the_whole_form(tree, catalog, pe
     dv = datavalue_save(actor=reporter, region=tree["B"], indicator=c["t_inc"], period="202401", value=50)
     dv = datavalue_submit(actor=reporter, value=dv, version=dv.version)
     datavalue_approve(actor=reviewer, value=dv, version=dv.version)
-    cnt = indicator_ensure(actor=None, code="t_int_f", name="户数", unit="户", integer=True)
+    cnt = indicator_ensure(actor=system_user(), code="t_int_f", name="户数", unit="户", integer=True)
     before = state()
     with pytest.raises(ConflictError, match="锁定"):
         form(reporter, tree["B"], [item(c["t_total"], 4), item(c["t_inc"], 51, version=3)])
@@ -118,10 +119,11 @@ def test_a_form_outside_the_capture_scope_is_refused(tree, catalog, persona):
 
 def test_a_20_value_form_costs_a_bounded_number_of_statements(tree, catalog, persona, django_assert_max_num_queries):
     """The statement count of a form does not grow with its values (it was ~5 per value before)."""
-    inds = [indicator_ensure(actor=None, code=f"t_f{k:02d}", name=f"表内指标{k}", unit="个") for k in range(20)]
-    indicator_ensure(actor=None, code="t_f_share", name="达标村占比", unit="%", rule="share_where", source=inds[0],
+    system = system_user()
+    inds = [indicator_ensure(actor=system, code=f"t_f{k:02d}", name=f"表内指标{k}", unit="个") for k in range(20)]
+    indicator_ensure(actor=system, code="t_f_share", name="达标村占比", unit="%", rule="share_where", source=inds[0],
                      comparator=">=", threshold=10)
-    indicator_ensure(actor=None, code="t_f_rate", name="比率", unit="%", rule="ratio", numerator=inds[1],
+    indicator_ensure(actor=system, code="t_f_rate", name="比率", unit="%", rule="ratio", numerator=inds[1],
                      denominator=inds[2], factor=100)
     from django.test import Client
 

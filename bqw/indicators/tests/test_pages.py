@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bqw.accounts.services import system_user
 from bqw.indicators.models import DataValue
 from bqw.indicators.services import datavalue_save, target_ensure
 
@@ -51,7 +52,7 @@ def test_review_queue_approve_and_return_with_reason(client, login, persona, tre
 def test_targets_page_shows_lights_and_explanations(client, login, tree, catalog, persona):
     datavalue_save(actor=persona("gd_admin"), region=tree["A"], indicator=catalog["t_inc"], period="202412",
                    value=500)
-    target_ensure(actor=None, indicator=catalog["t_inc"], region=tree["A"], deadline="2025", value=400,
+    target_ensure(actor=system_user(), indicator=catalog["t_inc"], region=tree["A"], deadline="2025", value=400,
                   baseline_value=100, baseline_period="202312", source_document="测试文件", source_quote="收入400万元")
     login("hs_reporter")
     page = client.get(f"/indicators/targets/?region={tree['沙坪'].code}&period=202412").content.decode()

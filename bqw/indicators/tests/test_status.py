@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bqw.accounts.services import system_user
 from bqw.core.periods import Period
 from bqw.indicators.services import datavalues_bulk_load, indicator_ensure, target_ensure
 from bqw.indicators.status import evaluate, measure, region_statuses
@@ -12,10 +13,10 @@ from bqw.indicators.status import evaluate, measure, region_statuses
 @pytest.fixture
 def county(tree, persona):
     admin = persona("gd_admin")
-    pct = indicator_ensure(actor=None, code="t_pct", name="自然村生活污水治理率", unit="%", level=3)
-    gdp = indicator_ensure(actor=None, code="t_gdp", name="地区生产总值", unit="元", level=3, periodicity="Y",
+    pct = indicator_ensure(actor=system_user(), code="t_pct", name="自然村生活污水治理率", unit="%", level=3)
+    gdp = indicator_ensure(actor=system_user(), code="t_gdp", name="地区生产总值", unit="元", level=3, periodicity="Y",
                            temporal="flow")
-    rev = indicator_ensure(actor=None, code="t_rev", name="农村居民人均可支配收入", unit="元", level=3,
+    rev = indicator_ensure(actor=system_user(), code="t_rev", name="农村居民人均可支配收入", unit="元", level=3,
                            temporal="flow")
     return admin, pct, gdp, rev
 
@@ -25,7 +26,7 @@ def load(admin, rows):
 
 
 def level_target(tree, pct):
-    return target_ensure(actor=None, indicator=pct, region=tree["鹤山"], deadline="2024", value=92,
+    return target_ensure(actor=system_user(), indicator=pct, region=tree["鹤山"], deadline="2024", value=92,
                          baseline_value="72.8", baseline_period="202312", comparator=">=", stage="2025")
 
 
@@ -56,7 +57,7 @@ def test_level_target_no_data_and_past_deadline(tree, county):
 def test_required_growth_for_a_level_target(tree, county):
     admin, _, gdp, _ = county
     load(admin, [(tree["鹤山"].code, "t_gdp", "2023", 1000e8), (tree["鹤山"].code, "t_gdp", "2024", 1100e8)])
-    t = target_ensure(actor=None, indicator=gdp, region=tree["鹤山"], deadline="2026", value=1331e8,
+    t = target_ensure(actor=system_user(), indicator=gdp, region=tree["鹤山"], deadline="2026", value=1331e8,
                       baseline_period="2023")
     ev = evaluate(t, "202412").units[0]
     assert ev.baseline == 1000e8 and ev.actual == 1100e8
@@ -70,7 +71,7 @@ def test_growth_target_compound_trajectory(tree, county, actual, state):
     admin, _, gdp, _ = county
     hs = tree["鹤山"].code
     load(admin, [(hs, "t_gdp", "2023", 1000e8), (hs, "t_gdp", "2024", actual)])
-    t = target_ensure(actor=None, indicator=gdp, region=tree["鹤山"], deadline="2026", value=8, kind="growth",
+    t = target_ensure(actor=system_user(), indicator=gdp, region=tree["鹤山"], deadline="2026", value=8, kind="growth",
                       baseline_period="2023")
     st = evaluate(t, "202412")
     ev = st.units[0]
@@ -89,8 +90,9 @@ def test_relative_target_compares_growth_with_the_benchmark(tree, county):
         rows += [(hs, "t_rev", f"2023{m:02d}", 100 / 6), (hs, "t_rev", f"2024{m:02d}", 110 / 6),
                  (jm, "t_rev", f"2023{m:02d}", 200 / 6), (jm, "t_rev", f"2024{m:02d}", 212 / 6)]
     load(admin, rows)
-    t = target_ensure(actor=None, indicator=rev, region=tree["鹤山"], deadline="2025", value=0, kind="relative",
-                      comparator=">", benchmark=tree["江门"], title="农村居民人均可支配收入增速高于全市平均水平")
+    t = target_ensure(actor=system_user(), indicator=rev, region=tree["鹤山"], deadline="2025", value=0,
+                      kind="relative", comparator=">", benchmark=tree["江门"],
+                      title="农村居民人均可支配收入增速高于全市平均水平")
     st = evaluate(t, "202406")
     assert st.state == "on_track"
     assert st.reason == "2024年1—6月 农村居民人均可支配收入同比增长 10.0%，对标江门市 6.0%，高出 4.0 个百分点"
@@ -107,7 +109,7 @@ def test_level_scope_target_summarises_its_units(tree, county, catalog, persona)
     rows = [(tree[u].code, "t_inc", f"2024{m:02d}", v / 12) for u, v in (("A", 480), ("B", 300), ("C", 100))
             for m in range(1, 13)]
     load(admin, rows)
-    t = target_ensure(actor=None, indicator=catalog["t_inc"], region=tree["沙坪"], deadline="2025", value=400,
+    t = target_ensure(actor=system_user(), indicator=catalog["t_inc"], region=tree["沙坪"], deadline="2025", value=400,
                       scope="level", scope_level=5, baseline_period="202412")
     st = evaluate(t, "202412")
     n = len(st.units)

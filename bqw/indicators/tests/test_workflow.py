@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bqw.accounts.models import AuditEntry
+from bqw.accounts.services import system_user
 from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from bqw.indicators.models import DataValue, Rollup
 from bqw.indicators.selectors import entry_rows, returned_values, review_queue
@@ -88,8 +89,8 @@ def test_entry_checks_range_type_derived_and_outlier_comment(tree, catalog, pers
     from bqw.indicators.services import indicator_ensure
 
     reporter = persona("hs_reporter")
-    pct = indicator_ensure(actor=None, code="t_pct5", name="覆盖率", unit="%", min_value=0, max_value=100)
-    cnt = indicator_ensure(actor=None, code="t_int5", name="户数", unit="户", integer=True)
+    pct = indicator_ensure(actor=system_user(), code="t_pct5", name="覆盖率", unit="%", min_value=0, max_value=100)
+    cnt = indicator_ensure(actor=system_user(), code="t_int5", name="户数", unit="户", integer=True)
     with pytest.raises(ApplicationError, match="大于允许最大值 100%"):
         save(reporter, tree["A"], pct, 101)
     with pytest.raises(ApplicationError, match="只能填整数"):

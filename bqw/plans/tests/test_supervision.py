@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from bqw.accounts.models import AuditEntry
+from bqw.accounts.services import system_user
 from bqw.plans.models import Notification, SupervisionNotice, Task, TaskState
 from bqw.plans.supervision import briefing_tasks, supervise_run
 
@@ -20,31 +21,31 @@ def test_the_ladder_and_its_idempotence(make_task, persona, django_capture_on_co
 
     # 1. Reminder 5 days before the deadline: in-app + e-mail.
     with django_capture_on_commit_callbacks(execute=True):
-        r = supervise_run(on=date(2024, 6, 25))
+        r = supervise_run(actor=system_user(), on=date(2024, 6, 25))
     assert (r.reminders, r.notices, r.briefings) == (1, 0, 0)
     assert Notification.objects.filter(user=reviewer, task=t, kind="reminder").count() == 1
     assert len(mail.outbox) == 1 and "到期提醒" in mail.outbox[0].subject and "2024年6月30日" in mail.outbox[0].body
     # Twice the same day, and again the next day: nothing sent twice.
     with django_capture_on_commit_callbacks(execute=True):
-        assert supervise_run(on=date(2024, 6, 25)).as_dict()["reminders"] == 0
-        assert supervise_run(on=date(2024, 6, 26)).reminders == 0
+        assert supervise_run(actor=system_user(), on=date(2024, 6, 25)).as_dict()["reminders"] == 0
+        assert supervise_run(actor=system_user(), on=date(2024, 6, 26)).reminders == 0
     assert len(mail.outbox) == 1 and Notification.objects.filter(task=t).count() == 1
 
     # 2. Overdue: a numbered 督办单 addressed to the lead unit with a reply deadline.
-    r = supervise_run(on=date(2024, 7, 2))
+    r = supervise_run(actor=system_user(), on=date(2024, 7, 2))
     assert r.notices == 1 and r.numbers == ["督办〔2024〕1号"]
     n = SupervisionNotice.objects.get(task=t, kind="notice")
     assert n.organization == reviewer.organization and n.reply_due == date(2024, 7, 7)
     assert str(n) == "督办〔2024〕1号"
     assert Notification.objects.filter(user=reviewer, kind="notice", title__startswith="督办〔2024〕1号").exists()
-    assert supervise_run(on=date(2024, 7, 2)).notices == 0
+    assert supervise_run(actor=system_user(), on=date(2024, 7, 2)).notices == 0
     assert list(briefing_tasks()) == []
 
     # 3. Reply deadline passed and still not done: listed in the briefing.
-    r = supervise_run(on=date(2024, 7, 8))
+    r = supervise_run(actor=system_user(), on=date(2024, 7, 8))
     assert (r.notices, r.briefings) == (0, 1)
     assert list(briefing_tasks()) == [t]
-    assert supervise_run(on=date(2024, 7, 9)).briefings == 0
+    assert supervise_run(actor=system_user(), on=date(2024, 7, 9)).briefings == 0
     Task.objects.filter(pk=t.pk).update(state=TaskState.DONE, done_on=date(2024, 7, 10))
     assert list(briefing_tasks()) == []
     assert not SupervisionNotice.objects.filter(task=quiet).exists()
@@ -52,16 +53,16 @@ def test_the_ladder_and_its_idempotence(make_task, persona, django_capture_on_co
 
     # 督办单 numbers continue through the year.
     late = make_task(content="第二个逾期任务", deadline="2024年5月")
-    assert supervise_run(on=date(2024, 7, 10)).numbers == ["督办〔2024〕2号"]
+    assert supervise_run(actor=system_user(), on=date(2024, 7, 10)).numbers == ["督办〔2024〕2号"]
     assert late.supervision.get(kind="notice").seq == 2
 
 
 def test_recurring_task_missing_last_quarter_gets_a_notice(make_task):
     t = make_task(deadline="每季度")
-    r = supervise_run(on=date(2024, 7, 3))
+    r = supervise_run(actor=system_user(), on=date(2024, 7, 3))
     assert r.notices == 1 and SupervisionNotice.objects.get(task=t, kind="notice").cycle_due == date(2024, 6, 30)
     Task.objects.filter(pk=t.pk).update(last_report_on=date(2024, 9, 1))
-    assert supervise_run(on=date(2024, 9, 25)).reminders == 0  # reported this quarter
+    assert supervise_run(actor=system_user(), on=date(2024, 9, 25)).reminders == 0  # reported this quarter
 
 
 def test_the_pass_is_set_based(make_task, django_assert_max_num_queries, plan, bureau):
@@ -72,7 +73,7 @@ def test_the_pass_is_set_based(make_task, django_assert_max_num_queries, plan, b
         for i in range(300)])
     TaskLead.objects.bulk_create([TaskLead(task=t, organization=bureau) for t in tasks])
     with django_assert_max_num_queries(15):
-        r = supervise_run(on=date(2024, 7, 5))
+        r = supervise_run(actor=system_user(), on=date(2024, 7, 5))
     assert r.notices == 300 and r.numbers[-1] == "督办〔2024〕300号"
 
 
@@ -94,7 +95,7 @@ def test_notice_as_official_word_document(make_task, persona, client):
 
     reviewer = persona("hs_reviewer")
     t = make_task(content="完成镇级污水设施建设", deadline="2024年6月", leads=[reviewer.organization])
-    supervise_run(on=date(2024, 7, 2))
+    supervise_run(actor=system_user(), on=date(2024, 7, 2))
     n = SupervisionNotice.objects.get(task=t, kind="notice")
     client.force_login(persona("jm_admin"))
     response = client.get(f"/plans/notices/{n.pk}.docx")

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from bqw.accounts.models import AuditEntry
+from bqw.accounts.services import system_user
 from bqw.core.errors import NotFoundError
 from bqw.indicators.models import Target
 from bqw.indicators.services import indicator_ensure
@@ -16,15 +17,16 @@ def task_and_targets(persona, region):
     from datetime import date
 
     jm = region("4407")
-    ind = indicator_ensure(actor=None, code="T_SEWAGE", name="自然村生活污水治理率", unit="%", level=5)
+    ind = indicator_ensure(actor=system_user(), code="T_SEWAGE", name="自然村生活污水治理率", unit="%", level=5)
     jm_target = Target.objects.create(indicator=ind, region=jm, comparator=">=", value=Decimal("90"),
                                       deadline="2024", baseline_period="202301")
     zq_target = Target.objects.create(indicator=ind, region=region("4412"), comparator=">=", value=Decimal("90"),
                                       deadline="2024", baseline_period="202301")
-    plan = plan_ensure(actor=None, name="测试计划", region=jm, start_on=date(2024, 1, 1), end_on=date(2024, 12, 31))
+    plan = plan_ensure(actor=system_user(), name="测试计划", region=jm, start_on=date(2024, 1, 1),
+                       end_on=date(2024, 12, 31))
     lead = LeadUnit(persona("jm_admin").organization)
     spec = TaskSpec(content="推进农村生活污水治理", deadline_text="2024年底前", leads=[lead])
-    task = task_create(actor=None, plan=plan, spec=spec)
+    task = task_create(actor=system_user(), plan=plan, spec=spec)
     return task, jm_target, zq_target
 
 

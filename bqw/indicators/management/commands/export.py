@@ -2,9 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bqw.accounts.cli import cli_actor, cli_unit_and_period
+from bqw.accounts.cli import cli_actor
 from bqw.core.errors import ApplicationError
-from bqw.indicators.exchange import values_export
+from bqw.indicators.values_exchange import values_export
+from bqw.regions.cli import cli_unit_and_period
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bqw.accounts.cli import cli_actor
 from bqw.core.errors import ApplicationError, ImportRejected
 from bqw.core.imports import error_workbook, read_table
-from bqw.indicators.exchange import values_import
+from bqw.indicators.values_exchange import values_import
 
 
 class Command(BaseCommand):

@@ -3,6 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bqw.accounts.cli import cli_actor
 from bqw.plans.supervision import supervise_run
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
             on = date.fromisoformat(opts["date"]) if opts["date"] else None
         except ValueError:
             raise CommandError(f"日期格式应为 YYYY-MM-DD：{opts['date']}")
-        r = supervise_run(on=on)
+        r = supervise_run(actor=cli_actor(None), on=on)
         if opts["json"]:
             self.stdout.write(json.dumps(r.as_dict(), ensure_ascii=False))
             return

@@ -2,7 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bqw.accounts.cli import cli_actor
 from bqw.regions import divisions
+from bqw.regions.services import divisions_load
 
 
 class Command(BaseCommand):
@@ -34,5 +36,5 @@ class Command(BaseCommand):
             path = Path(opts["file"]) if opts["file"] else divisions.data_file(province)
             if not path.exists():
                 raise CommandError(f"找不到数据文件 {path}，请先运行 bqw divisions build")
-            added = divisions.load(province, path=path)
+            added = divisions_load(actor=cli_actor(None), province=province, path=path)
             self.stdout.write(f"已导入 {added} 个新单位（省 {province}）")

@@ -10,9 +10,9 @@ from openpyxl import Workbook, load_workbook
 from bqw.core.errors import ImportRejected
 from bqw.core.imports import error_workbook, read_table
 from bqw.core.periods import Period
-from bqw.indicators.exchange import HEADERS, template_workbook, values_export, values_import
 from bqw.indicators.models import DataValue
 from bqw.indicators.services import datavalue_approve, datavalue_save
+from bqw.indicators.values_exchange import HEADERS, template_workbook, values_export, values_import
 
 
 def xlsx(rows) -> bytes:

@@ -1,11 +1,11 @@
-"""Shared API pieces: token auth, and the one mapping of ApplicationError to JSON."""
+"""API authentication: Bearer tokens (scripts, other systems) and the session, and the acting user of a request."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from bqw.accounts.models import ApiToken, User
+from .models import ApiToken, User
 
 
 class BearerToken(HttpBearer):

@@ -24,19 +24,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, db, only, repeat, out, child, child_out, **options):
         try:
-            from bench import runner
+            from bench import catalog, runner
         except ImportError as e:
             raise CommandError(f"缺少基准依赖：{e}（pip install -e '.[bench]'）")
         if child:
             from bench import platform
 
-            results, version = platform.run_child(child, scale, only or [b.name for b in runner.BENCHES], repeat)
+            results, version = platform.run_child(child, scale, only or [b.name for b in catalog.BENCHES], repeat)
             child_out.write_text(json.dumps({"version": version, "results": [r.as_dict() for r in results]},
                                             ensure_ascii=False), encoding="utf-8")
             return
         dbs = {"both": ("sqlite", "postgres"), "none": ()}.get(db, (db,))
         try:
-            report = runner.run(scale=scale, dbs=dbs, only=only, repeat=repeat, out_dir=out or runner.RESULTS_DIR,
+            report = runner.run(scale=scale, dbs=dbs, only=only, repeat=repeat, out_dir=out or catalog.RESULTS_DIR,
                                 log=lambda s: self.stderr.write(s))
         except ValueError as e:
             raise CommandError(str(e))

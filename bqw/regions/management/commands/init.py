@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from bqw.regions import divisions
-from bqw.regions.setup import load_shipped_classes
+from bqw.accounts.services import command_actor
+from bqw.regions.services import divisions_load, shipped_classes_load
 
 
 class Command(BaseCommand):
@@ -21,8 +21,9 @@ class Command(BaseCommand):
         self.stdout.write("① 建表 …")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("② 导入区划 …")
-        added = divisions.load(province)
+        actor = command_actor(None)
+        added = divisions_load(actor=actor, province=province)
         self.stdout.write(f"   新增 {added} 个单位")
-        n = load_shipped_classes()
+        n = shipped_classes_load(actor=actor)
         self.stdout.write(f"③ 典型县名单：{n} 条")
         self.stdout.write(self.style.SUCCESS("初始化完成"))
