@@ -22,4 +22,4 @@ def step(orgs: dict) -> None:
         if Briefing.objects.filter(region=region, period=period.id).exclude(state=Briefing.State.REVOKED).exists():
             continue
         b = briefing_request(actor=actor, region=region, period=period.id, background=False)
-        briefing_generate(briefing_id=b.pk)
+        briefing_generate(actor=actor, briefing_id=b.pk)

@@ -44,7 +44,7 @@ def demo(db):
 
 def issue(user, region, period=PERIOD, **kw) -> Briefing:
     b = briefing_request(actor=user, region=region, period=period, background=False, **kw)
-    return briefing_generate(briefing_id=b.pk)
+    return briefing_generate(actor=user, briefing_id=b.pk)
 
 
 def text_of(docx: bytes) -> str:
@@ -182,7 +182,7 @@ def test_a_failed_generation_is_shown_not_swallowed(db, persona, region, client,
 
     monkeypatch.setattr("bqw.briefings.services.write_docx", broken)
     with pytest.raises(OSError):
-        briefing_generate(briefing_id=b.pk)
+        briefing_generate(actor=admin, briefing_id=b.pk)
     b.refresh_from_db()
     assert b.state == Briefing.State.FAILED and "磁盘已满" in b.error
     client.force_login(admin)

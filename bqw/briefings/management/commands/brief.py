@@ -25,7 +25,7 @@ class Command(BaseCommand):
         unit, p = cli_unit_and_period(actor, region, period)
         try:
             b = briefing_request(actor=actor, region=unit, period=p.id, number=opts["number"], background=False)
-            b = briefing_generate(briefing_id=b.pk)
+            b = briefing_generate(actor=actor, briefing_id=b.pk)
         except ApplicationError as exc:
             raise CommandError(exc.message)
         Path(out).write_bytes(bytes(b.docx))
