@@ -232,6 +232,9 @@ def parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadl
         return Deadline(DUE, raw, due=Period.parse(s).end)
     if any(w in s for w in _ONGOING):  # 立即启动，长期坚持
         return Deadline(ONGOING, raw)
+    if m := re.fullmatch(FIVE_YEAR_PLAN_RE + r"前?", s):  # "十四五期间", "“十四五”末"
+        first, last = five_year_plan_years(m[2])
+        return Deadline(DUE, raw, due=date(last, 12, 31), start=date(first, 1, 1))
     raise PeriodError(f"无法识别的完成时限：{raw!r}")
 
 
@@ -246,7 +249,15 @@ YEAR_RE = r"(?:19|20)\d{2}"
 YEAR_SPAN_RE = rf"({YEAR_RE})\s*[—\-–~～至到]\s*({YEAR_RE})\s*年"  # 2023—2025年
 FULL_DATE_RE = rf"({YEAR_RE})\s*(?:年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|-\d{{2}}-\d{{2}})"  # 2024年6月3日
 DEADLINE_WORDING_RE = rf"(?:到|于|在)?{YEAR_RE}年(?:\d{{1,2}}月)?(?:底|末)?前?|年底前|年内|今年|明年|完成时限[:：]\S+"
+FIVE_YEAR_PLAN_RE = r"(到|至)?[“\"]?(十[一二三四五六七八九])五[”\"]?(?:规划)?(末|期间|时期)?"
 PARAGRAPH, SENTENCE = "paragraph", "sentence"
+
+
+def five_year_plan_years(number: str) -> tuple[int, int]:
+    """First and last year of the Nth five-year plan ("十四" → 2021, 2025), counted from the 6th (1981—1985)."""
+    n = 10 + _CN_DIGITS[number[1]]
+    first = 1981 + 5 * (n - 6)
+    return first, first + 4
 
 
 @dataclass(frozen=True)
@@ -339,6 +350,15 @@ class _MentionCollector:
             else:
                 self.add(m, Period(y, YEAR, 1), PARAGRAPH, m[1] in ("到", "至") or bool(m[4]))
 
+    def five_year_plans(self) -> None:
+        """"到“十四五”末", "十四五时期": the plan period 2021—2025 (GOLD.md: 十四五 → 2025)."""
+        for m in re.finditer(FIVE_YEAR_PLAN_RE, self.seg):
+            if not (m[1] or m[3]):
+                continue  # "“十四五”规划" names a plan, not a time
+            first, last = five_year_plan_years(m[2])
+            target = bool(m[1] or m[3] == "末")
+            self.add(m, Period(last, YEAR, 1), PARAGRAPH, target, first=Period(first, YEAR, 1))
+
     def reference_dates(self, year: int) -> None:
         """Dates of facts within the document's year: 截至6月底, 上半年, 去年, 1—9月, 11月6日, 今年以来."""
         seg = self.seg
@@ -387,6 +407,7 @@ def find_time_mentions(
     """
     found = _MentionCollector(text, start, len(text) if end is None else end)
     found.explicit_years()
+    found.five_year_plans()
     if year:
         found.reference_dates(year)
         found.relative_years(year, section_year)

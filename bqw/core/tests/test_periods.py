@@ -154,3 +154,12 @@ def test_date_lines_headings_and_task_wordings():
     assert deadline_heading("到2023年，建成示范村10个。") is None
     assert find_deadline_wording("由市农业农村局牵头，2024年底前完成。") == "2024年底前"
     assert find_deadline_wording("年内完成") == "年内" and find_deadline_wording("长期推进") is None
+
+
+def test_five_year_plans_are_periods():
+    (m,) = find_time_mentions("推动高新区到“十四五”末工业总产值翻一番。")
+    assert (m.text, m.when, m.target) == ("到“十四五”末", Period(2025, YEAR, 1), True)
+    assert m.deadline.start == date(2021, 1, 1) and m.deadline.due == date(2025, 12, 31)
+    assert find_time_mentions("“十五五”时期")[0].when == Period(2030, YEAR, 1)
+    assert find_time_mentions("今年是“十四五”规划收官之年。") == []  # the plan's name, not a time
+    assert parse_deadline("十四五期间").due == date(2025, 12, 31)
