@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bqw.core.periods import YEAR_RE
+from bqw.core.periods import FIVE_YEAR_PLAN_RE, YEAR_RE
 
 from .quantities import COUNT_UNITS
 from .text import Span
@@ -29,6 +29,11 @@ def _count_name(np: str) -> str:
     return np if re.search(MEASURE_END, np) else np + "数"
 
 
+def _drop_plan_period(m: re.Match) -> str:
+    """Drop a five-year plan used as a time ("到“十四五”末"), keep it in a name ("“十四五”规划项目")."""
+    return "" if m[1] or m[3] else m[0]
+
+
 def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
     """Noun phrase naming what is measured: before the number, or after a count.
 
@@ -51,6 +56,7 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
         before = re.sub(LEAD_STRIP, "", before, count=1).strip("，,；;：: ")
     before = re.sub(r"(?:全部|所有|均|都)$", "", before)
     before = re.sub(rf"(?:到|至)?{YEAR_RE}年(?:底|末)?前?(?=.)", "", before)  # the year is the deadline, not the name
+    before = re.sub(FIVE_YEAR_PLAN_RE, _drop_plan_period, before)  # so is "到“十四五”末"
     noun_after = re.match(NOUN_AFTER, after)
     if unit in COUNT_UNITS and noun_after:
         np = re.split(
