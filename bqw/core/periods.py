@@ -232,4 +232,204 @@ def parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadl
         return Deadline(DUE, raw, due=Period.parse(s).end)
     if any(w in s for w in _ONGOING):  # 立即启动，长期坚持
         return Deadline(ONGOING, raw)
+    if m := re.fullmatch(FIVE_YEAR_PLAN_RE + r"前?", s):  # "十四五期间", "“十四五”末"
+        first, last = five_year_plan_years(m[2])
+        return Deadline(DUE, raw, due=date(last, 12, 31), start=date(first, 1, 1))
     raise PeriodError(f"无法识别的完成时限：{raw!r}")
+
+
+# ---------------------------------------------------------------- time expressions in prose
+#
+# Policy prose dates its statements with wordings a deadline cell never holds: "到2025年底",
+# "截至6月底", "今年以来", "去年", "1—9月", "2025年起每年…". `find_time_mentions` finds them in a
+# stretch of text and resolves each to a Period (a year or a month) or a day, so extraction reads
+# time with the same module as imports and tasks.
+
+YEAR_RE = r"(?:19|20)\d{2}"
+YEAR_SPAN_RE = rf"({YEAR_RE})\s*[—\-–~～至到]\s*({YEAR_RE})\s*年"  # 2023—2025年
+FULL_DATE_RE = rf"({YEAR_RE})\s*(?:年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|-\d{{2}}-\d{{2}})"  # 2024年6月3日
+DEADLINE_WORDING_RE = rf"(?:到|于|在)?{YEAR_RE}年(?:\d{{1,2}}月)?(?:底|末)?前?|年底前|年内|今年|明年|完成时限[:：]\S+"
+FIVE_YEAR_PLAN_RE = r"(到|至)?[“\"]?(十[一二三四五六七八九])五[”\"]?(?:规划)?(末|期间|时期)?"
+PARAGRAPH, SENTENCE = "paragraph", "sentence"
+
+
+def five_year_plan_years(number: str) -> tuple[int, int]:
+    """First and last year of the Nth five-year plan ("十四" → 2021, 2025), counted from the 6th (1981—1985)."""
+    n = 10 + _CN_DIGITS[number[1]]
+    first = 1981 + 5 * (n - 6)
+    return first, first + 4
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    """A time expression in prose with what it resolves to.
+
+    `when` is a year or month Period ("到2025年" → 2025, "截至2024年6月" → 2024年6月) or a day
+    ("到2025年底" → 2025-12-31, "11月6日"); it is None for the start of a series ("2025年起每年…").
+    `target` tells a deadline ahead ("到2025年", "年底前") from a reference date ("截至6月", "去年");
+    `scope` says how far it reaches: a paragraph (explicit dates) or only its sentence (今年, 目前).
+    """
+
+    start: int
+    end: int
+    text: str
+    when: Period | date | None
+    scope: str
+    target: bool
+    first: Period | None = None  # the first year of a range such as 2023—2025年
+
+    @property
+    def starts_series(self) -> bool:
+        return self.when is None
+
+    @property
+    def deadline(self) -> Deadline | None:
+        """The mention as a Deadline (due at the end of its period), None for a series start."""
+        if self.when is None:
+            return None
+        due = self.when.end if isinstance(self.when, Period) else self.when
+        return Deadline(DUE, self.text, due=due, start=self.first.start if self.first else None)
+
+
+def _month(year: int, month: int) -> Period | None:
+    return Period(year, MONTH, month) if 1 <= month <= 12 else None
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+class _MentionCollector:
+    """Collects mentions in text[start:end]; an earlier (more specific) reading keeps its span."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.offset = text, start
+        self.seg = text[start:end]
+        self.found: list[TimeMention] = []
+        self.taken: list[tuple[int, int]] = []
+
+    def add(
+        self,
+        m: re.Match,
+        when: Period | date | None,
+        scope: str,
+        target: bool,
+        *,
+        series: bool = False,
+        first: Period | None = None,
+    ) -> None:
+        if when is None and not series:
+            return
+        if any(a < m.end() and m.start() < b for a, b in self.taken):
+            return
+        self.taken.append((m.start(), m.end()))
+        a, b = self.offset + m.start(), self.offset + m.end()
+        self.found.append(TimeMention(a, b, self.text[a:b], when, scope, target, first))
+
+    def explicit_years(self) -> None:
+        """Year ranges and years, with 到/截至/底/前/起 around them."""
+        seg = self.seg
+        for m in re.finditer(YEAR_SPAN_RE, seg):
+            self.add(m, Period(int(m[2]), YEAR, 1), PARAGRAPH, True, first=Period(int(m[1]), YEAR, 1))
+        for m in re.finditer(rf"(到|至|截至|截止到?)?\s*({YEAR_RE})\s*年(底|末)?(前)?", seg):
+            if seg[max(0, m.start() - 1) : m.start()] == "比":
+                continue  # base year of a comparison ("比2022年"), not a deadline
+            if re.match(r"\s*(?:起|开始)", seg[m.end() :]):
+                self.add(m, None, SENTENCE, True, series=True)  # "2025年起每年…": a series starts
+                continue
+            y = int(m[2])
+            month = re.match(r"(\d{1,2})月(?:底|末)?", seg[m.end() : m.end() + 8])
+            as_of = (m[1] or "").startswith("截")
+            if m[3] and not as_of:
+                self.add(m, date(y, 12, 31), PARAGRAPH, True)
+            elif month and as_of:
+                self.add(m, _month(y, int(month[1])), PARAGRAPH, False)
+            else:
+                self.add(m, Period(y, YEAR, 1), PARAGRAPH, m[1] in ("到", "至") or bool(m[4]))
+
+    def five_year_plans(self) -> None:
+        """"到“十四五”末", "十四五时期": the plan period 2021—2025 (GOLD.md: 十四五 → 2025)."""
+        for m in re.finditer(FIVE_YEAR_PLAN_RE, self.seg):
+            if not (m[1] or m[3]):
+                continue  # "“十四五”规划" names a plan, not a time
+            first, last = five_year_plan_years(m[2])
+            target = bool(m[1] or m[3] == "末")
+            self.add(m, Period(last, YEAR, 1), PARAGRAPH, target, first=Period(first, YEAR, 1))
+
+    def reference_dates(self, year: int) -> None:
+        """Dates of facts within the document's year: 截至6月底, 上半年, 去年, 1—9月, 11月6日, 今年以来."""
+        seg = self.seg
+        for m in re.finditer(r"(?:截至|截止到?)(?:今年)?(\d{1,2})\s*月(?:底|末)?", seg):
+            self.add(m, _month(year, int(m[1])), PARAGRAPH, False)
+        for m in re.finditer(r"(?:今年)?(上半年|一季度|第一季度|前三季度)", seg):
+            self.add(m, _month(year, {"上半年": 6, "前三季度": 9}.get(m[1], 3)), PARAGRAPH, False)
+        for m in re.finditer(r"(?<![比较])(?:去年|上年|上一年|过去一年)", seg):
+            self.add(m, Period(year - 1, YEAR, 1), SENTENCE, False)
+        for m in re.finditer(r"(\d{1,2})\s*月\s*(?:份)?\s*(?:至|到|—|-|–|~)\s*(\d{1,2})\s*月", seg):
+            self.add(m, _month(year, int(m[2])), PARAGRAPH, False)
+        for m in re.finditer(r"(\d{1,2})\s*[—\-–~](\d{1,2})\s*月", seg):
+            self.add(m, _month(year, int(m[2])), PARAGRAPH, False)
+        for m in re.finditer(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日", seg):
+            self.add(m, _day(year, int(m[1]), int(m[2])), PARAGRAPH, False)
+        for m in re.finditer(r"今年以来|年初以来", seg):
+            self.add(m, Period(year, YEAR, 1), PARAGRAPH, False)
+
+    def relative_years(self, year: int, section_year: int | None) -> None:
+        """年底前, 明年, 今年, 全年, 年内, 目前: relative to the document's (or section's) year."""
+        seg = self.seg
+        for m in re.finditer(r"(?:今年|年)底前|年底|今年年底", seg):
+            self.add(m, date(year, 12, 31), SENTENCE, True)
+        for m in re.finditer(r"明年", seg):
+            self.add(m, Period(year + 1, YEAR, 1), SENTENCE, True)
+        for m in re.finditer(
+            r"今年|(?<![健完安齐周])全年|(?<![\d一二两三四五六七八九十])年内|本年度|目前|现有|当前", seg
+        ):
+            own = section_year if section_year and m[0] in ("全年", "年内", "本年度") else year
+            self.add(m, Period(own, YEAR, 1), SENTENCE, m[0] == "年内")
+
+
+def find_time_mentions(
+    text: str,
+    *,
+    year: int | None = None,
+    section_year: int | None = None,
+    start: int = 0,
+    end: int | None = None,
+) -> list[TimeMention]:
+    """Every time expression in text[start:end] (offsets absolute in `text`), in reading order.
+
+    `year` (the document's year) resolves 今年/去年/明年/上半年/11月6日; without it only explicit
+    years are read. `section_year` is the year of a section heading ("一、2024年工作回顾"): there
+    全年/年内 mean that year, while 今年/去年 stay relative to the document's year.
+    """
+    found = _MentionCollector(text, start, len(text) if end is None else end)
+    found.explicit_years()
+    found.five_year_plans()
+    if year:
+        found.reference_dates(year)
+        found.relative_years(year, section_year)
+    return sorted(found.found, key=lambda t: t.start)
+
+
+def year_of_full_date(text: str) -> int | None:
+    """The year of the first full date ("2024年6月3日", "2024-06-03") in text, e.g. a page's date line."""
+    m = re.search(FULL_DATE_RE, text)
+    return int(m[1]) if m else None
+
+
+def deadline_heading(line: str) -> Period | date | None:
+    """A line that is only a deadline ("到2023年：", "到2025年底，") heads the goals listed below it."""
+    m = re.fullmatch(rf"\s*(?:到|至)?\s*({YEAR_RE})\s*年(底|末)?\s*[:：，,]?\s*", line)
+    if not m:
+        return None
+    return date(int(m[1]), 12, 31) if m[2] else Period(int(m[1]), YEAR, 1)
+
+
+def find_deadline_wording(sentence: str) -> str | None:
+    """The first deadline wording of a sentence as written ("到2025年", "2024年底前", "年内",
+    "完成时限：6月底"), for a task draft to keep as text."""
+    m = re.search(DEADLINE_WORDING_RE, sentence)
+    return m[0] if m else None

@@ -111,11 +111,11 @@ def parse_number(token: str) -> float | None:
     try:
         value = cn2an.cn2an(token, "smart")
     except (ValueError, KeyError, IndexError):
-        return _fallback(token)
+        return _arabic_times_multipliers(token)
     return float(value)
 
 
-def _fallback(token: str) -> float | None:
+def _arabic_times_multipliers(token: str) -> float | None:
     """Arabic part times the product of trailing multipliers ("3.2亿" style)."""
     m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]*)", token)
     if not m:

@@ -1,6 +1,7 @@
 """Scores on the seed articles and on held-out texts written for this purpose."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,11 @@ from bqw.extraction.cli import main, run_eval
 from bqw.extraction.evaluate import evaluate, format_table
 from bqw.extraction.extractor import Item
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+REPO = Path(__file__).resolve().parents[3]
+# the shared seeds sit beside the checkout (main) or beside the folder of worktrees; BQW_SHARED overrides
+_SHARED_PLACES = [Path(os.environ.get("BQW_SHARED", REPO / "shared")), REPO.parent / "shared"]
+_SHARED_PLACES.append(REPO.parent.parent / "shared")
+SHARED = next((d for d in _SHARED_PLACES if (d / "seeds_targets_gold.json").exists()), REPO.parent / "shared")
 TEXTS = Path(__file__).resolve().parent / "texts"
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 HELDOUT2 = Path(__file__).resolve().parent / "heldout2"

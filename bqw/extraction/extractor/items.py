@@ -1,0 +1,266 @@
+"""The pipeline from a text to its `Item`s: sections, paragraphs, sentences, clauses, quantities.
+
+Document facts (year, issuer, default kind and deadline) are read once; numbered section headings
+and bare "到2023年" lines change the defaults for what follows them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from bqw.core.periods import deadline_heading
+
+from .kinds import classify_kind, doc_kind, section_heading
+from .naming import indicator_for, rank_indicator
+from .places import find_issuer, place_stems, subject_for
+from .quantities import PRE_GE_TARGET, Quantity, grammar_quantities
+from .text import Span, book_titles, clauses, inside, paragraphs, quoted_names, sentences
+from .times import (
+    DeadlineValue,
+    TimeMention,
+    deadline_value,
+    document_year,
+    heading_deadline,
+    item_deadline,
+    lead_period,
+    paragraph_mentions,
+)
+from .worded import worded_quantities
+
+
+@dataclass
+class Item:
+    """One quantitative statement found in a text."""
+
+    kind: str
+    subject: str | None
+    indicator: str
+    comparator: str
+    value: float | int
+    unit: str | None
+    deadline: int | str | None
+    quote: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Document:
+    """What the whole text says once: its year, issuer, defaults and the spans that hide numbers."""
+
+    text: str
+    year: int | None
+    issuer: str | None
+    default_kind: str
+    default_deadline: int | None
+    lead_period: int | None
+    stems: dict[str, str]
+    quotes: list[tuple[int, int]]
+    titles: list[tuple[int, int]]
+
+    @classmethod
+    def read(cls, text: str, year: int | None, subject: str | None) -> Document:
+        doc_year = year or document_year(text)
+        return cls(
+            text=text,
+            year=doc_year,
+            issuer=subject or find_issuer(text),
+            default_kind=doc_kind(text),
+            default_deadline=heading_deadline(text),
+            lead_period=lead_period(text, doc_year),
+            stems=place_stems(text),
+            quotes=quoted_names(text),
+            titles=book_titles(text),
+        )
+
+
+@dataclass
+class Section:
+    """The defaults in force at a paragraph, set by the last numbered heading ("一、2024年工作回顾")."""
+
+    kind: str
+    deadline: DeadlineValue
+    lead_period: int | None
+    year: int | None = None
+    review: bool = False  # a section reviewing work done: 建成/打造 there do not make targets
+
+    def enter(self, doc: Document, para: str) -> bool:
+        """Update the defaults from a heading paragraph; True when the paragraph is only a deadline."""
+        heading = section_heading(para)
+        if heading:
+            self.year, kind_word = heading
+            self.kind = kind_word or doc.default_kind
+            self.review = kind_word == "achieved"
+            if self.year:
+                self.deadline = self.year if self.kind == "target" else doc.default_deadline
+                self.lead_period = self.year if self.kind == "achieved" else doc.lead_period
+        when = deadline_heading(para)
+        if when is not None:
+            self.deadline = deadline_value(when)  # a bare "到2023年" line heads the goals listed under it
+            return True
+        return False
+
+
+@dataclass
+class Sentence:
+    """One sentence with its time mentions and its clauses' quantities after clause-level filtering."""
+
+    span: Span
+    mentions: list[TimeMention]
+    quantities: list[tuple[Span, list[Quantity]]] = field(default_factory=list)
+
+    @property
+    def has_exact_rank(self) -> bool:
+        return any(q.form == "ordinal" and q.unit == "名" for _, qs in self.quantities for q in qs)
+
+
+def extract(text: str, *, year: int | None = None, subject: str | None = None) -> list[Item]:
+    """All quantitative statements of `text`, in reading order."""
+    doc = Document.read(text, year, subject)
+    section = Section(kind=doc.default_kind, deadline=doc.default_deadline, lead_period=doc.lead_period)
+    items: list[Item] = []
+    seen: set[tuple] = set()
+    for para in paragraphs(text):
+        if section.enter(doc, para.text):
+            continue
+        mentions = paragraph_mentions(text, para, doc.year, section.year, doc.titles)
+        for sent in sentences(text, para):
+            sentence = _read_sentence(doc, section, sent, mentions)
+            for clause, quantities in sentence.quantities:
+                for q in quantities:
+                    item = _item(doc, section, sentence, clause, q)
+                    if item is None:
+                        continue
+                    key = _repeat_key(text, q)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    items.append(item)
+    return _dedupe_overlaps(items)
+
+
+def _read_sentence(doc: Document, section: Section, sent: Span, mentions: list[TimeMention]) -> Sentence:
+    sentence = Sentence(sent, mentions)
+    for clause in clauses(doc.text, sent):
+        sent_before = doc.text[sent.start : clause.start]
+        hint = classify_kind(sent_before + clause.text, "", section.kind, weak=not section.review)
+        found = clause_quantities(clause, doc.quotes, hint == "target")
+        found = [q for q in found if not inside(q.start, doc.titles)]
+        sentence.quantities.append((clause, filter_clause(found, clause)))
+    return sentence
+
+
+def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: Quantity) -> Item | None:
+    """The Item a quantity states, or None when a sharper statement in the sentence supersedes it."""
+    text, sent = doc.text, sentence.span
+    kind = classify_kind(
+        text[sent.start : q.start],
+        text[q.end : clause.end],
+        section.kind,
+        text[clause.start : q.start],
+        weak=not section.review,
+    )
+    if q.form == "rank" and kind == "achieved" and sentence.has_exact_rank:
+        return None  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket
+    if kind == "achieved" and _is_reached_level(text, clause, q):
+        q.comparator = "="  # "达到100家" reports a level reached, not a bound
+    quote_a, quote_b = _quote_bounds(clause, q)
+    return Item(
+        kind=kind,
+        subject=subject_for(text[sent.start : q.start], doc.issuer, doc.stems),
+        indicator=_indicator(text, clause, q),
+        comparator=q.comparator,
+        value=q.value,
+        unit=q.unit,
+        deadline=item_deadline(sentence.mentions, sent, q.start, kind, section.deadline, section.lead_period),
+        quote=text[quote_a:quote_b],
+        start=quote_a,
+        end=quote_b,
+    )
+
+
+def _is_reached_level(text: str, clause: Span, q: Quantity) -> bool:
+    return (
+        q.comparator == ">="
+        and q.form == ""
+        and bool(re.search(rf"(?:{'|'.join(PRE_GE_TARGET)})$", text[clause.start : q.start]))
+        and not re.search(r"以上$", text[q.start : q.end])
+    )
+
+
+def _indicator(text: str, clause: Span, q: Quantity) -> str:
+    if q.form in ("rank", "ordinal") and q.unit == "名":
+        return rank_indicator(text, clause, q.start, q.end)
+    return indicator_for(clause.text, q.start - clause.start, q.end - clause.start, q.unit)
+
+
+def _repeat_key(text: str, q: Quantity) -> tuple:
+    """A statement repeated in the text (same value, unit, comparator and wording) is kept once."""
+    phrase = text[max(0, q.start - 2) : q.end] if q.form else text[q.start : q.end + 2]
+    return (q.value, q.unit, q.comparator, phrase)
+
+
+def clause_quantities(clause: Span, quotes: list[tuple[int, int]], is_target_hint: bool) -> list[Quantity]:
+    """All quantities of one clause, before clause-level filtering: the grammar's, then worded forms."""
+    found = grammar_quantities(clause, quotes, is_target_hint)
+    return found + worded_quantities(clause, quotes, found)
+
+
+def filter_clause(quantities: list[Quantity], clause: Span) -> list[Quantity]:
+    """Clause-level rules: thresholds and scope counts yield to the statement they qualify."""
+    qs = quantities
+    if len(qs) > 1:
+        qs = [q for q in qs if q.form != "industry_count"]  # "六大X产值超800亿元": the count only names the set
+    if any(q.unit != "元" for q in qs):
+        qs = [q for q in qs if not (q.unit == "元" and (q.money_qualifier or q.comparator in (">", ">=")))]
+    if any(q.form == "zero" and q.unit == "个" for q in qs):
+        qs = [q for q in qs if not (q.unit == "元" and q.comparator in ("<=", "<"))]  # "10万元以下的村清零"
+    out = []
+    for i, q in enumerate(qs):
+        if q.whole_set:
+            continue  # "全市112个行政村…": the population, not the statement
+        if q.admin_count and i + 1 < len(qs) and _scopes_next(clause, q, qs[i + 1]):
+            continue  # "在11个镇(街)优选22个村": the scope of the next count
+        out.append(q)
+    return out
+
+
+def _scopes_next(clause: Span, q: Quantity, nxt: Quantity) -> bool:
+    between = clause.text[q.end - clause.start : nxt.start - clause.start]
+    return not between.rstrip().endswith(("、", "和", "及", "与")) and not between.endswith("入选")
+
+
+def _quote_bounds(clause: Span, q: Quantity) -> tuple[int, int]:
+    """The statement's quote: from the clause start (past lead-in words) to the end of the quantity phrase."""
+    s = clause.text
+    a = 0
+    while a < len(s) and s[a] in " \t\u3000":
+        a += 1
+    rel_end = q.end - clause.start
+    tail = re.match(r"[^，。；,;：:！？]*", s[rel_end:])
+    b = rel_end + (len(tail.group(0)) if tail else 0)
+    while b > rel_end and s[b - 1] in " \t\u3000":
+        b -= 1
+    return clause.start + a, clause.start + b
+
+
+def _dedupe_overlaps(items: list[Item]) -> list[Item]:
+    """Drop an item repeated by a conversion in brackets: "10000公顷(15万亩)"."""
+    out: list[Item] = []
+    for it in items:
+        dup = any(
+            o.value == it.value
+            and o.unit == it.unit
+            and o.comparator == it.comparator
+            and o.start == it.start
+            and o.end == it.end
+            and o.indicator == it.indicator
+            for o in out
+        )
+        if not dup:
+            out.append(it)
+    return out

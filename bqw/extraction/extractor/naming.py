@@ -1,0 +1,82 @@
+"""Indicator names: the noun phrase that says what a quantity measures."""
+
+from __future__ import annotations
+
+import re
+
+from bqw.core.periods import FIVE_YEAR_PLAN_RE, YEAR_RE
+
+from .quantities import COUNT_UNITS
+from .text import Span
+from .worded import GOAL_VERBS
+
+LEAD_STRIP = (
+    r"^(?:[^，。；]*?(?:方面|来看|其中)[，,]?)?(?:提出)?(?:到|至|截至|截止)?(?:\d{4}年(?:底|末)?(?:前|以来)?)?[，,]?"
+    r"(?:\d{1,2}月(?:\d{1,2}日)?(?:[至到—\-–]\d{1,2}月(?:份)?)?)?"
+    r"(?:今年以来|年初以来|以来|今年|明年|全年|年内|目前|现有|同时|此外|另外|其中|并)?"
+    r"(?:力争|争取|确保|努力|计划|将|要|全力|加快|持续|推动|推进|着力|重点|积极|大力|实现|力求)*"
+    r"(?:全市|全区|全县|全省|全镇|全域|所有|全部)?(?:已|累计|共有|共|现有)?"
+    r"(?:(?:打造|培育|扶持|建设|引进|组织|建成)一批)?"
+)
+# what a measure unit measures, when the phrase does not already say it
+MEASURE_NOUN = {"公里": "长度", "米": "长度", "亩": "面积", "平方公里": "面积", "平方米": "面积"}
+MEASURE_END = r"(?:数|量|率|比|比例|比重|占比|面积|长度|里程|总额|收入|产值|投资|规模|增速|增长|GDP|人口|时间|排名|长)$"
+# the brackets a noun phrase may contain: "县(市、区)", "村(社区)", "新(改、扩)建"
+NOUN_AFTER = r"(?:以上|以下|以内|左右)?(?:的)?((?:[(（][^()（）]{0,12}[)）]|[^，。；、,;()（）]){1,24})"
+
+
+def _count_name(np: str) -> str:
+    return np if re.search(MEASURE_END, np) else np + "数"
+
+
+def _drop_plan_period(m: re.Match) -> str:
+    """Drop a five-year plan used as a time ("到“十四五”末"), keep it in a name ("“十四五”规划项目")."""
+    return "" if m[1] or m[3] else m[0]
+
+
+def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
+    """Noun phrase naming what is measured: before the number, or after a count.
+
+    Lead-in words (time, intent, scope 全市, cues 已/累计) and comparator words are stripped; in a
+    list ("供水管道4.8公里、天然气管道12.1公里") only the item's own part counts; counts end in 数,
+    lengths and areas say so (长度, 面积).
+    """
+    before = clause[:rel_a]
+    after = clause[rel_b:]
+    before = re.split(r"[\d一二三四五六七八九十百千万亿][^、\d]{0,6}、", before)[-1]  # the list item's own part
+    before = re.sub(
+        r"(不少于|不低于|至少|不少|达到|达|提升至|提升到|提高到|增加到|超过|突破|超|约|长约|控制在|"
+        r"稳定在|保持在|为|是|共|新增|完成|建设|打造|培育|引进|建成|创建)$",
+        "",
+        before,
+    )
+    prev = None
+    while prev != before:
+        prev = before
+        before = re.sub(LEAD_STRIP, "", before, count=1).strip("，,；;：: ")
+    before = re.sub(r"(?:全部|所有|均|都)$", "", before)
+    before = re.sub(rf"(?:到|至)?{YEAR_RE}年(?:底|末)?前?(?=.)", "", before)  # the year is the deadline, not the name
+    before = re.sub(FIVE_YEAR_PLAN_RE, _drop_plan_period, before)  # so is "到“十四五”末"
+    noun_after = re.match(NOUN_AFTER, after)
+    if unit in COUNT_UNITS and noun_after:
+        np = re.split(
+            r"(?:实现|达到|完成|开展|推进|参与|建设|入选|迈入|向|在|进入|加强|结对|之一|上榜)", noun_after.group(1)
+        )[0]
+        if np:
+            return _count_name(np)[:30]
+    name = (before[-24:] or (noun_after.group(1) if noun_after else "")).strip()
+    if not name:
+        return "数量"
+    if unit in COUNT_UNITS and not noun_after:
+        return _count_name(name)[:30]  # "已建成美丽圩镇45个": the count comes last
+    if unit in MEASURE_NOUN and not re.search(MEASURE_END, name):
+        return name + MEASURE_NOUN[unit]
+    return name
+
+
+def rank_indicator(text: str, clause: Span, start: int, end: int) -> str:
+    """The ranking a place is in: "进入全国百强县第87位" → "全国百强县第87位排名" without goal verbs."""
+    rm = re.search(rf"(?:{GOAL_VERBS})?([^，。；]{{0,10}}?)$", clause.text[: start - clause.start])
+    head = (rm.group(1) if rm else "") + text[start : end + 1]
+    head = re.sub(rf"^(?:力争|争取|确保|全力|奋力)*(?:{GOAL_VERBS})?", "", head)
+    return re.sub(r"^(排名|居|位居|位列)", "", head).rstrip("，。；第") + "排名"

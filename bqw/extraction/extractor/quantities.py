@@ -1,0 +1,322 @@
+"""Quantities: the number+unit grammar of one clause and the comparator words around it.
+
+``NUMBER [—/至 NUMBER] [余] UNIT [以上|以下|以内|左右|级]``; the filters that follow say why a
+number-looking token is not a statement (codes, dates, articles, names, thresholds…).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bqw.core.periods import YEAR_RE
+
+from ..numbers import FRACTION_RE, NUM_RE, UNIT_RE, is_cn_numeral, parse_number, to_base
+from .text import Span, inside
+
+PRE_GE = ["不少于", "不低于", "至少", "不少"]
+PRE_GE_TARGET = [
+    "达到",
+    "提升至",
+    "提升到",
+    "提高到",
+    "提高至",
+    "增加到",
+    "增加至",
+    "增长到",
+    "增至",
+    "扩大到",
+    "扩大至",
+    "达",
+    "保障",
+]
+PRE_GT = ["超过", "突破", "超", "逾", "高于", "大于", "多于"]
+PRE_LE = ["不超过", "不高于", "控制在", "低于", "少于", "压减至", "降至", "降低到", "下降到"]
+PRE_LT = ["不足", "不到"]
+PRE_APPROX = ["长约", "约", "近", "大约"]
+POST_COMPARATOR = {"以上": ">=", "及以上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "左右": "approx", "级": ">="}
+
+QTY_RE = re.compile(
+    rf"(?P<num>{FRACTION_RE}|{NUM_RE})"
+    rf"(?:\s*(?P<rsep>[—\-–~～至到])\s*(?P<num2>{NUM_RE}))?"
+    rf"(?P<approx>余|多)?"
+    rf"(?P<unit>{UNIT_RE})?"
+    rf"(?P<post>及以上|以上|以下|以内|之内|左右|级(?!别))?"
+)
+ADMIN_NOUN = r"(?:行政村|自然村|县|市|区|镇|乡|村|街|社区|镇街)"
+COUNT_UNITS = {
+    "个",
+    "家",
+    "户",
+    "人",
+    "所",
+    "条",
+    "项",
+    "支",
+    "批",
+    "册",
+    "株",
+    "座",
+    "栋",
+    "宗",
+    "处",
+    "间",
+    "台",
+    "辆",
+    "套",
+    "张",
+    "场",
+    "次",
+    "起",
+    "床",
+    "人次",
+    "件",
+    "份",
+    "期",
+}
+TIME_UNITS = {"分钟", "小时", "天"}
+CN_COUNT_UNITS = {
+    "个",
+    "家",
+    "所",
+    "条",
+    "项",
+    "支",
+    "批",
+    "批次",
+    "名",
+    "人",
+    "户",
+    "倍",
+    "个百分点",
+    "百分点",
+    "册",
+}
+
+
+@dataclass
+class Quantity:
+    """A quantity found in a clause, before the clause-level filters and before it becomes an Item."""
+
+    value: float | int
+    unit: str | None
+    comparator: str
+    start: int  # absolute offsets of the number phrase
+    end: int
+    money_qualifier: bool = False  # "1个超10亿元项目": a money threshold qualifying a counted noun
+    admin_count: bool = False  # "11个镇": a count of administrative units
+    whole_set: bool = False  # "全市112个行政村": the population, not the statement
+    form: str = ""  # worded forms: "rank", "ordinal", "industry_count", "magnitude", "half", "double", …
+
+
+PREFIX_COMPARATORS = sorted(
+    [(w, "approx") for w in PRE_APPROX]
+    + [(w, "<=") for w in PRE_LE]
+    + [(w, "<") for w in PRE_LT]
+    + [(w, ">=") for w in PRE_GE]
+    + [(w, ">") for w in PRE_GT]
+    + [(w, "target>=") for w in PRE_GE_TARGET],
+    key=lambda wc: len(wc[0]),
+    reverse=True,
+)
+
+
+def prefix_comparator(before: str, is_target: bool) -> str | None:
+    """Comparator word right before the number; the longest word wins ("不低于" over "低于")."""
+    b = re.sub(r"(力争|争取|确保|年均|平均|每年|全年)$", "", before)
+    for w, comp in PREFIX_COMPARATORS:
+        if b.endswith(w):
+            if comp == "target>=":
+                return ">=" if is_target else "="
+            return comp
+    # 至少 / 不少于 may stand before a verb phrase: "至少在西部县域…新开办1所学校"
+    if re.search(r"(至少|不少于)[^，。；、\d]{0,24}$", before):
+        return ">="
+    return None
+
+
+def bare_magnitude(token: str) -> bool:
+    """A numeral that is only a magnitude ("千", "百亿"): often part of a name ("千亩茶园")."""
+    return bool(re.fullmatch(r"[百千万亿]+", token))
+
+
+@dataclass
+class NumberToken:
+    """One match of the quantity grammar in its clause, with the words on either side."""
+
+    match: re.Match
+    clause: Span
+    token: str
+    unit: str  # surface unit; "%" for a bare fraction, "倍" for a bare ratio
+    before: str
+    after: str
+
+    @property
+    def chinese(self) -> bool:
+        return is_cn_numeral(self.token)
+
+
+def grammar_quantities(clause: Span, quotes: list[tuple[int, int]], is_target_hint: bool) -> list[Quantity]:
+    """The quantities the number+unit grammar finds in one clause, before clause-level filtering."""
+    found: list[Quantity] = []
+    for m in QTY_RE.finditer(clause.text):
+        tok = _number_token(m, clause)
+        if tok is not None:
+            found.extend(_quantities_of(tok, quotes, is_target_hint, found))
+    return found
+
+
+def _number_token(m: re.Match, clause: Span) -> NumberToken | None:
+    """The token with its unit, or None for codes and unitless numbers ("1+6+3", "5G", "S270")."""
+    before, after = clause.text[: m.start()], clause.text[m.end() :]
+    prev_ch, next_ch = before[-1:], after[:1]
+    unit, token = m.group("unit"), m.group("num")
+    if prev_ch == "第" or prev_ch.isascii() and prev_ch.isalnum() or "+" in (prev_ch, next_ch):
+        return None
+    if next_ch.isascii() and next_ch.isalpha() and not unit:
+        return None
+    if not unit and "分之" not in token:
+        if not (re.search(r"倍差|收入比", before) and m.group("post") or re.search(r"倍差[^，。；]{0,4}$", before)):
+            return None
+        unit = "倍"  # "收入倍差控制在1.75以内": a ratio
+    return NumberToken(m, clause, token, unit or "%", before, after)
+
+
+def _quantities_of(
+    tok: NumberToken, quotes: list[tuple[int, int]], is_target: bool, found: list[Quantity]
+) -> list[Quantity]:
+    """The quantity (two for a range) a number token states, or none when it states nothing."""
+    m = tok.match
+    if _is_date_or_vague(tok) or _read_by_rank_rules(tok) or _repeats_previous(tok, found):
+        return []
+    pre = prefix_comparator(tok.before, is_target)
+    if _is_chinese_non_count(tok, pre, inside(tok.clause.start + m.start(), quotes)):
+        return []
+    value = parse_number(tok.token)
+    if value is None:
+        return []
+    base_val, base_unit = to_base(value, tok.unit)
+    comp = _comparator(tok, base_unit, pre)
+    if bare_magnitude(tok.token) and base_unit != "人" and pre not in (">", ">=", "approx") and comp is None:
+        return []  # "千亩茶园": a name, not a quantity
+    if comp is None and tok.unit in TIME_UNITS and is_target:
+        comp = "<="  # "30分钟上高速": a travel-time limit
+    if tok.unit == "年" and comp not in (">=", "<=", ">") and not m.group("num2"):
+        return []  # "三年行动", "五年显著变化": durations in names, not quantities
+    if base_unit == "个" and re.match(r"[^，。；的]{0,16}?(?:公司|企业)(?=的|[，。；]|$)", tok.after):
+        base_unit = "家"
+    a = tok.clause.start + m.start()
+    b = tok.clause.start + m.end() - (1 if m.group("post") == "级" and base_unit != "元" else 0)
+    if m.group("num2"):
+        return _range(tok, base_val, base_unit, a, b)
+    admin_count = base_unit == "个" and bool(re.match(ADMIN_NOUN, tok.after))
+    return [
+        Quantity(
+            base_val,
+            base_unit,
+            comp or "=",
+            a,
+            b,
+            money_qualifier=base_unit == "元" and _qualifies_noun(tok.after),
+            admin_count=admin_count,
+            whole_set=admin_count and _names_whole_set(tok.before),
+        )
+    ]
+
+
+def _range(tok: NumberToken, low: float | int, base_unit: str, a: int, b: int) -> list[Quantity]:
+    """N—M: a lower and an upper bound with one quote."""
+    high = parse_number(tok.match.group("num2"))
+    if high is None:
+        return []
+    high_base, _ = to_base(high, tok.unit)
+    return [Quantity(low, base_unit, ">=", a, b), Quantity(high_base, base_unit, "<=", a, b)]
+
+
+def _is_date_or_vague(tok: NumberToken) -> bool:
+    """Years, dates, vague counts, award ceilings, per-capita denominators and village sizes."""
+    unit, before, after, m = tok.unit, tok.before, tok.after, tok.match
+    return bool(
+        re.fullmatch(YEAR_RE, tok.token)
+        and unit == "年"
+        or re.match(r"[月日号]", after)
+        or re.match(r"[月日号]", unit)
+        or m.group("approx") == "多"  # "140多个": a vague background count
+        or re.search(r"最高(?:可)?(?:获得|奖励|补贴|补助|给予)?$", before)  # a ceiling on an award
+        or before.endswith("每")
+        and bare_magnitude(tok.token)  # "每千名老年人": a per-capita denominator
+        # "20户以上自然村": the size of the villages meant, not a statement
+        or unit in ("户", "人")
+        and m.group("post")
+        and re.match(r"的?(?:自然村|行政村|村|镇|社区|小区)", after)
+    )
+
+
+def _read_by_rank_rules(tok: NumberToken) -> bool:
+    """ "排名第3位", "进入全省前20名": a place in a ranking, read by the rank rules."""
+    return tok.unit in ("位", "名") and bool(
+        re.search(r"(排名|位列|位居|居)[^，。；\d]{0,6}$", tok.before) or tok.before.endswith("前")
+    )
+
+
+def _repeats_previous(tok: NumberToken, found: list[Quantity]) -> bool:
+    """ "10000公顷(15万亩)": the same quantity in another unit."""
+    return tok.before.endswith(("(", "（")) and bool(found) and found[-1].end == tok.clause.start + len(tok.before) - 1
+
+
+def _is_chinese_non_count(tok: NumberToken, pre: str | None, quoted: bool) -> bool:
+    """Chinese numerals that name rather than count: in quoted names, "四套班子", an article "一",
+    a count closing a list of names ("A、B、C三条通道")."""
+    if not tok.chinese:
+        return False
+    return bool(
+        quoted
+        or not bare_magnitude(tok.token)
+        and tok.unit not in CN_COUNT_UNITS
+        and pre is None
+        or tok.token == "一"
+        and pre is None
+        and not re.search(r"新增$", tok.before)
+        and tok.unit not in ("个百分点", "百分点", "倍")
+        or re.search(r"[、]", tok.before)
+        and tok.unit in COUNT_UNITS
+    )
+
+
+def _comparator(tok: NumberToken, base_unit: str, pre: str | None) -> str | None:
+    """Comparator from the word after the number (以上, 左右, 级), else before it; 余 means more than."""
+    m = tok.match
+    post = m.group("post")
+    if post == "级" and base_unit != "元":
+        post = None  # "5级": a grade, not a magnitude class
+    comp = POST_COMPARATOR.get(post) if post else None
+    if comp is None and tok.unit == "度":
+        mm = re.match(r"[\u4e00-\u9fff](以下|以上)", tok.after)
+        if mm:
+            comp = POST_COMPARATOR[mm.group(1)]
+    if comp is None:
+        comp = pre
+    if m.group("approx") == "余":
+        comp = ">"
+    if comp is None and "分之" in tok.token and not tok.token.startswith("百分之"):
+        comp = "approx"
+    if comp is None and bare_magnitude(tok.token) and base_unit == "人":
+        comp = "approx"  # "百名硕博人才"
+    return comp
+
+
+def _qualifies_noun(after: str) -> bool:
+    """A money amount followed by a noun qualifies it ("超10亿元项目") rather than being the statement."""
+    return (
+        after[:1] == "的"
+        or bool(re.match(r"[\u4e00-\u9fff]", after[:1]))
+        and not re.match(r"(大关|规模|左右|以上|以下)", after)
+    )
+
+
+def _names_whole_set(before: str) -> bool:
+    """ "全市112个行政村…": an admin-unit count of the whole set is the population."""
+    return bool(
+        re.search(r"(全市|全区|全县|全省|全域)[、，]?$", before)
+        or re.search(r"(全市|全区|全县|全省)[^，。；]*、[^，。；]*$", before)
+    )

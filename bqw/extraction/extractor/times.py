@@ -1,0 +1,127 @@
+"""Times: the deadline or reference date of each statement.
+
+Time expressions are found and resolved by `bqw.core.periods.find_time_mentions` (the one date
+parser); this module only decides which mention dates which statement and the document defaults
+(the year of the page, the plan's title year, a report's "今年以来").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bqw.core.periods import (
+    MONTH,
+    YEAR,
+    YEAR_RE,
+    YEAR_SPAN_RE,
+    Period,
+    TimeMention,
+    find_time_mentions,
+    year_of_full_date,
+)
+
+from .kinds import PLAN_WORDS
+from .text import Span, paragraphs
+
+SERIES_START = "start"
+
+# An item's deadline as the review page and the gold files write it: 2025 (a year), "2024-06"
+# (a month), "2025-12-31" (a day), or None.
+DeadlineValue = int | str | None
+
+
+def deadline_value(when: Period | date | None) -> DeadlineValue:
+    """The written form of a resolved time: a year as int, a month as "YYYY-MM", a day as ISO date."""
+    if when is None:
+        return SERIES_START
+    if isinstance(when, date):
+        return when.isoformat()
+    if when.kind == YEAR:
+        return when.year
+    if when.kind == MONTH:
+        return f"{when.year}-{when.index:02d}"
+    return when.id
+
+
+def document_year(text: str) -> int | None:
+    """The publication year: a full date in the page header or footer."""
+    for chunk in (text[:400], text[-400:]):
+        y = year_of_full_date(chunk)
+        if y:
+            return y
+    return None
+
+
+def heading_deadline(text: str) -> int | None:
+    """Default deadline from the plan's title: "2024年…工作要点" → 2024, "(2023—2025年)" → 2025."""
+    head = text[:800]
+    for m in re.finditer(YEAR_SPAN_RE, head):
+        around = head[max(0, m.start() - 60) : m.end() + 10]
+        if re.search(PLAN_WORDS, around):
+            return int(m.group(2))
+    lines = [ln.strip() for ln in head.splitlines() if ln.strip()]
+    candidates = lines[:12] + re.findall(r"《([^》]{4,80})》", head)
+    for line in candidates:
+        m = re.search(rf"({YEAR_RE})\s*年[^，。,]{{0,40}}?{PLAN_WORDS}", line)
+        if m and not re.search(r"\d{1,2}\s*月\s*\d{1,2}\s*日", line):
+            return int(m.group(1))
+        # a notice about one year's round of work: "关于开展2025年度…创建工作的通知"
+        m = re.search(rf"({YEAR_RE})\s*年度[^，。,]{{0,40}}?工作的?通知", line)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def lead_period(text: str, doc_year: int | None) -> int | None:
+    """A report whose lead paragraph opens with "今年以来" dates all its facts to that year."""
+    for para in paragraphs(text):
+        if len(para.text.strip()) >= 40:
+            if doc_year and re.search(r"今年以来|年初以来", para.text):
+                return doc_year
+            return None
+    return None
+
+
+def paragraph_mentions(
+    text: str, para: Span, doc_year: int | None, section_year: int | None, titles: list[tuple[int, int]]
+) -> list[TimeMention]:
+    """Time mentions of a paragraph; a deadline inside a book title (《…2023—2025年…》) names the title."""
+    return [
+        t
+        for t in find_time_mentions(text, year=doc_year, section_year=section_year, start=para.start, end=para.end)
+        if not any(a <= t.start < b for a, b in titles) or not t.target
+    ]
+
+
+def item_deadline(
+    mentions: list[TimeMention],
+    sent: Span,
+    item_start: int,
+    kind: str,
+    default: DeadlineValue,
+    lead: int | None,
+) -> DeadlineValue:
+    """Nearest time expression before the item (sentence, then paragraph), else the document default.
+
+    Targets take a deadline ahead, an explicit year or a sentence-wide word (今年); facts take the
+    reference date before them, carried forward within the paragraph.
+    """
+    in_sent = [t for t in mentions if sent.start <= t.start < sent.end]
+    before = [t for t in in_sent if t.end <= item_start + 1]
+    if kind == "target":
+        usable = [t for t in before if t.target or t.scope == "sentence" or _is_year(t)]
+        if usable and not usable[-1].starts_series:
+            return deadline_value(usable[-1].when)
+        return default
+    before = [t for t in before if not t.starts_series]
+    if before:
+        return deadline_value(before[-1].when)
+    para_before = [t for t in mentions if t.end <= sent.start and t.scope == "paragraph" and not t.target]
+    if para_before:
+        return deadline_value(para_before[-1].when)
+    return lead
+
+
+def _is_year(t: TimeMention) -> bool:
+    return isinstance(t.when, Period) and t.when.kind == YEAR
