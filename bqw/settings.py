@@ -15,6 +15,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("BQW_DEBUG", False)
+# BQW_PRODUCTION=1: behind HTTPS with a real secret key (`bqw check --deploy` is clean); without it the platform
+# runs as the local demo over plain HTTP on 127.0.0.1.
+PRODUCTION = env_bool("BQW_PRODUCTION", False)
+if PRODUCTION and not os.environ.get("BQW_SECRET_KEY"):
+    raise RuntimeError("BQW_PRODUCTION=1 需要设置 BQW_SECRET_KEY（至少 50 个随机字符）")
 SECRET_KEY = os.environ.get("BQW_SECRET_KEY", "bqw-insecure-local-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = os.environ.get("BQW_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("BQW_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -53,7 +58,23 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bqw.core.middleware.ApplicationErrorMiddleware",
+    "bqw.core.requests.RequestIdMiddleware",
 ]
+
+# Sessions and cookies: HttpOnly session cookie, a working day's session, secure cookies and HSTS in production.
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("BQW_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # TLS ends at the office's reverse proxy
+    SECURE_HSTS_SECONDS = int(os.environ.get("BQW_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 ROOT_URLCONF = "bqw.urls"
 WSGI_APPLICATION = "bqw.wsgi.application"
@@ -97,7 +118,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"

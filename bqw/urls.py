@@ -20,3 +20,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]
+
+handler500 = "bqw.core.requests.server_error"

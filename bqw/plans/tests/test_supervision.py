@@ -107,3 +107,22 @@ def test_notice_as_official_word_document(make_task, persona, client):
     assert round(doc.sections[0].top_margin.mm) == 37
     client.force_login(persona("xh_reporter"))
     assert client.get(f"/plans/notices/{n.pk}.docx").status_code == 404
+
+
+def test_concurrent_runs_wait_for_each_other_on_postgresql(make_task):
+    """While one pass's transaction is open, another cannot take the supervision lock (it would wait)."""
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's IMMEDIATE transactions already serialise the passes")
+    import psycopg
+
+    from bqw.plans.supervision import SUPERVISION_LOCK
+
+    make_task(deadline="2024年5月")
+    supervise_run(actor=system_user(), on=date(2024, 7, 2))  # the test's transaction is still open: the lock is held
+    s = connection.settings_dict
+    with psycopg.connect(host=s["HOST"], port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"],
+                         password=s["PASSWORD"] or None) as other:
+        assert other.execute("SELECT pg_try_advisory_xact_lock(%s)", [SUPERVISION_LOCK]).fetchone()[0] is False
