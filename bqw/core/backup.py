@@ -41,22 +41,39 @@ def _rows(model: type[models.Model]) -> Iterator[models.Model]:
     return model._default_manager.order_by("pk").iterator(chunk_size=CHUNK)
 
 
+def _natural_keys() -> dict[str, dict[int, list]]:
+    """Content types and permissions by id → their natural keys (their ids differ between databases)."""
+    ct = apps.get_model("contenttypes", "ContentType")
+    perm = apps.get_model("auth", "Permission")
+    cts = {c.pk: list(c.natural_key()) for c in ct.objects.all()}
+    perms = {p.pk: [p.codename, *cts[p.content_type_id]] for p in perm.objects.all()}
+    return {"contenttypes.contenttype": cts, "auth.permission": perms}
+
+
+def _portable(model: type[models.Model], obj: models.Model, keys: dict[str, dict[int, list]]) -> str:
+    """One row as a JSON line: references to content types and permissions by natural key, m2m lists left out
+    of the parent row (the through tables carry them)."""
+    data = json.loads(serializers.serialize("jsonl", [obj]))
+    for field in model._meta.concrete_fields:
+        target = field.remote_field.model._meta.label_lower if field.remote_field else None
+        if target in keys and data["fields"].get(field.name) is not None:
+            data["fields"][field.name] = keys[target][data["fields"][field.name]]
+    for field in model._meta.many_to_many:
+        data["fields"].pop(field.name, None)
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
 def backup(path: Path) -> dict[str, int]:
     """Write every row to `path`; returns the row count per model."""
     counts: dict[str, int] = {}
+    keys = _natural_keys()
     with gzip.open(path, "wt", encoding="utf-8") as out:
         out.write(json.dumps({"format": FORMAT, "version": 1, "created": timezone.now().isoformat(),
                               "database": connection.vendor}, ensure_ascii=False) + "\n")
         for model in backed_up_models():
             n = 0
             for obj in _rows(model):
-                line = serializers.serialize("jsonl", [obj], use_natural_foreign_keys=True)
-                if model._meta.auto_created is False:  # m2m lists duplicate the through tables' rows
-                    data = json.loads(line)
-                    for field in model._meta.many_to_many:
-                        data["fields"].pop(field.name, None)
-                    line = json.dumps(data, ensure_ascii=False) + "\n"
-                out.write(line)
+                out.write(_portable(model, obj, keys))
                 n += 1
             counts[model._meta.label_lower] = n
     return counts
