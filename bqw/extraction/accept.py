@@ -14,6 +14,7 @@ from typing import Any
 from django.apps import apps
 
 from bqw.accounts.models import Role, User
+from bqw.core.comparators import Comparator
 from bqw.core.errors import ApplicationError, NotFoundError
 from bqw.core.periods import DUE, Deadline, PeriodError, parse_deadline
 
@@ -211,7 +212,7 @@ def accept_target(*, actor: User, item: DraftItem, region: Any = None, indicator
     from bqw.indicators.models import Target
     from bqw.indicators.services import indicator_ensure, target_ensure
 
-    if item.comparator not in {c for c, _ in Target._meta.get_field("comparator").choices}:
+    if item.comparator in ("", Comparator.APPROX):  # a target is assessed against a bound, never "约"
         raise ApplicationError("目标的比较方式须为 ≥、>、=、≤ 或 <（“约”不能考核），请先编辑该条目",
                                extra={"field": "comparator"})
     if item.value is None:
@@ -228,7 +229,7 @@ def accept_target(*, actor: User, item: DraftItem, region: Any = None, indicator
         indicator = indicator_ensure(actor=actor, code=_indicator_code(name), name=name, unit=item.unit,
                                      level=scope_level or region.level, periodicity="Y",
                                      rule="mean" if item.unit in ("%", "百分点") else "sum",
-                                     direction="down" if item.comparator in ("<=", "<") else "up")
+                                     direction="down" if Comparator(item.comparator).upward is False else "up")
     fields: dict[str, Any] = {"comparator": item.comparator, "stage": _stage(deadline),
                               "source_document": item.document.title[:200], "source_quote": item.quote}
     if scope_level:

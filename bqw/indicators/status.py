@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bqw.accounts.models import User
+from bqw.core.comparators import Comparator, holds, symbol
 from bqw.core.periods import Period
 from bqw.core.status import Light, Status
 from bqw.regions.models import Region, code_range
@@ -217,17 +218,17 @@ def targets_for_region(user: User, region: Region):
 
 
 def _direction(target: Target, baseline: float | None) -> int:
-    if target.comparator in (">=", ">"):
-        return 1
-    if target.comparator in ("<=", "<"):
-        return -1
-    return 1 if target.indicator.direction == Indicator.Direction.UP else -1
+    up = Comparator(target.comparator).upward
+    if up is None:
+        return 1 if target.indicator.direction == Indicator.Direction.UP else -1
+    return 1 if up else -1
 
 
 def _meets(a: float, comparator: str, v: float, sign: int) -> bool:
-    eps = 1e-9
-    return {">=": a >= v - eps, ">": a > v + eps, "<=": a <= v + eps, "<": a < v - eps,
-            "=": (a >= v - eps) if sign > 0 else (a <= v + eps)}[comparator]
+    """A target is met when the value holds; "=" on a target means reaching it in the indicator's direction."""
+    if comparator == Comparator.EQ:
+        comparator = Comparator.GE if sign > 0 else Comparator.LE
+    return holds(a, v, comparator)
 
 
 def _level(t: Target, unit: Region, a: float | None, b: float | None, tp: Period, m: Measure) -> Evaluation:
@@ -237,7 +238,7 @@ def _level(t: Target, unit: Region, a: float | None, b: float | None, tp: Period
     total = as_month(base).months_between(as_month(deadline))
     elapsed = as_month(base).months_between(as_month(tp))
     left = as_month(tp).months_between(as_month(deadline))
-    cmp_s = dict(((">=", "≥"), (">", ">"), ("=", "="), ("<=", "≤"), ("<", "<")))[t.comparator]
+    cmp_s = symbol(t.comparator)
     goal = f"{cmp_s} {fmt(v, unit_s)}"
     if a is None:
         return Evaluation(unit, NO_DATA, f"{m.label} 无 {ind.name} 数据", baseline=b)
@@ -349,7 +350,7 @@ def _relative(t: Target, units: list[Region], tp: Period) -> list[Evaluation]:
         word = "高出" if gu >= gb else "低于"
         reason = (f"{label} {t.indicator.name}同比增长 {gu:.1f}%，对标{bench.name} {gb:.1f}%，"
                   f"{word} {abs(gu - gb):.1f} 个百分点")
-        ok = diff > 0 if t.comparator == ">" else diff >= 0
+        ok = _meets(gu - gb, t.comparator, margin, 1)
         if ok:
             state = ACHIEVED if past else ON_TRACK
         elif past:
