@@ -1,7 +1,7 @@
 """Target status at any period: achieved / on track / at risk / off track / no data, with the reason.
 
-Light mapping (core.status.Light): achieved → green, on track → blue, at risk → yellow, off track → red,
-no data → grey.
+Status words (core.status.Status.label) and lights: 已达成 achieved → green, 正常推进 on track → blue,
+有风险 at risk → yellow, 滞后 off track → red, 无数据 no data → grey.
 
 - Measured value at a period t (the latest the indicator can have by t): stock indicators read the rollup
   of t (monthly), of the last complete quarter (quarterly) or of the last complete year (yearly); flow
@@ -31,10 +31,15 @@ from bqw.regions.models import Region, code_range
 from .models import Indicator, Rollup, Target
 
 ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "achieved", "on_track", "at_risk", "off_track", "no_data"
-LABELS = {ACHIEVED: "已达成", ON_TRACK: "进度正常", AT_RISK: "有风险", OFF_TRACK: "滞后", NO_DATA: "无数据"}
+LABELS = {ACHIEVED: "已达成", ON_TRACK: "正常推进", AT_RISK: "有风险", OFF_TRACK: "滞后", NO_DATA: "无数据"}
 LIGHTS = {ACHIEVED: Light.GREEN, ON_TRACK: Light.BLUE, AT_RISK: Light.YELLOW, OFF_TRACK: Light.RED,
           NO_DATA: Light.GREY}
 ORDER = [OFF_TRACK, AT_RISK, NO_DATA, ON_TRACK, ACHIEVED]
+
+
+def status_legend() -> list[tuple[str, str]]:
+    """(light, status word) from best to worst, for the legend under a page of target lights."""
+    return [(LIGHTS[s].value, LABELS[s]) for s in ORDER[::-1]]
 
 
 def fmt(v: float | Decimal | None, unit: str) -> str:
@@ -77,8 +82,8 @@ class Evaluation:
     def as_dict(self) -> dict:
         r = lambda x: None if x is None else round(x, 4)  # noqa: E731
         return {"region": self.region.code, "name": self.region.name, "status": self.state,
-                "label": LABELS[self.state], "light": str(LIGHTS[self.state]), "reason": self.reason,
-                "actual": r(self.actual), "expected": r(self.expected), "baseline": r(self.baseline),
+                **self.status.as_dict(), "actual": r(self.actual), "expected": r(self.expected),
+                "baseline": r(self.baseline),
                 "required_growth": r(self.required_growth), "achieved_growth": r(self.achieved_growth)}
 
 
@@ -100,8 +105,7 @@ class TargetStatus:
                 "unit": t.indicator.unit, "scope": t.scope, "region": t.region.code, "kind": t.kind,
                 "comparator": t.comparator, "value": str(t.value), "deadline": t.deadline, "stage": t.stage,
                 "stage_label": t.get_stage_display(), "source": t.source_document, "quote": t.source_quote,
-                "period": self.period.id, "status": self.state, "label": LABELS[self.state],
-                "light": str(LIGHTS[self.state]), "reason": self.reason,
+                "period": self.period.id, "status": self.state, **self.status.as_dict(),
                 "units": [u.as_dict() for u in self.units] if len(self.units) > 1 else [],
                 **({k: v for k, v in self.units[0].as_dict().items() if k in
                     ("actual", "expected", "baseline", "required_growth", "achieved_growth")}

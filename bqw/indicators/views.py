@@ -20,7 +20,7 @@ from .access import get_datavalue_by_id_for_user, get_period
 from .exchange import template_workbook, values_import
 from .selectors import entry_rows, indicators_due, returned_values, review_queue
 from .services import datavalue_approve, datavalue_reopen, datavalue_return, datavalue_save, datavalue_submit
-from .status import region_statuses
+from .status import region_statuses, status_legend
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -119,7 +119,8 @@ def targets(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     statuses = region_statuses(user, region, period)
     return render(request, "indicators/targets.html", {"region": region, "period": period, "statuses": statuses,
-                                                       "prev": period.shift(-1), "next": period.shift(1)})
+                                                       "prev": period.shift(-1), "next": period.shift(1),
+                                                       "legend": status_legend()})
 
 
 @login_required

@@ -55,7 +55,8 @@ def test_targets_page_shows_lights_and_explanations(client, login, tree, catalog
                   baseline_value=100, baseline_period="202312", source_document="测试文件", source_quote="收入400万元")
     login("hs_reporter")
     page = client.get(f"/indicators/targets/?region={tree['沙坪'].code}&period=202412").content.decode()
-    assert "light green" in page and "已达成" in page and "收入400万元" in page
+    assert 'class="light green" title="绿灯"></span>已达成' in page and "收入400万元" in page
+    assert "≥ 400" in page and 'class="light blue" title="正常推进"></span>正常推进' in page  # the legend
     login("xh_reporter")
     assert client.get(f"/indicators/targets/?region={tree['沙坪'].code}&period=202412").status_code == 404
 

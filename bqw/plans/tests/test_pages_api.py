@@ -51,8 +51,8 @@ def test_board_filters_stats_and_ledger(client, login, make_task, plan, bureau):
     assert resp["Content-Disposition"].startswith("attachment")
     ws = load_workbook(BytesIO(resp.content)).active
     row = next(r for r in ws.iter_rows(min_row=3) if r[2].value == late.content)
-    assert row[11].value == "红灯" and row[11].fill.fgColor.rgb.endswith("FFC7CE")
-    assert "已逾期10天" in row[12].value
+    assert row[11].value == "红灯" and row[11].fill.fgColor.rgb.endswith("FFC7CE") and row[12].value == "逾期"
+    assert "已逾期10天" in row[13].value
     login("xh_reporter")
     assert client.get(f"/plans/{plan.pk}/ledger.xlsx").status_code == 404
     assert client.get(f"/plans/{plan.pk}/import/").status_code == 404
