@@ -219,7 +219,7 @@ def error_workbook(table: Table, errors: list[RowError]) -> bytes:
 
 
 def rejection_context(exc: ImportRejected, data: bytes, filename: str) -> dict:
-    """Template context for core/partials/import_errors.html: the errors and, for spreadsheets and CSV,
+    """Template context for core/partials/import_rejected.html: the errors and, for spreadsheets and CSV,
     the user's file back with the bad cells marked (as a data: link, so nothing is stored)."""
     import base64
 

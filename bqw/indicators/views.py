@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bqw.accounts.scope import require_capture
 from bqw.core.errors import ApplicationError, ImportRejected, NotFoundError
-from bqw.core.imports import error_workbook, read_table
+from bqw.core.imports import rejection_context
 from bqw.core.periods import Period
 from bqw.regions.access import get_region_for_user
 from bqw.regions.models import Region
@@ -142,11 +142,6 @@ def upload(request: HttpRequest) -> HttpResponse:
     try:
         done = values_import(actor=request.user, data=data, filename=f.name)
     except ImportRejected as exc:
-        if request.POST.get("want") == "workbook":
-            resp = HttpResponse(error_workbook(read_table(data, f.name), exc.errors), content_type=XLSX)
-            resp["Content-Disposition"] = 'attachment; filename="errors.xlsx"'
-            return resp
-        return render(request, "indicators/upload_errors.html", {"errors": exc.errors, "message": exc.message},
-                      status=422)
+        return render(request, "indicators/upload_errors.html", rejection_context(exc, data, f.name), status=422)
     messages.success(request, f"已导入 {len(done)} 条数据")
     return redirect("indicators-entry")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bqw.core.errors import ApplicationError, ImportRejected
-from bqw.core.imports import error_workbook, read_table
+from bqw.core.imports import rejection_context
 from bqw.core.status import Light
 from bqw.orgs.models import Organization
 from bqw.regions.models import Region
@@ -227,9 +227,7 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
             result = task_import(actor=request.user, plan=plan, data=data, filename=filename, confirm=confirm)
         except ImportRejected as exc:
             request.session.pop(IMPORT_SESSION_KEY, None)
-            if request.POST.get("errors") == "xlsx" or request.GET.get("errors") == "xlsx":
-                return _xlsx(error_workbook(read_table(data, filename), exc.errors), "导入错误标注.xlsx")
-            ctx.update({"errors": exc.errors, "message": exc.message})
+            ctx.update(rejection_context(exc, data, filename))
             return render(request, "plans/import.html", ctx, status=422)
         if confirm:
             request.session.pop(IMPORT_SESSION_KEY, None)

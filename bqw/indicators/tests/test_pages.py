@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+from io import BytesIO
+
+from openpyxl import load_workbook
+
 from bqw.indicators.models import DataValue
 from bqw.indicators.services import datavalue_save, target_ensure
 
@@ -69,7 +74,9 @@ def test_template_download_and_upload_errors_page(client, login, tree, catalog):
 
     bad = SimpleUploadedFile("v.csv", f"单位代码,指标代码,期间,数值\n{tree['A'].code},t_inc,202401,abc\n".encode())
     r = client.post("/indicators/upload/", {"file": bad})
-    assert r.status_code == 422 and "第2行【数值】" in r.content.decode()
-    bad.seek(0)
-    r = client.post("/indicators/upload/", {"file": bad, "want": "workbook"})
-    assert r["Content-Disposition"].endswith('errors.xlsx"')
+    page = r.content.decode()
+    assert r.status_code == 422 and "<td>数值</td><td>“abc”不是数字</td>" in page
+    assert 'id="import-errors"' in page and "下载标注了错误单元格的工作簿" in page  # the one rejected-import partial
+    b64 = page.split("base64,", 1)[1].split('"', 1)[0]
+    ws = load_workbook(BytesIO(base64.b64decode(b64))).active
+    assert ws.cell(row=2, column=4).fill.fgColor.rgb.endswith("FFC7CE") and "不是数字" in ws.cell(row=2, column=5).value

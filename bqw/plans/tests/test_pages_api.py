@@ -99,3 +99,13 @@ def test_api_scope_and_workflow(client, login, heshan_task):
     assert client.get(f"/api/v1/plans/tasks/{t.pk}/light?on=2025-01-05").json()["light"] == "red"
     assert client.post(f"/api/v1/plans/tasks/{t.pk}/close").json()["state"] == "done"
     _ = date
+
+
+def test_a_rejected_task_list_shows_the_one_rejected_import_partial_and_writes_nothing(client, login, plan):
+    login("jm_admin")
+    before = Task.objects.count()
+    bad = SimpleUploadedFile("清单.csv", "任务内容,牵头单位,完成时限\n推进某项工作,江门市农业农村局,不知何时\n".encode())
+    r = client.post(f"/plans/{plan.pk}/import/", {"file": bad})
+    page = r.content.decode()
+    assert r.status_code == 422 and 'id="import-errors"' in page and "<td>完成时限</td>" in page
+    assert "下载标注了错误单元格的工作簿" in page and Task.objects.count() == before
