@@ -24,6 +24,11 @@ def test_pages_for_a_heshan_task(client, login, heshan_task):
     login("hs_reporter")  # sees 鹤山 but is not the lead unit
     assert client.post(f"/plans/tasks/{t.pk}/report/", {"percent": 10, "text": "x"}).status_code == 403
     login("hs_reviewer")  # lead unit
+    r = client.post(f"/plans/tasks/{t.pk}/report/", {"percent": 140, "text": "完成主体工程"},
+                    HTTP_REFERER=f"http://testserver/plans/tasks/{t.pk}/")
+    page = r.content.decode()  # a business rule: the one error page with the reason and the way back, not a 500
+    assert r.status_code == 400 and "操作未完成" in page and f'href="http://testserver/plans/tasks/{t.pk}/"' in page
+    assert Task.objects.get(pk=t.pk).state != TaskState.SUBMITTED
     r = client.post(f"/plans/tasks/{t.pk}/report/", {"percent": 40, "text": "完成主体工程"})
     assert r.status_code == 302 and Task.objects.get(pk=t.pk).state == TaskState.SUBMITTED
     assert "建设鹤山测试项目" in client.get("/plans/my/").content.decode()
@@ -104,7 +109,8 @@ def test_api_scope_and_workflow(client, login, heshan_task):
 def test_a_rejected_task_list_shows_the_one_rejected_import_partial_and_writes_nothing(client, login, plan):
     login("jm_admin")
     before = Task.objects.count()
-    bad = SimpleUploadedFile("清单.csv", "任务内容,牵头单位,完成时限\n推进某项工作,江门市农业农村局,不知何时\n".encode())
+    rows = "任务内容,牵头单位,完成时限\n推进某项工作,江门市农业农村局,不知何时\n"
+    bad = SimpleUploadedFile("清单.csv", rows.encode())
     r = client.post(f"/plans/{plan.pk}/import/", {"file": bad})
     page = r.content.decode()
     assert r.status_code == 422 and 'id="import-errors"' in page and "<td>完成时限</td>" in page
