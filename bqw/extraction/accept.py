@@ -64,15 +64,8 @@ def rank_by_name(name: str, candidates: list[Any], *, key=lambda c: c.name, mini
 def task_deadline(item: DraftItem, plan: Any) -> Deadline:
     """The task's deadline from the draft's wording ("到2025年", "年底前(2024)"); none written → the plan's end."""
     text = (item.deadline_text or item.deadline or "").strip()
-    year = item.document.year or plan.year
-    m = re.fullmatch(r"(.+?)[(（](\d{4})[)）]", text)
-    if m:
-        text, year = m.group(1), int(m.group(2))
-    text = re.sub(r"^(?:到|于|在|至)", "", text)
-    if not text:
-        return Deadline(DUE, "计划期内", due=plan.end_on)
     try:
-        deadline = parse_deadline(text, year=year)
+        deadline = parse_deadline(text, year=item.document.year or plan.year)
     except PeriodError as exc:
         raise ApplicationError(f"{exc}；请先编辑该条目的完成时限", extra={"field": "deadline_text"}) from None
     return deadline or Deadline(DUE, "计划期内", due=plan.end_on)
