@@ -6,10 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
+from bqw.core.comparators import Comparator, symbol
 from bqw.core.periods import Period, PeriodError
 from bqw.regions.models import Region
-
-COMPARATORS = [(">=", "≥"), (">", ">"), ("=", "="), ("<=", "≤"), ("<", "<")]
 
 
 class Indicator(models.Model):
@@ -55,7 +54,7 @@ class Indicator(models.Model):
     factor = models.DecimalField("系数", max_digits=12, decimal_places=4, default=1)
     source = models.ForeignKey("self", verbose_name="达标判断指标", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
-    comparator = models.CharField("达标比较", max_length=2, choices=COMPARATORS, blank=True)
+    comparator = models.CharField("达标比较", max_length=6, choices=Comparator.choices, blank=True)
     threshold = models.DecimalField("达标阈值", max_digits=20, decimal_places=4, null=True, blank=True)
     min_value = models.DecimalField("允许最小值", max_digits=20, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField("允许最大值", max_digits=20, decimal_places=4, null=True, blank=True)
@@ -220,7 +219,7 @@ class Target(models.Model):
     class_value = models.CharField("类别", max_length=50, blank=True)
     scope_level = models.PositiveSmallIntegerField("层级", choices=Region.Level.choices, null=True, blank=True)
     kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.LEVEL)
-    comparator = models.CharField("比较", max_length=2, choices=COMPARATORS, default=">=")
+    comparator = models.CharField("比较", max_length=6, choices=Comparator.choices, default=Comparator.GE)
     value = models.DecimalField("目标值", max_digits=24, decimal_places=6,
                                 help_text="水平值；年均增速(%)；或相对目标须高出对标单位的百分点（通常为 0）")
     baseline_value = models.DecimalField("基期值", max_digits=24, decimal_places=6, null=True, blank=True,
@@ -248,7 +247,12 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"{self.region.name} {self.indicator.name} {self.comparator} {self.value}"
+        goal = f"{self.comparator_symbol} {self.value.normalize():f}"
+        return self.title or f"{self.region.name} {self.indicator.name} {goal}"
+
+    @property
+    def comparator_symbol(self) -> str:
+        return symbol(self.comparator)
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
