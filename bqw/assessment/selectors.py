@@ -274,9 +274,7 @@ def publication_result(user: User, pub: Publication, *, recompute: bool = False)
         return pub.result
     p = Period.parse(pub.period)
     result = engine.compute(engine.Inputs.from_json(pub.inputs))
-    prev = Publication.objects.filter(scheme=pub.scheme, period=p.shift(-1).id).only("result").first()
-    previous = prev.result if prev else pub.inputs.get("previous")
-    return header(pub.scheme, p) | decorate(result, previous) | {"published": True}
+    return header(pub.scheme, p) | decorate(result, pub.inputs.get("previous")) | {"published": True}
 
 
 def unit_card(result: dict, code: str) -> dict | None:
@@ -285,3 +283,21 @@ def unit_card(result: dict, code: str) -> dict | None:
             if c["code"] == code:
                 return c
     return None
+
+
+def result_rows(result: dict) -> list[dict]:
+    """One flat row per unit: what the CLI and the API list."""
+    out = []
+    for g in result["groups"]:
+        for c in g["units"]:
+            out.append({"code": c["code"], "name": c["name"], "class": g["name"], "score": _round(c["score"]),
+                        "rank": c["rank"], "of": c["of"], "previous_rank": c.get("previous_rank"),
+                        "rank_change": c.get("rank_change"), "median_rank": c.get("median_rank"),
+                        "interval": c.get("interval"), "separated": c.get("separated"),
+                        "adjustment": _round(c["adjustment"]), "missing": c["missing"],
+                        "light": c.get("light", {}).get("label")})
+    return out
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 2)
