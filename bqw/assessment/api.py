@@ -4,7 +4,7 @@ breakdown, publishing, manual bonus/penalty points and external rankings."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from bqw.core.api import actor
 from bqw.core.errors import NotFoundError
@@ -147,8 +147,8 @@ def publish(request: HttpRequest, scheme_id: int, data: PublishIn):
     user = actor(request)
     scheme = get_scheme_for_user(user, scheme_id, write=True)
     pub = publication_create(actor=user, scheme=scheme, period=data.period, title=data.title)
-    return 201, {"id": pub.pk, "scheme": scheme.pk, "period": pub.period, "title": pub.title,
-                 "published_at": pub.published_at.isoformat()}
+    return Status(201, {"id": pub.pk, "scheme": scheme.pk, "period": pub.period, "title": pub.title,
+                        "published_at": pub.published_at.isoformat()})
 
 
 @router.post("/schemes/{scheme_id}/adjustments", response={201: dict}, summary="录入加减分（须填事由）")
@@ -157,8 +157,8 @@ def adjustment_create(request: HttpRequest, scheme_id: int, data: AdjustmentIn):
     scheme = get_scheme_for_user(user, scheme_id, write=True)
     adj = adjustment_add(actor=user, scheme=scheme, region=_region(data.region), period=data.period,
                          points=data.points, reason=data.reason)
-    return 201, {"id": adj.pk, "region": adj.region.code, "period": adj.period, "points": adj.points,
-                 "reason": adj.reason}
+    return Status(201, {"id": adj.pk, "region": adj.region.code, "period": adj.period, "points": adj.points,
+                        "reason": adj.reason})
 
 
 @router.get("/publications", response=list[PublicationOut], summary="已发布的考核结果")
@@ -183,7 +183,7 @@ def external_create(request: HttpRequest, data: ExternalIn):
     user = actor(request)
     e = external_ranking_record(actor=user, region=_region(data.region), list_name=data.list_name, year=data.year,
                                 rank=data.rank, note=data.note, source=data.source)
-    return 201, _external_out(e)
+    return Status(201, _external_out(e))
 
 
 def _external_out(e) -> dict:

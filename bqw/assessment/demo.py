@@ -58,7 +58,7 @@ def town_items() -> list[dict]:
 
 def step(orgs: dict | None = None) -> dict:
     """Schemes, a simulated bonus, publications for the last quarter, one external ranking (idempotent)."""
-    codes = {c["code"] for c in county_items() + town_items()}
+    codes = {c["indicator"] for c in county_items() + town_items()}
     if not Region.objects.filter(code=JM).exists() or Indicator.objects.filter(code__in=codes).count() < len(codes):
         return {}
     actor = command_actor(None)

@@ -94,9 +94,16 @@ def scheme_items_set(*, actor: User, scheme: Scheme, items: list[dict]) -> list[
         raise ApplicationError("同一指标不能重复设置")
     if not any(i.weight > 0 for i in new):
         raise ApplicationError("至少一项指标的权重须大于 0")
-    before = [snapshot(i, ITEM_FIELDS) for i in scheme.items.order_by("position", "id")]
-    scheme.items.all().delete()
-    SchemeItem.objects.bulk_create(new)
+    current = {i.indicator_id: i for i in scheme.items.order_by("position", "id")}
+    before = [snapshot(i, ITEM_FIELDS) for i in current.values()]
+    keep = {i.indicator_id for i in new}
+    scheme.items.exclude(indicator_id__in=keep).delete()
+    for item in new:  # existing rows keep their id (the editor's form fields name them)
+        old = current.get(item.indicator_id)
+        if old is not None:
+            item.pk = old.pk
+    SchemeItem.objects.bulk_update([i for i in new if i.pk], ITEM_FIELDS[1:])
+    SchemeItem.objects.bulk_create([i for i in new if not i.pk])
     scheme.save(update_fields=["updated"])
     audit_record(actor=actor, action="assessment.items_set", obj=scheme, region=scheme.region,
                  before={"items": before}, after={"items": [snapshot(i, ITEM_FIELDS) for i in new]})
