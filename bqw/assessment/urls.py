@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.index, name="assessment-index"),
+    path("new/", views.scheme_new, name="assessment-new"),
     path("external/", views.external_add, name="assessment-external-add"),
     path("publications/<int:pk>/", views.publication_view, name="assessment-publication"),
     path("<int:pk>/", views.result_view, name="assessment-result"),

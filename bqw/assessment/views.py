@@ -29,7 +29,7 @@ from .selectors import (
     schemes_for_user,
     unit_card,
 )
-from .services import adjustment_add, external_ranking_record, publication_create, scheme_items_set
+from .services import adjustment_add, external_ranking_record, publication_create, scheme_items_set, scheme_save
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_RUNS = 200
@@ -54,6 +54,34 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/index.html", {
         "schemes": schemes_for_user(user), "publications": publications_for_user(user)[:30],
         "external": external_rankings_for_user(user)[:50]})
+
+
+@login_required
+def scheme_new(request: HttpRequest) -> HttpResponse:
+    """An admin creates a scheme (then adds items in the editor)."""
+    from bqw.accounts.scope import require_admin
+
+    require_admin(request.user)
+    form = {"level": "3", "aggregation": "arith", "missing": "exclude"}
+    if request.method == "POST":
+        p = request.POST
+        form = p.dict()
+        region = Region.objects.filter(code=p.get("region", "").strip().ljust(12, "0")).first()
+        if region is None:
+            raise ApplicationError(f"区划代码“{p.get('region', '')}”不存在")
+        try:
+            level = int(p.get("level", ""))
+            year = int(p["class_year"]) if p.get("class_year", "").strip() else None
+        except ValueError:
+            raise ApplicationError("参评层级和分类年度须为整数")
+        scheme = scheme_save(actor=request.user, name=p.get("name", "").strip(), region=region, level=level,
+                             class_scheme=p.get("class_scheme", "").strip(), class_year=year,
+                             class_value=p.get("class_value", "").strip(), period=p.get("period", "").strip(),
+                             aggregation=p.get("aggregation", "arith"), missing=p.get("missing", "exclude"))
+        messages.success(request, f"已创建考核方案“{scheme.name}”，请添加考核指标")
+        return redirect("assessment-edit", pk=scheme.pk)
+    return render(request, "assessment/new.html", {"form": form, "labels": _labels(),
+                                                  "levels": Region.Level.choices[1:]})
 
 
 @login_required

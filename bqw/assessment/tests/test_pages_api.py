@@ -8,7 +8,7 @@ import json
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from bqw.assessment.models import Publication
+from bqw.assessment.models import Publication, Scheme
 from bqw.assessment.services import adjustment_add
 from bqw.regions.models import Region
 
@@ -131,3 +131,22 @@ def test_cli_rank_json(county_scheme, capsys):
     call_command("rank", scheme="测试县域赛马", period="2026Q3")
     text = capsys.readouterr().out
     assert "【创先类】" in text and "鹤山市" in text
+
+
+def test_new_scheme_page(db, client, login):
+    login("jm_viewer")
+    assert client.get("/assessment/new/").status_code == 403
+    login("hs_reviewer")
+    assert client.get("/assessment/new/").status_code == 403
+    login("jm_admin")
+    assert client.get("/assessment/new/").status_code == 200
+    form = {"name": "鹤山镇街测试", "region": "440784", "level": "4", "aggregation": "arith", "missing": "impute"}
+    r = client.post("/assessment/new/", form)
+    assert r.status_code == 302
+    scheme = Scheme.objects.get(name="鹤山镇街测试")
+    assert (scheme.region.code, scheme.level, scheme.missing) == ("440784000000", 4, "impute")
+    assert client.post("/assessment/new/", form).status_code == 400  # the name is taken
+    assert client.post("/assessment/new/", form | {"name": "x", "region": "999"}).status_code == 400
+    assert client.post("/assessment/new/", form | {"name": "y", "level": "3"}).status_code == 400
+    login("xh_reporter")
+    assert client.get(f"/assessment/{scheme.pk}/").status_code == 404
