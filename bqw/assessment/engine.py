@@ -229,14 +229,15 @@ def competition_ranks(scores: np.ndarray, groups: np.ndarray, include: np.ndarra
             floor = np.nanmin(block, axis=0) if not np.isnan(block).all() else np.zeros(block.shape[1])
             block = np.where(np.isnan(block), np.nan_to_num(floor, nan=0.0) - 1, block)
         n, runs = block.shape
-        # one flattened search for all columns: column j's values shifted by j × span keep columns apart
-        neg = -block
-        span = float(np.abs(neg).max()) * 2 + 1
-        offs = np.arange(runs) * span
-        keys = neg + offs
-        flat = np.sort(neg, axis=0) + offs  # ascending per column, columns in order → globally sorted
-        better = np.searchsorted(flat.T.ravel(), keys.T.ravel(), "left").reshape(runs, n).T - np.arange(runs) * n
-        ranks[rows] = better + 1
+        # sort each column once (best first); a unit's rank is 1 + the position where its run of ties starts
+        order = np.argsort(-block, axis=0, kind="stable")
+        ordered = np.take_along_axis(block, order, axis=0)
+        pos = np.arange(n)[:, None]
+        starts = np.where(np.vstack([np.ones((1, runs), bool), ordered[1:] != ordered[:-1]]), pos, 0)
+        first = np.maximum.accumulate(starts, axis=0)
+        out = np.empty((n, runs), dtype=np.int32)
+        np.put_along_axis(out, order, first + 1, axis=0)
+        ranks[rows] = out
     return ranks if two else ranks[:, 0]
 
 
@@ -313,45 +314,45 @@ def compute(inputs: Inputs, *, runs: int | None = None) -> dict:
         rows = groups == g
         with _quiet():
             class_mean[rows] = np.nanmean(normed[rows], axis=0)
+    # every breakdown figure as a matrix first, then plain lists (NaN → None): no numpy scalars in the loop
+    have = ~np.isnan(normed)
+    wsum = have.astype(float) @ w
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(have, w[None, :] / np.where(wsum > 0, wsum, 1)[:, None], 0.0)
+    if inputs.aggregation == "arith":
+        contrib = np.where(have, share * normed, np.nan)
+    else:
+        contrib = np.where(have, np.maximum(np.where(have, normed, GEO_FLOOR), GEO_FLOOR) ** share, np.nan)
+    vs_class = np.where(have, share * (normed - class_mean), np.nan)
+    L = {k: _cells(a) for k, a in (("raw", raw), ("used", values), ("target", inputs.targets), ("norm", normed),
+                                   ("share", share), ("contrib", contrib), ("vs", vs_class))}
+    miss_l, imp_l = missing.tolist(), imputed.tolist()
+    comp_l, score_l, rank_l = _cells(composite[:, None]), _cells(score[:, None]), rank.tolist()
+    if sens is not None:
+        med_l, lo_l, hi_l = median.tolist(), lo5.astype(int).tolist(), hi95.astype(int).tolist()
     out_groups = []
     for g, gname in enumerate(group_names):
-        rows = np.flatnonzero(groups == g)
-        ranked = int((rank[rows] > 0).sum())
+        rows = np.flatnonzero(groups == g).tolist()
+        ranked = sum(1 for r in rows if rank_l[r] > 0)
         cards = []
         for r in rows:
             u = units[r]
-            have = ~np.isnan(normed[r])
-            wsum = w[have].sum()
-            share = np.where(have, w / wsum if wsum else 0.0, 0.0)
-            breakdown = []
-            for j, it in enumerate(items):
-                s = normed[r, j]
-                contrib = None
-                if have[j]:
-                    contrib = float(share[j] * s) if inputs.aggregation == "arith" else float(
-                        max(s, GEO_FLOOR) ** share[j])
-                breakdown.append({
-                    "code": it.code, "name": it.name, "unit": it.unit,
-                    "value": None if missing[r, j] else float(raw[r, j]),
-                    "used": None if np.isnan(values[r, j]) else float(values[r, j]),
-                    "imputed": bool(imputed[r, j]), "missing": bool(missing[r, j]),
-                    "target": None if np.isnan(inputs.targets[r, j]) else float(inputs.targets[r, j]),
-                    "normalised": None if not have[j] else float(s),
-                    "weight": it.weight, "weight_share": float(share[j]), "contribution": contrib,
-                    "vs_class": None if not have[j] else float(share[j] * (s - class_mean[r, j])),
-                })
+            breakdown = [{
+                "code": it.code, "name": it.name, "unit": it.unit, "value": L["raw"][r][j], "used": L["used"][r][j],
+                "imputed": imp_l[r][j], "missing": miss_l[r][j], "target": L["target"][r][j],
+                "normalised": L["norm"][r][j], "weight": it.weight, "weight_share": L["share"][r][j],
+                "contribution": L["contrib"][r][j], "vs_class": L["vs"][r][j],
+            } for j, it in enumerate(items)]
             card = {
-                "code": u["code"], "name": u["name"], "group": gname,
-                "composite": None if np.isnan(composite[r]) else float(composite[r]),
-                "adjustment": float(adjust[r]), "adjustments": by_unit.get(u["code"], []),
-                "score": None if np.isnan(score[r]) else float(score[r]),
-                "rank": int(rank[r]) or None, "of": ranked,
-                "missing": [it.name for j, it in enumerate(items) if missing[r, j]],
-                "imputed": [it.name for j, it in enumerate(items) if imputed[r, j]],
+                "code": u["code"], "name": u["name"], "group": gname, "composite": comp_l[r][0],
+                "adjustment": float(adjust[r]), "adjustments": by_unit.get(u["code"], []), "score": score_l[r][0],
+                "rank": rank_l[r] or None, "of": ranked,
+                "missing": [it.name for j, it in enumerate(items) if miss_l[r][j]],
+                "imputed": [it.name for j, it in enumerate(items) if imp_l[r][j]],
                 "items": breakdown,
             }
-            if sens is not None and rank[r]:
-                card |= {"median_rank": float(median[r]), "interval": [int(lo5[r]), int(hi95[r])]}
+            if sens is not None and rank_l[r]:
+                card |= {"median_rank": med_l[r], "interval": [lo_l[r], hi_l[r]]}
             cards.append(card)
         cards.sort(key=lambda c: (c["rank"] is None, c["rank"] or 0, c["code"]))
         if sens is not None:
@@ -363,6 +364,11 @@ def compute(inputs: Inputs, *, runs: int | None = None) -> dict:
             "groups": out_groups}
 
 
+def _cells(a: np.ndarray) -> list[list[float | None]]:
+    """A float matrix as lists of Python floats, NaN as None."""
+    return [[None if x != x else x for x in row] for row in a.tolist()]
+
+
 def _flag_overlaps(cards: list[dict]) -> None:
     """Within a class: which units' rank intervals overlap (not clearly separated), nearest ranks first."""
     ranked = [c for c in cards if c.get("interval")]
@@ -372,9 +378,10 @@ def _flag_overlaps(cards: list[dict]) -> None:
     hi = np.array([c["interval"][1] for c in ranked])
     overlap = (lo[:, None] <= hi[None, :]) & (lo[None, :] <= hi[:, None])
     np.fill_diagonal(overlap, False)
+    counts = overlap.sum(axis=1)
     for k, c in enumerate(ranked):
         others = np.flatnonzero(overlap[k])
-        near = sorted(others, key=lambda j: (abs(j - k), j))[:5]
-        c["overlaps"] = int(len(others))
-        c["not_separated_from"] = [ranked[j]["name"] for j in sorted(near)]
-        c["separated"] = not len(others)
+        near = np.sort(others[np.argsort(np.abs(others - k), kind="stable")[:5]])
+        c["overlaps"] = int(counts[k])
+        c["not_separated_from"] = [ranked[j]["name"] for j in near.tolist()]
+        c["separated"] = not counts[k]
