@@ -349,6 +349,8 @@ def compute(inputs: Inputs, *, runs: int | None = None) -> dict:
                 "rank": rank_l[r] or None, "of": ranked,
                 "missing": [it.name for j, it in enumerate(items) if miss_l[r][j]],
                 "imputed": [it.name for j, it in enumerate(items) if imp_l[r][j]],
+                "no_target": [it.name for j, it in enumerate(items)
+                              if it.norm == "target" and L["norm"][r][j] is None and L["used"][r][j] is not None],
                 "items": breakdown,
             }
             if sens is not None and rank_l[r]:

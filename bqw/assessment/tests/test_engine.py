@@ -188,3 +188,12 @@ def test_frozen_inputs_round_trip_to_the_same_result():
     inputs.values[3, 1] = nan
     again = Inputs.from_json(inputs.to_json())
     assert compute(again) == compute(inputs)
+
+
+def test_unit_without_a_target_is_flagged_not_scored_on_that_item():
+    u = units(("1", "A"), ("2", "A"))
+    items = [Item("a", "甲", norm="target"), Item("b", "乙")]
+    r = compute(Inputs(units=u, items=items, values=[[50, 1], [50, 2]], targets=[[100, nan], [nan, nan]], runs=0))
+    cards = {c["code"]: c for c in r["groups"][0]["units"]}
+    assert cards["1"]["no_target"] == [] and cards["2"]["no_target"] == ["甲"]
+    assert cards["1"]["score"] == pytest.approx(25) and cards["2"]["score"] == pytest.approx(100)
