@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.editor, name="assessment-edit"),
     path("<int:pk>/preview/", views.preview, name="assessment-preview"),
     path("<int:pk>/items/", views.save_items, name="assessment-items"),
+    path("<int:pk>/settings/", views.save_settings, name="assessment-settings"),
     path("<int:pk>/publish/", views.publish, name="assessment-publish"),
     path("<int:pk>/adjustments/", views.adjustment, name="assessment-adjustment"),
     path("<int:pk>/export.xlsx", views.export, name="assessment-export"),

@@ -203,6 +203,34 @@ def _float(raw: str | None, default: float | None, name: str) -> float | None:
         raise ApplicationError(f"“{name}”的“{raw}”不是数字")
 
 
+SETTINGS_FLOATS = {"red_task_points": "每项红灯任务加减分", "late_notice_points": "每份督办单逾期未回复加减分",
+                   "perturb": "权重扰动幅度"}
+SETTINGS_INTS = {"runs": "敏感性模拟次数", "seed": "随机种子"}
+
+
+@login_required
+@require_POST
+def save_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the scheme's methods: aggregation, missing data, points, sensitivity settings, default period."""
+    scheme = get_scheme_for_user(request.user, pk, write=True)
+    p = request.POST
+    fields: dict = {"aggregation": p.get("aggregation", scheme.aggregation),
+                    "missing": p.get("missing", scheme.missing), "period": p.get("period", scheme.period).strip(),
+                    "alternatives": bool(p.get("alternatives"))}
+    for name, label in SETTINGS_FLOATS.items():
+        fields[name] = _float(p.get(name), getattr(scheme, name), label)
+        if fields[name] is None:
+            raise ApplicationError(f"请填写{label}")
+    for name, label in SETTINGS_INTS.items():
+        raw = p.get(name, str(getattr(scheme, name))).strip()
+        if not raw.isdigit():
+            raise ApplicationError(f"{label}须为非负整数")
+        fields[name] = int(raw)
+    scheme_save(actor=request.user, scheme=scheme, **fields)
+    messages.success(request, "已保存方案设置")
+    return redirect("assessment-edit", pk=scheme.pk)
+
+
 @login_required
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:

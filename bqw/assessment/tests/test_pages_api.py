@@ -151,3 +151,20 @@ def test_new_scheme_page(db, client, login):
     assert client.post("/assessment/new/", form | {"name": "y", "level": "3"}).status_code == 400
     login("xh_reporter")
     assert client.get(f"/assessment/{scheme.pk}/").status_code == 404
+
+
+def test_scheme_settings_form(county_scheme, client, login):
+    login("jm_viewer")
+    assert client.post(f"/assessment/{county_scheme.pk}/settings/", {"aggregation": "geo"}).status_code == 403
+    login("jm_admin")
+    form = {"aggregation": "geo", "missing": "impute", "period": "2026Q2", "red_task_points": "-2",
+            "late_notice_points": "-1", "perturb": "0.3", "runs": "500", "seed": "7"}
+    assert client.post(f"/assessment/{county_scheme.pk}/settings/", form).status_code == 302
+    county_scheme.refresh_from_db()
+    assert (county_scheme.aggregation, county_scheme.missing, county_scheme.runs, county_scheme.perturb,
+            county_scheme.alternatives, county_scheme.red_task_points) == ("geo", "impute", 500, 0.3, False, -2)
+    for bad in ({"runs": "many"}, {"perturb": "x"}, {"perturb": "5"}, {"period": "2026Q7"}, {"aggregation": "max"}):
+        r = client.post(f"/assessment/{county_scheme.pk}/settings/", form | bad)
+        assert r.status_code == 400, bad
+    county_scheme.refresh_from_db()
+    assert county_scheme.runs == 500
