@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from bqw.accounts.api import AUTH
+from bqw.assessment.api import router as assessment_router
 from bqw.core.errors import ApplicationError
 from bqw.indicators.api import router as indicators_router
 from bqw.plans.api import router as plans_router
@@ -20,4 +21,5 @@ def application_error(request: HttpRequest, exc: ApplicationError):
 
 api.add_router("/regions", regions_router)
 api.add_router("/plans", plans_router)
+api.add_router("/assessment", assessment_router)
 api.add_router("", indicators_router)

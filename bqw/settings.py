@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "bqw.indicators",
     "bqw.plans",
     "bqw.extraction",
+    "bqw.assessment",
     "bqw.briefings",
     "bqw.demo",
     "bench",  # `bqw bench` only (bench/management): no models, no pages
