@@ -30,6 +30,7 @@ SHOWN_KEY = "accounts_new_token"
 
 # The administration hub: apps add {"url", "title", "text"} in AppConfig.ready() (like core.views.MODULE_LINKS).
 MANAGE_LINKS: list[dict[str, str]] = [
+    {"url": "/orgs/", "title": "机构", "text": "指挥部、职能部门、镇街、村（居）委会、国企、银行等机构登记"},
     {"url": "/accounts/users/", "title": "用户", "text": "本地区的用户、角色、查看与填报范围，重置密码与停用"},
     {"url": "/accounts/tokens/", "title": "我的 API 令牌", "text": "创建、查看、撤销供其他系统调用的令牌"},
 ]
