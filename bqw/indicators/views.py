@@ -93,7 +93,9 @@ def entry(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    return render(request, "indicators/review.html", {"queue": review_queue(request.user)[:300]})
+    queue = list(review_queue(request.user)[:300])
+    from .validation import review_violations  # the rules between indicators, shown in review (issue 11)
+    return render(request, "indicators/review.html", {"queue": queue, "violations": review_violations(queue)})
 
 
 @login_required
