@@ -3,9 +3,13 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
+from bqw.accounts.admin_api import tokens_router, users_router
 from bqw.core.api import AUTH
 from bqw.core.errors import ApplicationError
+from bqw.indicators.admin_api import catalog_router
 from bqw.indicators.api import router as indicators_router
+from bqw.orgs.api import router as orgs_router
+from bqw.plans import admin_api as _plans_admin_api  # noqa: F401  (adds the plan/task creates and edits)
 from bqw.plans.api import router as plans_router
 from bqw.regions.api import router as regions_router
 
@@ -21,3 +25,7 @@ def application_error(request: HttpRequest, exc: ApplicationError):
 api.add_router("/regions", regions_router)
 api.add_router("/plans", plans_router)
 api.add_router("", indicators_router)
+api.add_router("/orgs", orgs_router)
+api.add_router("/users", users_router)
+api.add_router("/tokens", tokens_router)
+api.add_router("/catalog", catalog_router)

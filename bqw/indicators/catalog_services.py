@@ -146,6 +146,8 @@ def _rule_parts(left: str, operator: str, right: str) -> tuple[str, str, list[In
         out.append(REF.sub(lambda m, b=by_ref: "{" + b.get(m.group(1).strip(), m.group(1).strip()) + "}",
                            text.strip()))
         used += [i for i in inds if i.pk not in {u.pk for u in used}]
+    if not used:
+        raise ApplicationError("表达式须至少引用一个指标，写在花括号中，如 {自然村数}")
     return out[0], out[1], used
 
 

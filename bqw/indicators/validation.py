@@ -52,7 +52,7 @@ def _find_indicator(ref: str) -> Indicator:
     return hit
 
 
-def compile_expression(text: str) -> tuple[Compiled, list[Indicator]]:
+def compile_expression(text: str, *, require_ref: bool = False) -> tuple[Compiled, list[Indicator]]:
     """Check an expression as typed (Chinese errors) and return it with the indicators it uses."""
     text = (text or "").strip().replace("×", "*").replace("÷", "/").replace("－", "-").replace("＋", "+")
     if not text:
@@ -66,7 +66,7 @@ def compile_expression(text: str) -> tuple[Compiled, list[Indicator]]:
         return f"v{ind.pk}"
 
     py = REF.sub(sub, text)
-    if not used:
+    if not used and require_ref:
         raise ApplicationError("表达式须至少引用一个指标，写在花括号中，如 {自然村数}")
     try:
         tree = ast.parse(py, mode="eval")

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from bqw.accounts.models import User
 from bqw.accounts.scope import NOT_FOUND, visible_regions
-from bqw.core.errors import ApplicationError
+from bqw.core.errors import ApplicationError, NotFoundError
 
 from .models import Region
 
@@ -31,9 +31,10 @@ def region_options(user: User, q: str = "", *, max_level: int | None = None, lim
     return list(qs.order_by("level", "code")[:limit])
 
 
-def resolve_region(user: User, text: str, *, field: str = "地区") -> Region:
+def resolve_region(user: User, text: str, *, field: str = "地区", not_found: bool = False) -> Region:
     """The unit a picker sent (a full name, a unique short name, or — from scripts — a code) within the user's
-    view scope; a Chinese error naming the field otherwise."""
+    view scope; a Chinese error naming the field otherwise (a form shows it; the API, with not_found=True,
+    answers 404 as for any object outside the view scope)."""
     s = (text or "").strip().replace(" ", "")
     if not s:
         raise ApplicationError(f"请选择{field}")
@@ -46,10 +47,16 @@ def resolve_region(user: User, text: str, *, field: str = "地区") -> Region:
         if not hits and name == "广东省":
             hits = list(qs.filter(level=1)[:1])
     if not hits:
-        raise ApplicationError(f"{field}：未找到“{text}”，或不在您的管辖范围内", extra={"field": field})
+        cls = NotFoundError if not_found else ApplicationError
+        raise cls(f"{field}：未找到“{text}”，或不在您的管辖范围内", extra={"field": field})
     if len(hits) > 1:
         raise ApplicationError(f"{field}：“{text}”有多个同名单位，请从列表中选择全称", extra={"field": field})
     return hits[0]
+
+
+def api_region(user: User, text: str, *, field: str = "地区") -> Region:
+    """resolve_region for the API: a unit outside the view scope is 404 like any other object."""
+    return resolve_region(user, text, field=field, not_found=True)
 
 
 __all__ = ["NOT_FOUND", "region_label", "region_options", "resolve_region"]
