@@ -135,6 +135,9 @@ def user_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"已创建用户 {user.username}")
             return redirect("accounts-user", pk=user.pk)
+    if not data:  # a new user defaults to a reporter seeing the admin's own region, never to an admin
+        mine = request.user.view_scope
+        data = {"role": Role.REPORTER, "view_scope": region_label(mine) if mine else ""}
     return render(request, "accounts/user_form.html", _form_ctx(request.user, data=data, error=error, obj=None))
 
 
