@@ -105,8 +105,10 @@ def _eval(node: ast.AST, values: dict[int, Decimal]) -> Decimal:
 
 def evaluate(rule: ValidationRule, values: dict[int, Decimal]) -> tuple[bool, Decimal, Decimal] | None:
     """(passes, left, right) or None when a value it needs is missing (or a division by zero)."""
-    left, _ = _compiled(rule.left)
-    right, _ = _compiled(rule.right)
+    by_code = {i.code: i.pk for i in rule.indicators.all()}
+    left, right = _bind(rule.left, by_code), _bind(rule.right, by_code)
+    if left is None or right is None:
+        return None
     if any(i not in values for i in (*left.ids, *right.ids)):
         return None
     try:
@@ -116,16 +118,22 @@ def evaluate(rule: ValidationRule, values: dict[int, Decimal]) -> tuple[bool, De
     return OPS[rule.operator](lv, rv), lv, rv
 
 
-_CACHE: dict[str, tuple[Compiled, list[Indicator]]] = {}
+def _bind(text: str, by_code: dict[str, int]) -> Compiled | None:
+    """A stored expression (indicators as {code}) bound to the rule's indicators without a query; None if it
+    names an indicator the rule no longer has."""
+    ids: list[int] = []
 
+    def sub(m: re.Match) -> str:
+        pk = by_code.get(m.group(1).strip())
+        if pk is None:
+            raise KeyError(m.group(1))
+        ids.append(pk)
+        return f"v{pk}"
 
-def _compiled(text: str) -> tuple[Compiled, list[Indicator]]:
-    # expressions are re-parsed per process only when their text changes; names resolved at save time are
-    # stored as codes, so a cached parse stays right
-    hit = _CACHE.get(text)
-    if hit is None:
-        hit = _CACHE[text] = compile_expression(text)
-    return hit
+    try:
+        return Compiled(text, ast.parse(REF.sub(sub, text), mode="eval"), tuple(ids))
+    except (KeyError, SyntaxError):
+        return None
 
 
 def _num(d: Decimal) -> str:

@@ -216,6 +216,10 @@ def test_sibling_county_admin_is_refused_on_every_catalog_page(client, hs_admin,
     r = client.post("/indicators/targets/manage/", {"indicator": "hs_sewage_done", "region": "江门市鹤山市",
                                                     "scope": "region", "value": "1", "deadline": "2026"})
     assert "不在您的管辖范围内" in r.content.decode()
+    r = client.post("/indicators/targets/preview/", {"indicator": "hs_sewage_done", "region": "江门市鹤山市",
+                                                     "scope": "level", "scope_level": "5", "value": "1",
+                                                     "deadline": "2026"})
+    assert "不在您的管辖范围内" in r.content.decode() and "个单位" not in r.content.decode()
     client.force_login(hs_admin.__class__.objects.get(username="hs_reviewer"))
     for url in ("/indicators/catalog/", "/indicators/rules/", "/indicators/targets/manage/",
                 "/indicators/targets/import/"):
