@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from bqw.accounts.admin_api import tokens_router, users_router
 from bqw.core.api import AUTH
@@ -15,6 +16,13 @@ from bqw.regions.api import router as regions_router
 
 api = NinjaAPI(title="百千万工程指挥信息平台 API", version="1", auth=AUTH, urls_namespace="api",
                description="bqw：广东“百千万工程”指挥信息平台。使用会话或 `Authorization: Bearer <令牌>` 认证。")
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError):
+    """401 in the same shape as every other error, in Chinese (no token, or a bad/revoked/expired one)."""
+    message = exc.message if exc.message != "Unauthorized" else "请先登录，或在请求头提供有效的 Bearer 令牌"
+    return api.create_response(request, {"message": message, "extra": {}}, status=401)
 
 
 @api.exception_handler(ApplicationError)

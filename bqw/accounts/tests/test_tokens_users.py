@@ -45,7 +45,9 @@ def test_revoked_and_expired_tokens_get_401_even_on_unsafe_methods(client, perso
     user = persona("hs_reporter")
     token, key = token_create(actor=user, user=user, name="脚本")
     token_revoke(actor=user, token=token)
-    assert client.get("/api/v1/regions/440784", **bearer(key)).status_code == 401
+    r = client.get("/api/v1/regions/440784", **bearer(key))
+    assert r.status_code == 401 and r.json()["message"] == "令牌无效、已撤销或已过期"
+    assert "请先登录" in client.get("/api/v1/regions/440784").json()["message"]
     r = client.put("/api/v1/forms/440784/202401", data="{}", content_type="application/json", **bearer(key))
     assert r.status_code == 401  # not 403 "CSRF check failed"
     r = client.put("/api/v1/forms/440784/202401", data="{}", content_type="application/json", **bearer("bqw_x"))
