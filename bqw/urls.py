@@ -12,6 +12,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("bqw.accounts.urls")),
     path("regions/", include("bqw.regions.urls")),
+    path("orgs/", include("bqw.orgs.urls")),
     path("extraction/", include("bqw.extraction.urls")),
     path("plans/", include("bqw.plans.urls")),
     path("indicators/", include("bqw.indicators.urls")),

@@ -62,6 +62,8 @@ class Indicator(models.Model):
     outlier_ratio = models.DecimalField("异常波动阈值", max_digits=6, decimal_places=2, default=3,
                                         help_text="与本单位前几期平均值相比超过该倍数（或不足其倒数）时须填写说明")
     description = models.TextField("说明", blank=True)
+    owner = models.ForeignKey(Region, verbose_name="定义单位", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", help_text="定义该指标的指挥部所在地区；空为全省通用指标")
 
     class Meta:
         verbose_name = "指标"
@@ -234,6 +236,7 @@ class Target(models.Model):
     source_document = models.CharField("来源文件", max_length=200, blank=True)
     source_quote = models.TextField("原文", blank=True)
     is_simulated = models.BooleanField("演示数据", default=False)
+    archived = models.BooleanField("已归档", default=False, help_text="归档的目标不再参与评价和展示，历史保留")
 
     class Meta:
         verbose_name = "目标"
@@ -264,3 +267,35 @@ class Target(models.Model):
                 raise ValidationError({name: str(exc)})
         if self.scope == self.Scope.CLASS and not (self.class_scheme and self.class_value):
             raise ValidationError("分类范围须指定分类方案和类别")
+
+
+class ValidationRule(models.Model):
+    """A check between indicators at entry, like DHIS2's validation rules: left expression, operator, right
+    expression, severity — e.g. {已完成污水治理自然村数} ≤ {自然村数}. Expressions reference indicators in braces
+    (by code or name) with numbers and + − × ÷; applies to values of units inside `region`."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", "错误（拒绝保存）"
+        WARNING = "warning", "警告（审核时提示）"
+
+    name = models.CharField("规则名称", max_length=120)
+    region = models.ForeignKey(Region, verbose_name="适用地区", on_delete=models.PROTECT, related_name="+",
+                               help_text="规则适用于该地区及其下级单位的填报")
+    left = models.CharField("左侧表达式", max_length=300)
+    operator = models.CharField("比较", max_length=6, choices=Comparator.choices)
+    right = models.CharField("右侧表达式", max_length=300)
+    severity = models.CharField("严重程度", max_length=8, choices=Severity.choices, default=Severity.ERROR)
+    indicators = models.ManyToManyField(Indicator, verbose_name="涉及指标", related_name="validation_rules",
+                                        blank=True)
+    active = models.BooleanField("启用", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "校验规则"
+        verbose_name_plural = "校验规则"
+        ordering = ["region__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -257,6 +257,9 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
     if stored:
         DataValue.objects.bulk_update(stored, _WRITTEN)
     audit_records(audits)
+    if not derived:  # validation rules between indicators (issue 11): any broken error rule rejects the write
+        from .validation import check_written
+        check_written(out)
     return out, writes
 
 

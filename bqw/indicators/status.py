@@ -215,6 +215,7 @@ def targets_for_region(user: User, region: Region):
     above = [region.code[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(region.prefix)]
     return (Target.objects.filter(Q(region__code__gte=lo, region__code__lte=hi)
                                   | Q(region__code__in=above, scope__in=[Target.Scope.CLASS, Target.Scope.LEVEL]))
+            .filter(archived=False)  # archived targets keep their history but leave the lists (issue 11)
             .select_related("indicator", "region", "benchmark").order_by("deadline", "indicator__code", "id"))
 
 

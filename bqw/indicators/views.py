@@ -108,7 +108,9 @@ def _entry_items(request: HttpRequest, user, region: Region, period: Period, sub
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    return render(request, "indicators/review.html", {"queue": review_queue(request.user)[:300]})
+    queue = list(review_queue(request.user)[:300])
+    from .validation import review_violations  # the rules between indicators, shown in review (issue 11)
+    return render(request, "indicators/review.html", {"queue": queue, "violations": review_violations(queue)})
 
 
 @login_required
