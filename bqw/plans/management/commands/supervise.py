@@ -3,7 +3,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bqw.plans.supervision import supervise_run
+from bqw.accounts.services import command_actor
+from bqw.plans.supervision import run_passes, supervise_run
 
 
 class Command(BaseCommand):
@@ -19,10 +20,13 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"日期格式应为 YYYY-MM-DD：{opts['date']}")
         r = supervise_run(on=on)
+        others = run_passes(actor=command_actor(None), on=r.on)
         if opts["json"]:
-            self.stdout.write(json.dumps(r.as_dict(), ensure_ascii=False))
+            self.stdout.write(json.dumps({**r.as_dict(), "passes": others}, ensure_ascii=False))
             return
         self.stdout.write(f"{r.on} 督办日检：到期提醒 {r.reminders} 条，督办单 {r.notices} 份，"
                           f"列入通报 {r.briefings} 项；站内通知 {r.notifications} 条，邮件 {r.emails} 封")
         for n in r.numbers:
             self.stdout.write(f"  {n}")
+        for o in others:
+            self.stdout.write(o.get("text", ""))
