@@ -85,7 +85,7 @@ def _in(county: Region) -> Q:
 def _zero_fill(keys: set[Key], counties: dict[int, Region], inds: dict[str, Indicator]) -> list[dict]:
     """Zeros for the elapsed months of each touched county-year that have no figure yet: a month without a new
     project is 0, not "no data", so year-to-date sums and their annualisation in target statuses are right."""
-    today = Period.of_date(timezone.localdate(), "M")
+    today = timezone.localdate()
     wanted: set[Key] = set()
     for cid, month in keys:
         year = int(month[:4])

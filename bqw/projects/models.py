@@ -72,7 +72,7 @@ class Leader(models.Model):
         constraints = [models.UniqueConstraint(fields=["region", "name", "post"], name="leader_unique_in_region")]
 
     def __str__(self) -> str:
-        return f"{self.post}{self.name}" if self.name not in self.post else self.name
+        return self.name if self.post in self.name else f"{self.post}{self.name}"
 
     def get_absolute_url(self) -> str:
         return f"/projects/leaders/{self.pk}/"

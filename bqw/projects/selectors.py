@@ -22,7 +22,18 @@ from bqw.regions.models import Region
 
 from .access import visible_projects
 from .lights import LIGHT_ORDER, project_light
-from .models import YI, Assignment, InvestmentLead, InvestmentTeam, Leader, LeadStage, Letter, Project, Stage
+from .models import (
+    YI,
+    Assignment,
+    InvestmentLead,
+    InvestmentTeam,
+    Leader,
+    LeadStage,
+    Letter,
+    Project,
+    Source,
+    Stage,
+)
 
 
 @dataclass
@@ -69,6 +80,9 @@ def summarize(rows: list[ProjectRow]) -> dict:
     planned = sum((r.project.planned_investment for r in rows), Decimal(0))
     completed = sum((r.project.completed_investment for r in rows), Decimal(0))
     stages = Counter(r.project.stage for r in rows)
+    sources: dict[str, list] = {}
+    for r in rows:
+        sources.setdefault(r.project.source, []).append(r.project)
     lights = Counter(str(r.status.light) for r in rows)
     return {
         "count": len(rows),
@@ -77,6 +91,10 @@ def summarize(rows: list[ProjectRow]) -> dict:
         "planned_yi": round(float(planned / YI), 2), "completed_yi": round(float(completed / YI), 2),
         "stages": {s.value: {"label": s.label, "count": stages.get(s.value, 0)} for s in Stage},
         "lights": {lt.value: {"label": lt.label, "count": lights.get(lt.value, 0)} for lt in LIGHT_ORDER},
+        "sources": {k: {"label": Source(k).label, "count": len(ps),
+                        "count_major": sum(1 for p in ps if p.planned_investment >= YI),
+                        "planned_yi": round(float(sum((p.planned_investment for p in ps), Decimal(0)) / YI), 2)}
+                    for k, ps in sources.items()},
     }
 
 

@@ -253,25 +253,36 @@ def _month_id(period: str | Period) -> str:
 @transaction.atomic
 def investment_record(*, actor: User, project: Project, period: str | Period, amount: Decimal) -> Investment:
     """Investment completed in a month (元); the project's total and the aggregates follow."""
+    return investments_record(actor=actor, project=project, amounts={period: amount})[0]
+
+
+@transaction.atomic
+def investments_record(*, actor: User, project: Project, amounts: dict) -> list[Investment]:
+    """Several months of completed investment at once ({month: 元}), with one aggregate pass."""
     require_capture(actor, project.region)
-    month = _month_id(period)
-    amount = Decimal(str(amount))
-    if amount < 0:
-        raise ApplicationError("完成投资不能为负数")
-    if amount > Decimal("1e15"):
-        raise ApplicationError("完成投资数额过大，请检查单位（元）")
-    row = Investment.objects.filter(project=project, period=month).first()
-    before = snapshot(row, ["period", "amount"])
-    row = row or Investment(project=project, period=month)
-    row.amount = amount
-    row.save()
+    rows, befores = [], []
+    for period, amount in amounts.items():
+        month = _month_id(period)
+        amount = Decimal(str(amount))
+        if amount < 0:
+            raise ApplicationError("完成投资不能为负数")
+        if amount > Decimal("1e15"):
+            raise ApplicationError("完成投资数额过大，请检查单位（元）")
+        row = Investment.objects.filter(project=project, period=month).first()
+        befores.append(snapshot(row, ["period", "amount"]))
+        row = row or Investment(project=project, period=month)
+        row.amount = amount
+        row.save()
+        rows.append(row)
     total = project.investments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     Project.objects.filter(pk=project.pk).update(completed_investment=total)
     project.completed_investment = total
-    aggregates.refresh(actor=actor, keys={(aggregates.county_of(project.region).pk, month)})
-    audit_record(actor=actor, action="project.investment", obj=row, region=project.region, before=before,
-                 after={**snapshot(row, ["period", "amount"]), "project": project.pk, "total": total})
-    return row
+    county = aggregates.county_of(project.region).pk
+    aggregates.refresh(actor=actor, keys={(county, r.period) for r in rows})
+    audit_record(actor=actor, action="project.investment", obj=project, region=project.region,
+                 before={"months": befores},
+                 after={"months": [snapshot(r, ["period", "amount"]) for r in rows], "total": total})
+    return rows
 
 
 @transaction.atomic
