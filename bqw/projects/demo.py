@@ -1,14 +1,15 @@
 """江门 demo: project libraries of 鹤山 and 新会, 鹤山's 25 招商小组, leaders' contact assignments, the
 command structure and the 2023 责任书 of each county (idempotent).
 
-From the articles (种子 001, 002, 004): 鹤山 1—9月 2023 引进亿元以上项目60个、计划总投资209亿元; 25支招商小组由市四套
-班子领导牵头挂帅; 隆基硅能源 and 信义玻璃 在建 in the 省硅能源产业基地 (址山镇); 志高空调 in 雅瑶先行启动区; 西江美岸文创园
-建设启动; 宅梧镇 源林生态项目; the 3.2亿元 水系连通及水美乡村 pilot accepted; G325 改线 立项批复;
-S270 扩建 通车. 江门:
-市委书记陈少荣任总指挥、市长吴晓晖任第一副总指挥; 吴晓晖代表市委、市政府向各县(市、区)签订责任书. 新会: 每年引入项目落地
-总投资超500亿元; 大泽镇热电联产项目; 三江镇江睦新能源双碳产业园. Everything else (the other projects, amounts of the named
-ones, dates, stages, people other than the two named, teams' members and leads) is simulated and marked so; stages
-and reports are set relative to the run date so every light occurs.
+From the articles (种子 001, 002, 004):
+- 鹤山: 1—9月 2023 引进亿元以上项目60个、计划总投资209亿元; 25支招商小组由市四套班子领导牵头挂帅;
+  隆基硅能源 and 信义玻璃 在建 (省硅能源产业基地, 址山镇); 志高空调 (雅瑶先行启动区); 西江美岸文创园;
+  宅梧镇 源林生态项目; the 3.2亿元 水系连通及水美乡村 pilot; G325 改线 立项批复; S270 扩建 通车.
+- 江门: 市委书记陈少荣任总指挥、市长吴晓晖任第一副总指挥; 吴晓晖代表市委、市政府向各县(市、区)签订责任书.
+- 新会: 每年引入项目落地总投资超500亿元; 大泽镇热电联产项目; 三江镇江睦新能源双碳产业园.
+Everything else (the other projects, amounts of the named ones, dates, stages, people other than the two
+named, teams' members and leads) is simulated and marked so; stages and reports are set relative to the run
+date so every light occurs.
 """
 
 from __future__ import annotations
