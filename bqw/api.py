@@ -7,6 +7,7 @@ from bqw.core.api import AUTH
 from bqw.core.errors import ApplicationError
 from bqw.indicators.api import router as indicators_router
 from bqw.plans.api import router as plans_router
+from bqw.projects.api import router as projects_router
 from bqw.regions.api import router as regions_router
 
 api = NinjaAPI(title="百千万工程指挥信息平台 API", version="1", auth=AUTH, urls_namespace="api",
@@ -20,4 +21,5 @@ def application_error(request: HttpRequest, exc: ApplicationError):
 
 api.add_router("/regions", regions_router)
 api.add_router("/plans", plans_router)
+api.add_router("/projects", projects_router)
 api.add_router("", indicators_router)
