@@ -88,7 +88,8 @@ def test_leader_pages_own_and_other_county(client, persona, hs, make_project):
                           role=Role.VIEWER, view_scope=hs, capture_scope=None)
     xh_user = user_ensure(actor=None, username="xh_leader_t", password="Xh@leader2024", organization=xh_hq,
                           role=Role.VIEWER, view_scope=xh, capture_scope=None)
-    hs_leader = leader_ensure(actor=admin, name="鹤山市委书记（模拟）", post="鹤山市委书记", organization=hq, user=hs_user)
+    hs_leader = leader_ensure(actor=admin, name="鹤山市委书记（模拟）", post="鹤山市委书记", organization=hq,
+                              user=hs_user)
     leader_ensure(actor=admin, name="新会区委书记（模拟）", post="新会区委书记", organization=xh_hq, user=xh_user)
     p = make_project("书记挂钩项目")
     make_project("不相干项目")
