@@ -8,7 +8,9 @@ city and the province by the indicators engine. So "1—9月引进亿元以上�
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 
@@ -100,10 +102,34 @@ def _zero_fill(keys: set[Key], counties: dict[int, Region], inds: dict[str, Indi
             for cid, month in sorted(wanted - have) for ind in inds.values()]
 
 
+_batch: ContextVar[set[Key] | None] = ContextVar("projects_aggregate_batch", default=None)
+
+
+@contextmanager
+def batch(*, actor: User) -> Iterator[None]:
+    """Collect the figures many project writes touch (an import, the demo) and write them once on leaving, still
+    inside the caller's transaction: one derived write and one rollup pass instead of one per project."""
+    if _batch.get() is not None:  # already batching: the outer batch writes
+        yield
+        return
+    token = _batch.set(set())
+    try:
+        yield
+        keys = _batch.get()
+    finally:
+        _batch.reset(token)
+    refresh(actor=actor, keys=keys)
+
+
 def refresh(*, actor: User, keys: Iterable[Key]) -> int:
     """Recompute the six figures of each (county, month) from the project records and write them as derived
-    values (approved, audited, rolled up to every ancestor in this transaction)."""
+    values (approved, audited, rolled up to every ancestor in this transaction). Inside `batch()` the keys are
+    only collected."""
     keys = set(keys)
+    pending = _batch.get()
+    if pending is not None:
+        pending |= keys
+        return 0
     if not keys:
         return 0
     inds = indicators_ensure(actor=actor)

@@ -326,8 +326,9 @@ def step(orgs: dict[str, Organization]) -> None:
     actor = command_actor(None)
     today = timezone.localdate()
     aggregates.indicators_ensure(actor=actor)
-    _heshan(actor, orgs, today)
-    _xinhui(actor, orgs, today)
+    with aggregates.batch(actor=actor):  # one aggregate write for the whole library
+        _heshan(actor, orgs, today)
+        _xinhui(actor, orgs, today)
     _city(actor, orgs, _targets(actor))
     _logins(actor)
 

@@ -27,6 +27,7 @@ from bqw.plans.imports import MATCH, SIMILAR, UnitMatcher
 from bqw.regions.models import Region
 from bqw.regions.selectors import RegionResolver
 
+from . import aggregates
 from .models import Category, Leader, Project, Source, Stage
 from .services import STAGE_ORDER, ProjectSpec, _check_spec, investment_record, project_create
 
@@ -192,8 +193,9 @@ def project_import(*, actor: User, region: Region, data: bytes, filename: str, c
     result = project_preview(actor=actor, region=region, data=data, filename=filename)
     if not confirm:
         return result
-    for spec in result.specs:
-        project_create(actor=actor, spec=spec, reason="批量导入")
+    with aggregates.batch(actor=actor):
+        for spec in result.specs:
+            project_create(actor=actor, spec=spec, reason="批量导入")
     result.applied = True
     audit_record(actor=actor, action="project.import", object_type="projects.Project", object_repr=filename[:200],
                  region=region, after=result.as_dict())
@@ -251,8 +253,9 @@ def investment_import(*, actor: User, region: Region, data: bytes, filename: str
             rows.append((found[0], p, amount))
     check_duplicates(preview, ("name", "region", "period"))
     preview.raise_if_errors()
-    for project, p, amount in rows:
-        investment_record(actor=actor, project=project, period=p, amount=amount)
+    with aggregates.batch(actor=actor):
+        for project, p, amount in rows:
+            investment_record(actor=actor, project=project, period=p, amount=amount)
     audit_record(actor=actor, action="project.investment.import", object_type="projects.Investment",
                  object_repr=filename[:200], region=region, after={"rows": len(rows)})
     return len(rows)

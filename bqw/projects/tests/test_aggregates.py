@@ -52,3 +52,15 @@ def test_an_ordinary_target_on_project_counts_gets_its_status(make_project, pers
     for i in range(5):
         make_project(f"亿元项目{i + 2}", planned=2 * YI, intro_on=date(2023, 2 + i, 5))
     assert evaluate(target, "202306").state == "achieved"
+
+
+def test_a_batch_writes_the_same_figures_once(make_project, persona):
+    from bqw.accounts.models import AuditEntry
+
+    admin = persona("jm_admin")
+    with aggregates.batch(actor=admin):
+        make_project("批量一", planned=3 * YI, intro_on=date(2023, 3, 2))
+        make_project("批量二", planned=2 * YI, intro_on=date(2023, 3, 9))
+        assert _rollup(aggregates.COUNT_MAJOR, "440784000000", "202303") is None  # not yet written
+    assert _rollup(aggregates.COUNT_MAJOR, "440784000000", "202303") == 2
+    assert AuditEntry.objects.filter(action="datavalue.derive", after__period="202303").count() == 6
