@@ -218,22 +218,11 @@ def investment_import(*, actor: User, region: Region, data: bytes, filename: str
     preview = parse_table(read_table(data, filename), investment_columns())
     scale = _scale(preview, "amount")
     resolver = RegionResolver(user=actor, within=region)
-    from bqw.accounts.scope import scope_q
-
     rows = []
     for row in preview.rows:
         v, n = row.values, row.number
-        qs = Project.objects.filter(scope_q(region, "region"), name=v.get("name"), archived=False)
-        if v.get("region"):
-            try:
-                qs = qs.filter(region=resolver.resolve(v["region"]))
-            except ValueError as exc:
-                preview.error(n, "region", str(exc))
-                continue
-        found = list(qs[:2])
-        if v.get("name") and len(found) != 1:
-            preview.error(n, "name", f"{region.name}范围内没有项目“{v['name']}”" if not found
-                          else f"有多个项目名为“{v['name']}”，请填写所在地区")
+        project = _find_project(preview, n, region, resolver, v["name"], v.get("region")) if v.get("name") else None
+        if project is None:
             continue
         try:
             p = Period.parse(v["period"]) if v.get("period") else None
@@ -242,15 +231,15 @@ def investment_import(*, actor: User, region: Region, data: bytes, filename: str
         except PeriodError as exc:
             preview.error(n, "period", str(exc))
             continue
-        if found and p and v.get("amount") is not None:
-            if not actor.can_capture(found[0].region):
-                preview.error(n, "name", f"您没有{found[0].region.name}的填报权限")
+        if p and v.get("amount") is not None:
+            if not actor.can_capture(project.region):
+                preview.error(n, "name", f"您没有{project.region.name}的填报权限")
                 continue
             amount = v["amount"] * scale
             if amount > MAX_YUAN:
                 preview.error(n, "amount", "数额过大，请检查单位")
                 continue
-            rows.append((found[0], p, amount))
+            rows.append((project, p, amount))
     check_duplicates(preview, ("name", "region", "period"))
     preview.raise_if_errors()
     with aggregates.batch(actor=actor):
@@ -258,6 +247,127 @@ def investment_import(*, actor: User, region: Region, data: bytes, filename: str
             investment_record(actor=actor, project=project, period=p, amount=amount)
     audit_record(actor=actor, action="project.investment.import", object_type="projects.Investment",
                  object_repr=filename[:200], region=region, after={"rows": len(rows)})
+    return len(rows)
+
+
+def _find_project(preview: Preview, n: int, region: Region, resolver: RegionResolver, name, where, key: str = "name"
+                  ) -> Project | None:
+    """A project by name within `region` (and its 所在地区 when given): exactly one, or a row error."""
+    from bqw.accounts.scope import scope_q
+
+    qs = Project.objects.filter(scope_q(region, "region"), name=name, archived=False)
+    if where:
+        try:
+            qs = qs.filter(region=resolver.resolve(where))
+        except ValueError as exc:
+            preview.error(n, "region", str(exc))
+            return None
+    found = list(qs[:2])
+    if len(found) != 1:
+        preview.error(n, key, f"{region.name}范围内没有项目“{name}”" if not found
+                      else f"有多个项目名为“{name}”，请填写所在地区")
+        return None
+    return found[0]
+
+
+def milestone_columns() -> list[Column]:
+    return [
+        Column("name", "项目名称", ("项目",), parse=_text),
+        Column("region", "所在地区", ("建设地点", "所属镇街", "地区"), required=False, parse=_text),
+        Column("milestone", "节点", ("节点名称", "里程碑"), parse=_text),
+        Column("planned_on", "计划日期", ("计划完成日期", "计划时间"), parse=parse_date),
+        Column("actual_on", "实际日期", ("实际完成日期", "完成日期"), required=False, parse=parse_date),
+    ]
+
+
+@transaction.atomic
+def milestone_import(*, actor: User, region: Region, data: bytes, filename: str) -> int:
+    """Milestones (签约, 供地, 开工, 投产 …) with planned and actual dates; all or nothing."""
+    from .services import milestone_set
+
+    require_capture(actor, region)
+    preview = parse_table(read_table(data, filename), milestone_columns())
+    check_duplicates(preview, ("name", "region", "milestone"))
+    resolver = RegionResolver(user=actor, within=region)
+    rows = []
+    for row in preview.rows:
+        v, n = row.values, row.number
+        if not (v.get("name") and v.get("milestone") and v.get("planned_on")):
+            continue
+        p = _find_project(preview, n, region, resolver, v["name"], v.get("region"))
+        if p is not None and not actor.can_capture(p.region):
+            preview.error(n, "name", f"您没有{p.region.name}的填报权限")
+        elif p is not None:
+            rows.append((p, v))
+    preview.raise_if_errors()
+    for p, v in rows:
+        milestone_set(actor=actor, project=p, name=v["milestone"], planned_on=v["planned_on"],
+                      actual_on=v.get("actual_on"))
+    return len(rows)
+
+
+def assignment_columns() -> list[Column]:
+    from .models import Assignment
+
+    return [
+        Column("leader", "领导", ("联系领导", "挂钩领导", "姓名"), parse=_text),
+        Column("kind", "联系方式", ("方式",), required=False, parse=_choice(Assignment.Kind.choices)),
+        Column("region", "联系地区", ("挂钩地区", "联系镇街", "联系村"), required=False, parse=_text),
+        Column("enterprise", "联系企业", ("挂钩企业",), required=False, parse=_text),
+        Column("project", "联系项目", ("挂钩项目",), required=False, parse=_text),
+        Column("year", "年度", (), required=False, parse=lambda c: int(parse_decimal(c))),
+    ]
+
+
+@transaction.atomic
+def assignment_import(*, actor: User, region: Region, data: bytes, filename: str) -> int:
+    """Leaders' contact assignments: each row names a leader of `region` (or below) and exactly one region,
+    enterprise or project; all or nothing."""
+    from bqw.accounts.scope import require_admin
+    from bqw.orgs.models import Organization
+
+    from .services import assignment_ensure
+
+    require_admin(actor, region)
+    preview = parse_table(read_table(data, filename), assignment_columns())
+    resolver = RegionResolver(user=actor, within=region)
+    leaders: dict[str, list[Leader]] = {}
+    for ld in Leader.objects.filter(region__in=Region.objects.within(region)):
+        for key in {ld.name, str(ld)}:
+            leaders.setdefault(key, []).append(ld)
+    matcher = UnitMatcher(SimpleNamespace(region=region))
+    rows = []
+    for row in preview.rows:
+        v, n = row.values, row.number
+        hits = leaders.get(v.get("leader") or "", [])
+        if v.get("leader") and len(hits) != 1:
+            preview.error(n, "leader", f"{region.name}范围内没有领导“{v['leader']}”" if not hits
+                          else f"有多位领导名为“{v['leader']}”，请写明职务")
+        targets = [k for k in ("region", "enterprise", "project") if v.get(k)]
+        if len(targets) != 1:
+            preview.error(n, "region", "联系地区、联系企业、联系项目须且只能填写一项")
+            continue
+        obj: dict = {}
+        if v.get("region"):
+            try:
+                obj["region"] = resolver.resolve(v["region"])
+            except ValueError as exc:
+                preview.error(n, "region", str(exc))
+        elif v.get("enterprise"):
+            u = matcher.match(v["enterprise"])
+            if u.action != MATCH or u.organization.kind not in (Organization.Kind.ENTERPRISE, Organization.Kind.SOE):
+                preview.error(n, "enterprise", f"{region.name}范围内没有企业“{v['enterprise']}”")
+            else:
+                obj["enterprise"] = u.organization
+        else:
+            p = _find_project(preview, n, region, resolver, v["project"], None, key="project")
+            if p is not None:
+                obj["project"] = p
+        if obj and len(hits) == 1:
+            rows.append((hits[0], v, obj))
+    preview.raise_if_errors()
+    for leader, v, obj in rows:
+        assignment_ensure(actor=actor, leader=leader, kind=v.get("kind") or "contact", year=v.get("year"), **obj)
     return len(rows)
 
 
@@ -290,4 +400,5 @@ def export_workbook(rows) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["STAGE_ORDER", "export_workbook", "investment_import", "project_import", "project_preview"]
+__all__ = ["STAGE_ORDER", "assignment_import", "export_workbook", "investment_import", "milestone_import",
+           "project_import", "project_preview"]

@@ -77,3 +77,34 @@ def test_export_writes_user_text_never_as_formula(persona, make_project):
     rows = project_rows(projects_for_user(persona("jm_admin")), on=date(2023, 6, 1))
     ws = load_workbook(io.BytesIO(export_workbook(rows))).active
     assert ws["A2"].value == "=HYPERLINK(\"http://x\")" and ws["A2"].data_type == "s"
+
+
+def test_cli_imports_milestones_and_assignments_all_or_nothing(persona, hs, tmp_path, make_project):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from bqw.orgs.models import Organization
+    from bqw.projects.models import Assignment
+    from bqw.projects.services import leader_ensure
+
+    p = make_project("命令行项目")
+    hq = Organization.objects.get(region=hs, kind=Organization.Kind.HEADQUARTERS)
+    leader_ensure(actor=persona("jm_admin"), name="副市长乙（模拟）", post="鹤山市副市长", organization=hq)
+    f = tmp_path / "m.csv"
+    f.write_text("项目名称,节点,计划日期,实际日期\n命令行项目,供地,2023-05-01,2023-05-03\n命令行项目,开工,2023年6月,\n")
+    out = StringIO()
+    call_command("projects", "import", str(f), "--region", "440784", "--kind", "milestones", stdout=out)
+    assert "已导入 2 个项目节点" in out.getvalue()
+    assert p.milestones.get(name="供地").actual_on == date(2023, 5, 3)
+    a = tmp_path / "a.csv"
+    a.write_text("领导,联系方式,联系地区,联系项目\n副市长乙（模拟）,挂钩联系,沙坪街道,\n"
+                 "副市长乙（模拟）,挂钩联系,,不存在的项目\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="第3行 联系项目：鹤山市范围内没有项目“不存在的项目”"):
+        call_command("projects", "import", str(a), "--region", "440784", "--kind", "assignments")
+    assert not Assignment.objects.exists()
+    a.write_text("领导,联系方式,联系地区,联系项目\n副市长乙（模拟）,挂钩联系,沙坪街道,\n"
+                 "副市长乙（模拟）,包保,,命令行项目\n", encoding="utf-8")
+    call_command("projects", "import", str(a), "--region", "440784", "--kind", "assignments", stdout=out)
+    assert Assignment.objects.filter(leader__name="副市长乙（模拟）").count() == 2

@@ -6,13 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bqw.accounts.services import command_actor
 from bqw.core.errors import ApplicationError, ImportRejected
-from bqw.projects.imports import investment_import, project_import
+from bqw.projects.imports import assignment_import, investment_import, milestone_import, project_import
 from bqw.projects.selectors import project_rows, projects_for_user, summarize
 from bqw.regions.models import Region
 
 
 class Command(BaseCommand):
-    help = ("项目库：bqw projects import FILE --region CODE [--investment] [--dry-run]；"
+    help = ("项目库：bqw projects import FILE --region CODE [--kind investment|milestones|assignments] [--dry-run]；"
             "bqw projects list --region CODE [--json] [--major]")
 
     def add_arguments(self, parser):
@@ -20,7 +20,8 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="导入项目清单（全部校验通过才写入）")
         imp.add_argument("file")
         imp.add_argument("--region", required=True, help="导入到的区划代码，如 440784")
-        imp.add_argument("--investment", action="store_true", help="文件是月度完成投资（项目名称/月份/完成投资）")
+        imp.add_argument("--kind", choices=["projects", "investment", "milestones", "assignments"], default="projects",
+                         help="文件内容：项目清单（默认）、月度完成投资、项目节点、领导挂钩联系")
         imp.add_argument("--dry-run", action="store_true", help="只校验不写入")
         imp.add_argument("--user", help="以该用户身份导入（默认：系统）")
         ls = sub.add_parser("list", help="项目数、计划与完成投资，按阶段、按灯色")
@@ -46,9 +47,12 @@ class Command(BaseCommand):
         region = self._region(opts["region"])
         try:
             user = command_actor(opts["user"])
-            if opts["investment"]:
-                n = investment_import(actor=user, region=region, data=path.read_bytes(), filename=path.name)
-                self.stdout.write(f"已导入 {n} 条月度完成投资")
+            other = {"investment": (investment_import, "条月度完成投资"),
+                     "milestones": (milestone_import, "个项目节点"),
+                     "assignments": (assignment_import, "条挂钩联系")}.get(opts["kind"])
+            if other is not None:
+                n = other[0](actor=user, region=region, data=path.read_bytes(), filename=path.name)
+                self.stdout.write(f"已导入 {n} {other[1]}")
                 return
             r = project_import(actor=user, region=region, data=path.read_bytes(), filename=path.name,
                                confirm=not opts["dry_run"])
