@@ -69,6 +69,32 @@ def project_summary(request: HttpRequest, region: str | None = None, major: bool
     return summarize(project_rows(_filters(user, region, None, None, major), on=on))
 
 
+IMPORTERS = {"projects": None, "investment": "investment_import", "milestones": "milestone_import",
+             "assignments": "assignment_import"}
+
+
+@router.post("/import", summary="导入项目、月度投资、节点或挂钩联系（全部通过才写入，否则 422 列出各行错误）")
+def project_import_post(request: HttpRequest, region: Form[str], file: File[UploadedFile],
+                        kind: Form[str] = "projects", dry_run: Form[bool] = False):
+    from bqw.core.errors import ApplicationError
+
+    from . import imports
+
+    user = actor(request)
+    if kind not in IMPORTERS:
+        raise ApplicationError(f"未知导入类型：{kind}（可选：{'、'.join(IMPORTERS)}）")
+    where = get_region_for_user(user, region)
+    data = file.read(imports.MAX_FILE_BYTES + 1)
+    if len(data) > imports.MAX_FILE_BYTES:
+        raise ApplicationError("文件过大（不超过 5 MB）")
+    if kind == "projects":
+        r = imports.project_import(actor=user, region=where, data=data, filename=file.name or "import.xlsx",
+                                   confirm=not dry_run)
+        return r.as_dict()
+    n = getattr(imports, IMPORTERS[kind])(actor=user, region=where, data=data, filename=file.name or "import.xlsx")
+    return {"applied": True, "rows": n}
+
+
 @router.get("/teams/{team_id}", summary="招商小组：漏斗、转化率、落地投资")
 def team_detail(request: HttpRequest, team_id: int):
     team = get_team_for_user(actor(request), team_id)

@@ -32,6 +32,7 @@ from .models import Category, Leader, Project, Source, Stage
 from .services import STAGE_ORDER, ProjectSpec, _check_spec, investment_record, project_create
 
 MAX_YUAN = Decimal("1e15")
+MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 def _text(cell) -> str:

@@ -115,3 +115,22 @@ def test_letter_page_and_docx(client, login, persona, hs):
     assert client.get(f"/api/v1/projects/letters/{letter.pk}").json()["light"] == "grey"
     login("xh_reporter")
     assert client.get(f"/projects/letters/{letter.pk}/docx").status_code == 404
+
+
+def test_api_import_rejects_bad_rows_with_422_and_writes_nothing(client, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login("jm_admin")
+    bad = ("项目名称,所在地区,计划总投资（万元）,责任单位,入库日期\n"
+           "接口导入,沙坪街道,abc,鹤山市百千万工程指挥部,2023-01-05\n")
+    r = client.post("/api/v1/projects/import", {"region": "440784", "file": SimpleUploadedFile(
+        "p.csv", bad.encode())})
+    assert r.status_code == 422 and not Project.objects.filter(name="接口导入").exists()
+    good = bad.replace("abc", "12000")
+    r = client.post("/api/v1/projects/import", {"region": "440784", "file": SimpleUploadedFile(
+        "p.csv", good.encode())})
+    assert r.status_code == 200 and r.json()["applied"] is True
+    assert Project.objects.get(name="接口导入").planned_investment == 120_000_000
+    login("xh_reporter")
+    r = client.post("/api/v1/projects/import", {"region": "440784", "file": SimpleUploadedFile("p.csv", good.encode())})
+    assert r.status_code == 404
