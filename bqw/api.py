@@ -13,6 +13,7 @@ from bqw.indicators.api import router as indicators_router
 from bqw.orgs.api import router as orgs_router
 from bqw.plans import admin_api as _plans_admin_api  # noqa: F401  (adds the plan/task creates and edits)
 from bqw.plans.api import router as plans_router
+from bqw.projects.api import router as projects_router
 from bqw.regions.api import router as regions_router
 
 api = NinjaAPI(title="百千万工程指挥信息平台 API", version="1", auth=AUTH, urls_namespace="api",
@@ -34,6 +35,7 @@ def application_error(request: HttpRequest, exc: ApplicationError):
 api.add_router("/regions", regions_router)
 api.add_router("/plans", plans_router)
 api.add_router("/assessment", assessment_router)
+api.add_router("/projects", projects_router)
 api.add_router("", indicators_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/users", users_router)

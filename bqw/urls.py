@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/", include("bqw.orgs.urls")),
     path("extraction/", include("bqw.extraction.urls")),
     path("plans/", include("bqw.plans.urls")),
+    path("projects/", include("bqw.projects.urls")),
     path("indicators/", include("bqw.indicators.urls")),
     path("briefings/", include("bqw.briefings.urls")),
     path("assessment/", include("bqw.assessment.urls")),
