@@ -4,13 +4,13 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from bqw.accounts.admin_api import tokens_router, users_router
 from bqw.accounts.api import AUTH
 from bqw.assessment.api import router as assessment_router
 from bqw.core.errors import ApplicationError
 from bqw.indicators.admin_api import catalog_router
 from bqw.indicators.api import router as indicators_router
 from bqw.orgs.api import router as orgs_router
+from bqw.orgs.people_api import tokens_router, users_router
 from bqw.plans import admin_api as _plans_admin_api  # noqa: F401  (adds the plan/task creates and edits)
 from bqw.plans.api import router as plans_router
 from bqw.projects.api import router as projects_router

@@ -11,6 +11,7 @@ admin.site.site_title = "bqw 后台"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("bqw.accounts.urls")),
+    path("accounts/", include("bqw.orgs.people_urls")),
     path("regions/", include("bqw.regions.urls")),
     path("orgs/", include("bqw.orgs.urls")),
     path("extraction/", include("bqw.extraction.urls")),

@@ -18,7 +18,7 @@ from django.apps import apps
 from bqw.accounts.models import AuditEntry, Role, User
 from bqw.accounts.services import system_user
 
-WRITE_MODULES = ("services", "imports", "supervision", "values_exchange")
+WRITE_MODULES = ("services", "imports", "supervision", "values_exchange", "people", "tokens", "catalog_services")
 WRITE_VERBS = {
     "create", "ensure", "update", "save", "delete", "archive", "approve", "return", "submit", "reopen", "reject",
     "accept", "close", "set", "import", "load", "decompose", "done", "record", "run", "rollup", "add", "remove",

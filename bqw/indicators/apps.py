@@ -15,7 +15,7 @@ class IndicatorsConfig(AppConfig):
         ):
             if link not in MODULE_LINKS:
                 MODULE_LINKS.append(link)
-        from bqw.accounts.manage_views import MANAGE_LINKS
+        from bqw.orgs.people_views import MANAGE_LINKS
         for link in (
             {"url": "/indicators/catalog/", "title": "指标目录", "text": "新建、修改本地区的指标与汇总规则"},
             {"url": "/indicators/rules/", "title": "校验规则", "text": "指标之间的关系，填报时检查，审核时提示"},

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from bqw.accounts.models import Role, User
-from bqw.accounts.users import user_create
 from bqw.orgs.models import Organization
+from bqw.orgs.people import user_create
 from bqw.orgs.services import organization_ensure
 from bqw.regions.models import Region
 

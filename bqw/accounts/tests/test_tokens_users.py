@@ -12,9 +12,9 @@ from django.utils import timezone
 from bqw.accounts.models import ApiToken, AuditEntry, Role, User
 from bqw.accounts.tests.personas import HESHAN, KAIPING, PASSWORD, county_admin
 from bqw.accounts.tokens import token_create, token_revoke
-from bqw.accounts.users import user_create
 from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from bqw.orgs.models import Organization
+from bqw.orgs.people import user_create
 from bqw.regions.models import Region
 
 
@@ -66,7 +66,7 @@ def test_token_expiry_must_be_in_the_future(persona):
 
 
 def test_deactivated_user_token_gets_401(client, persona, hs_admin):
-    from bqw.accounts.users import user_set_active
+    from bqw.orgs.people import user_set_active
 
     user = persona("hs_reporter")
     _, key = token_create(actor=user, user=user, name="x")

@@ -13,14 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from bqw.accounts.audit import audit_record, snapshot
+from bqw.accounts.models import Role, User
+from bqw.accounts.scope import NOT_FOUND, require_admin, scope_q
+from bqw.accounts.tokens import can_manage_user
 from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError, NotFoundError
 from bqw.orgs.models import Organization
 from bqw.regions.models import Region
-
-from .audit import audit_record, snapshot
-from .models import Role, User
-from .scope import NOT_FOUND, require_admin, scope_q
-from .tokens import can_manage_user
 
 USER_FIELDS = ["username", "first_name", "email", "organization_id", "role", "view_scope_id", "capture_scope_id",
                "is_active"]

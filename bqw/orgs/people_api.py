@@ -8,14 +8,14 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from bqw.accounts.api import actor
+from bqw.accounts.models import ApiToken, User
+from bqw.accounts.tokens import get_token_for_user, token_create, token_revoke, tokens_of
 from bqw.core.api_errors import with_errors
 from bqw.core.errors import ApplicationError
 from bqw.orgs.access import get_organization_for_user
 from bqw.regions.picker import api_region
 
-from .models import ApiToken, User
-from .tokens import get_token_for_user, token_create, token_revoke, tokens_of
-from .users import get_user_for_admin, user_create, user_set_active, user_set_password, user_update, users_for_admin
+from .people import get_user_for_admin, user_create, user_set_active, user_set_password, user_update, users_for_admin
 
 users_router = Router(tags=["用户与令牌"])
 tokens_router = Router(tags=["用户与令牌"])

@@ -9,14 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from bqw.accounts.models import Role, User
+from bqw.accounts.scope import require_admin, scope_q
+from bqw.accounts.tokens import get_token_for_user, token_create, token_revoke, tokens_of
 from bqw.core.errors import ApplicationError
 from bqw.orgs.models import Organization
 from bqw.regions.picker import region_label, region_options, resolve_region
 
-from .models import Role, User
-from .scope import require_admin, scope_q
-from .tokens import get_token_for_user, token_create, token_revoke, tokens_of
-from .users import (
+from .people import (
     get_user_for_admin,
     new_password,
     user_create,

@@ -2,9 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bqw.accounts.cli import cli_actor
 from bqw.accounts.models import Role
-from bqw.accounts.users import new_password, user_create
 from bqw.core.errors import ApplicationError
 from bqw.orgs.models import Organization
+from bqw.orgs.people import new_password, user_create
 from bqw.orgs.services import organization_ensure
 from bqw.regions.access import get_region_for_user
 
