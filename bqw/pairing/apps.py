@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class PairingConfig(AppConfig):
+    name = "bqw.pairing"
+    label = "pairing"
+    verbose_name = "结对帮扶"
+
+    def ready(self) -> None:
+        from bqw.core.views import MODULE_LINKS
+        if not any(link["url"] == "/pairing/" for link in MODULE_LINKS):
+            MODULE_LINKS.append({"url": "/pairing/", "title": "结对帮扶",
+                                 "text": "组团帮扶、县域结对、校地共建、万企兴万村：承诺、到位与覆盖率"})
