@@ -105,7 +105,23 @@ def pairing_create(*, actor: User, kind: str, helpers: Sequence[HelperSpec], sta
                    end_on: date | None = None, status: str = PairingStatus.ACTIVE,
                    coordinator: Organization | None = None, name: str = "", note: str = "",
                    simulated: bool = False) -> Pairing:
-    """A pairing of one helped unit with its helpers (several helpers make a 组团 group)."""
+    """A pairing of one helped unit with its helpers (several helpers make a 组团 group); its coverage values
+    are written at once."""
+    p = create_pairing(actor=actor, kind=kind, helpers=helpers, start_on=start_on, helped_region=helped_region,
+                       helped_org=helped_org, end_on=end_on, status=status, coordinator=coordinator, name=name,
+                       note=note, simulated=simulated)
+    refresh(actor=actor, touched=Touched().pairing(p))
+    return p
+
+
+@transaction.atomic
+def create_pairing(*, actor: User, kind: str, helpers: Sequence[HelperSpec], start_on: date,
+                   helped_region: Region | None = None, helped_org: Organization | None = None,
+                   end_on: date | None = None, status: str = PairingStatus.ACTIVE,
+                   coordinator: Organization | None = None, name: str = "", note: str = "",
+                   simulated: bool = False) -> Pairing:
+    """pairing_create without the coverage refresh, for many rows at once (import, demo): the caller MUST call
+    coverage.refresh with the pairings it created in the same transaction."""
     region = _helped_region(helped_region, helped_org)
     _admin(actor, region)
     if kind not in PairingType.values:
@@ -120,7 +136,6 @@ def pairing_create(*, actor: User, kind: str, helpers: Sequence[HelperSpec], sta
                                 for i, h in enumerate(helpers)])
     audit_record(actor=actor, action="pairing.create", obj=p, region=region,
                  after={**snapshot(p, PAIRING_FIELDS), "helpers": [list(h.key) for h in helpers]})
-    refresh(actor=actor, touched=Touched().pairing(p))
     return p
 
 
