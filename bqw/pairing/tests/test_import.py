@@ -83,7 +83,8 @@ def test_helper_names_are_never_matched_across_levels(db, persona, jm, hs, villa
         pairing_import(actor=persona("jm_admin"), region=jm, data=data, filename="a.xlsx")
     assert "江门市本级未找到帮扶单位" in str(exc.value)
     ok = xlsx([["党建结对", "测试局", "鹤山市", villages[0].code, "2026-03-01", "", "", ""]],
-              headers=["帮扶类型", "帮扶单位", "帮扶单位所在地", "受帮扶对象", "开始日期", "结束日期", "承诺资金", "备注"])
+              headers=["帮扶类型", "帮扶单位", "帮扶单位所在地", "受帮扶对象", "开始日期", "结束日期", "承诺资金",
+                       "备注"])
     r = pairing_import(actor=persona("jm_admin"), region=jm, data=ok, filename="a.xlsx")
     assert r.created == 1
     assert Pairing.objects.get(kind="party").helpers.get().organization.name == "鹤山市测试局"
