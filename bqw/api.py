@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from bqw.core.api import AUTH
 from bqw.core.errors import ApplicationError
 from bqw.indicators.api import router as indicators_router
+from bqw.pairing.api import router as pairing_router
 from bqw.plans.api import router as plans_router
 from bqw.regions.api import router as regions_router
 
@@ -20,4 +21,5 @@ def application_error(request: HttpRequest, exc: ApplicationError):
 
 api.add_router("/regions", regions_router)
 api.add_router("/plans", plans_router)
+api.add_router("/pairings", pairing_router)
 api.add_router("", indicators_router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("regions/", include("bqw.regions.urls")),
     path("extraction/", include("bqw.extraction.urls")),
     path("plans/", include("bqw.plans.urls")),
+    path("pairing/", include("bqw.pairing.urls")),
     path("indicators/", include("bqw.indicators.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -120,7 +120,7 @@ def coverage_rows(regions: list[Region], year: int) -> list[dict]:
             "village_enterprise_rate": round(share.value, 2) if share and share.value is not None else None,
             "villages_paired": share.hits if share else 0, "villages_counted": share.n if share else 0,
             "group_towns": int(val(cov.T_GROUP_N) or 0),
-            "funds_delivered": val(cov.FUNDS, flow) or 0,
+            "funds_delivered": val(cov.FUNDS, flow) or 0, "funds_text": fmt(val(cov.FUNDS, flow) or 0, "元"),
             "projects_started": int(val(cov.PROJ_STARTED) or 0),
             "projects_completed": int(val(cov.PROJ_DONE) or 0),
         })
