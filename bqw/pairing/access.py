@@ -1,9 +1,9 @@
 """Who may see and change pairings.
 
-A pairing is visible to users whose view scope holds its region (where the helped unit lies) and to users of
-its helper organizations. Admins of that region create and change pairings, commitments and projects;
-helper-organization users and capture-scope users of the region report deliveries. Outside → 404;
-visible but not allowed → 403.
+A pairing is visible to users whose view scope holds its region (where the helped unit lies) or one of its
+helpers (a helper region, or a helper organization's region), and to users of its helper organizations.
+Admins of that region create and change pairings, commitments and projects; helper-organization users and
+capture-scope users of the region report deliveries. Outside → 404; visible but not allowed → 403.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ def pairing_visible_q(user: User) -> Q:
     if user.is_superuser:
         return Q()
     q = view_q(user, "region")
+    if user.view_scope_id:
+        helpers = Helper.objects.filter(pairing=OuterRef("pk"))
+        q |= Q(Exists(helpers.filter(view_q(user, "region")))) | Q(Exists(helpers.filter(
+            view_q(user, "organization__region"))))
     if user.organization_id:
         q |= Q(Exists(Helper.objects.filter(pairing=OuterRef("pk"), organization_id=user.organization_id)))
     return q
@@ -71,11 +75,16 @@ def get_commitment_for_user(user: User, pk: int | str, *, write: str | None = No
 
 
 def get_helper_org_for_user(user: User, pk: int | str) -> Organization:
-    """A helper's page: the organization must be in the view scope, or be the user's own."""
+    """A helper's (or helped organization's) page: the organization is in the view scope, is the user's own, or
+    takes part in a pairing the user may see (a provincial university helping a city)."""
     org = Organization.objects.select_related("region").filter(pk=_int(pk)).first()
-    if org is None or not (user.is_superuser or user.organization_id == org.pk or user.can_view(org.region)):
+    if org is None:
         raise NotFoundError(NOT_FOUND)
-    return org
+    if user.is_superuser or user.organization_id == org.pk or user.can_view(org.region):
+        return org
+    if visible_pairings(user).filter(Q(helpers__organization=org) | Q(helped_org=org)).exists():
+        return org
+    raise NotFoundError(NOT_FOUND)
 
 
 def get_evidence_for_user(user: User, pk: int | str) -> DeliveryEvidence:

@@ -226,7 +226,19 @@ def parse_delivery_period(text: str | Period) -> Period:
 @transaction.atomic
 def delivery_report(*, actor: User, commitment: Commitment, period: str | Period, amount: Any, note: str = "",
                     files: Sequence[UploadedFile] = (), simulated: bool = False) -> Delivery:
-    """A helper (or the helped unit's reporter) reports what arrived in a period, with evidence."""
+    """A helper (or the helped unit's reporter) reports what arrived in a period, with evidence; delivered funds
+    reach the county's indicator at once."""
+    d = create_delivery(actor=actor, commitment=commitment, period=period, amount=amount, note=note, files=files,
+                        simulated=simulated)
+    if commitment.kind == CommitmentKind.FUNDS:
+        refresh(actor=actor, touched=Touched().pairing(commitment.pairing, years=()))
+    return d
+
+
+@transaction.atomic
+def create_delivery(*, actor: User, commitment: Commitment, period: str | Period, amount: Any, note: str = "",
+                    files: Sequence[UploadedFile] = (), simulated: bool = False) -> Delivery:
+    """delivery_report without the indicator refresh (demo, bulk): the caller MUST call coverage.refresh."""
     pairing = commitment.pairing
     if not can_report(actor, pairing):
         raise ForbiddenError("仅帮扶单位或受帮扶地的填报人员可以报送到位情况")
@@ -243,8 +255,6 @@ def delivery_report(*, actor: User, commitment: Commitment, period: str | Period
     audit_record(actor=actor, action="pairing.deliver", obj=d, region=pairing.region,
                  after={**snapshot(d, ["commitment_id", "period", "amount", "note"]),
                         "evidence": [f.name for f, *_ in checked]})
-    if commitment.kind == CommitmentKind.FUNDS:
-        refresh(actor=actor, touched=Touched().pairing(pairing, years=()))
     return d
 
 
@@ -255,7 +265,20 @@ def delivery_report(*, actor: User, commitment: Commitment, period: str | Period
 def coproject_create(*, actor: User, pairing: Pairing, name: str, region: Region | None = None,
                      started_on: date | None = None, completed_on: date | None = None, investment: Any = None,
                      project_id: int | None = None, simulated: bool = False) -> CoProject:
-    """A co-built project of a pairing (kept until the project library is merged; `project_id` links it)."""
+    """A co-built project of a pairing (kept until the project library is merged; `project_id` links it); the
+    county's started/completed counts change at once."""
+    pr = create_coproject(actor=actor, pairing=pairing, name=name, region=region, started_on=started_on,
+                          completed_on=completed_on, investment=investment, project_id=project_id,
+                          simulated=simulated)
+    refresh(actor=actor, touched=Touched().project(pr))
+    return pr
+
+
+@transaction.atomic
+def create_coproject(*, actor: User, pairing: Pairing, name: str, region: Region | None = None,
+                     started_on: date | None = None, completed_on: date | None = None, investment: Any = None,
+                     project_id: int | None = None, simulated: bool = False) -> CoProject:
+    """coproject_create without the indicator refresh (import, demo): the caller MUST call coverage.refresh."""
     _admin(actor, pairing.region)
     region = region or pairing.region
     if not is_admin_of(actor, region):
@@ -269,7 +292,6 @@ def coproject_create(*, actor: User, pairing: Pairing, name: str, region: Region
     pr.save()
     audit_record(actor=actor, action="pairing.project_create", obj=pr, region=region,
                  after=snapshot(pr, PROJECT_FIELDS))
-    refresh(actor=actor, touched=Touched().project(pr))
     return pr
 
 

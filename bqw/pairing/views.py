@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,6 +44,7 @@ from .selectors import (
 )
 from .services import commitment_create, coproject_create, delivery_report
 
+PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -83,11 +85,15 @@ def index(request: HttpRequest) -> HttpResponse:
     area = _area(request)
     f = _filters(request)
     on = _on(request)
-    rows = rows_with_lights(pairings_for_user(request.user, region=area, **f), on)
+    page = Paginator(pairings_for_user(request.user, region=area, **f), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = rows_with_lights(page.object_list, on)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.status.light] = counts.get(r.status.light, 0) + 1
-    ctx = {"rows": rows, "filters": f, "area": area, "on": on, "counts": counts,
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {"rows": rows, "page": page, "query": query.urlencode(), "filters": f, "area": area, "on": on,
+           "counts": counts,
            "kinds": PairingType.choices, "statuses": PairingStatus.choices,
            "helper_kinds": Organization.Kind.choices}
     if request.headers.get("HX-Request"):

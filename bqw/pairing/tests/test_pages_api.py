@@ -99,3 +99,25 @@ def test_api_create_and_bad_input_is_a_clear_error(client, login, town, enterpri
                     content_type="application/json")
     assert r.status_code == 403
     assert client.get(f"/api/v1/pairings/{pid}").status_code == 200
+
+
+def test_provincial_helper_page_is_visible_to_the_city_it_helps(client, login, jm, make_org, pair, town):
+    """A university at the province level helps 江门: jm_admin may open its page (its 江门 pairings only)."""
+    from bqw.regions.models import Region
+
+    uni = make_org("测试理工大学", kind="university", region=Region.objects.get(code="440000000000"))
+    p = pair(jm, uni, kind="university")
+    login("jm_admin")
+    r = client.get(f"/pairing/helpers/{uni.pk}/")
+    assert r.status_code == 200 and p.helped_name == "江门市" and "江门市" in r.content.decode()
+    login("xh_reporter")
+    assert client.get(f"/pairing/helpers/{uni.pk}/").status_code == 404
+
+
+def test_a_helper_region_sees_its_pairing(client, login, pair, region):
+    """新会区 helps 台山市: a 新会 user sees that county pair although 台山 is outside its scope."""
+    p = pair(region("440781"), region("440705"), kind="county")
+    login("xh_reporter")
+    assert client.get(f"/pairing/{p.pk}/").status_code == 200
+    login("hs_reporter")
+    assert client.get(f"/pairing/{p.pk}/").status_code == 404
