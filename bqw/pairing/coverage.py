@@ -36,6 +36,7 @@ from .models import ENTERPRISE_KINDS, CommitmentKind, CoProject, Delivery, Helpe
 
 FIRST_YEAR = 2023  # the programme's first year: coverage and cumulative counts start here
 
+PREFIX = "pair_"  # every pairing indicator's code starts with it (registered as computed in apps.py)
 V_ENT, V_ENT_SHARE = "pair_v_ent", "pair_v_ent_share"
 T_GROUP, T_GROUP_N = "pair_t_group", "pair_t_group_n"
 FUNDS, PROJ_STARTED, PROJ_DONE = "pair_funds", "pair_proj_started", "pair_proj_done"

@@ -83,3 +83,16 @@ def test_group_covers_a_town_and_funds_and_projects_reach_the_county(db, town, h
     coproject_update(actor=admin, project=pr, completed_on=date(2026, 8, 1))
     assert _rollup(coverage.PROJ_DONE, hs, "2026Q3") == 1
     assert _rollup(coverage.PROJ_STARTED, jm, "2026Q3") == 1
+
+
+def test_coverage_indicators_are_never_on_an_entry_form_nor_reported_by_hand(db, town, enterprise, pair, persona):
+    from bqw.core.errors import ApplicationError
+    from bqw.core.periods import Period
+    from bqw.indicators.selectors import indicators_due
+    from bqw.indicators.services import datavalue_save
+
+    inds = coverage.ensure_indicators(None)
+    assert not [i for i in indicators_due(town, Period.parse("202612")) if i.code.startswith(coverage.PREFIX)]
+    with pytest.raises(ApplicationError, match="自动计算"):
+        datavalue_save(actor=persona("hs_reporter"), region=town, indicator=inds[coverage.T_GROUP], period="2026Q4",
+                       value=1)
