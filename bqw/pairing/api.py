@@ -13,6 +13,8 @@ from ninja.files import UploadedFile
 
 from bqw.core.api import actor
 from bqw.core.errors import ApplicationError, NotFoundError
+from bqw.core.periods import Period
+from bqw.indicators.status import fmt
 from bqw.orgs.models import Organization
 from bqw.regions.access import get_region_for_user
 
@@ -60,7 +62,9 @@ class PairingOut(Schema):
 class DeliveryOut(Schema):
     id: int
     period: str
+    period_label: str
     amount: Decimal
+    amount_text: str
     note: str
     evidence: list[dict]
 
@@ -75,6 +79,8 @@ class CommitmentOut(Schema):
     start_on: date
     due_on: date
     delivered: Decimal
+    amount_text: str
+    delivered_text: str
     light: StatusOut
     deliveries: list[DeliveryOut]
 
@@ -83,6 +89,8 @@ class ProjectOut(Schema):
     id: int
     name: str
     region: str
+    region_name: str
+    simulated: bool
     started_on: date | None
     completed_on: date | None
     investment: Decimal | None
@@ -131,8 +139,9 @@ def pairing_out(p: Pairing, status) -> dict:
             "simulated": p.is_simulated, "light": status.as_dict()}
 
 
-def _delivery_out(d: Delivery) -> dict:
-    return {"id": d.pk, "period": d.period, "amount": d.amount, "note": d.note,
+def _delivery_out(d: Delivery, unit: str = "") -> dict:
+    return {"id": d.pk, "period": d.period, "period_label": Period.parse(d.period).label, "amount": d.amount,
+            "amount_text": fmt(d.amount, unit or d.commitment.unit), "note": d.note,
             "evidence": [{"id": e.pk, "name": e.name, "size": e.size, "url": f"/pairing/evidence/{e.pk}/"}
                          for e in d.evidence.all()]}
 
@@ -142,13 +151,16 @@ def detail_out(p: Pairing, on: date | None = None) -> dict:
     for c in p.commitments.select_related("helper__organization", "helper__region").prefetch_related(
             "deliveries__evidence"):
         ds = list(c.deliveries.all())
+        delivered = sum((d.amount for d in ds), Decimal(0))
         commitments.append({
             "id": c.pk, "kind": c.kind, "kind_label": c.get_kind_display(), "unit": c.unit, "amount": c.amount,
             "helper": c.helper.name if c.helper_id else None, "start_on": c.start_on, "due_on": c.due_on,
-            "delivered": sum((d.amount for d in ds), Decimal(0)),
-            "light": commitment_light(c, on, deliveries=ds).as_dict(), "deliveries": [_delivery_out(d) for d in ds]})
-    projects = [{"id": x.pk, "name": x.name, "region": x.region.code, "started_on": x.started_on,
-                 "completed_on": x.completed_on, "investment": x.investment, "project_id": x.project_id}
+            "delivered": delivered, "amount_text": fmt(c.amount, c.unit), "delivered_text": fmt(delivered, c.unit),
+            "light": commitment_light(c, on, deliveries=ds).as_dict(),
+            "deliveries": [_delivery_out(d, c.unit) for d in ds]})
+    projects = [{"id": x.pk, "name": x.name, "region": x.region.code, "region_name": x.region.name,
+                 "started_on": x.started_on, "completed_on": x.completed_on, "investment": x.investment,
+                 "investment_text": fmt(x.investment, "元"), "project_id": x.project_id, "simulated": x.is_simulated}
                 for x in p.projects.select_related("region")]
     return {**pairing_out(p, pairing_light(p, on)), "commitments": commitments, "projects": projects}
 

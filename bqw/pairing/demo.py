@@ -83,9 +83,11 @@ def _deliver(actor, c, share_by_now: float, today: date, rng: random.Random) -> 
     weights = [rng.uniform(0.6, 1.4) for _ in quarters]
     total = sum(weights)
     integer = c.kind != CommitmentKind.FUNDS and c.kind != CommitmentKind.PURCHASES
+    done = cum = 0.0
     for q, w in zip(quarters, weights, strict=True):
-        amount = target * w / total
-        amount = round(amount) if integer else round(amount, -2)
+        cum += target * w / total  # rounded cumulatively, so small integer promises still arrive in whole units
+        amount = (round(cum) if integer else round(cum, -2)) - done
+        done += amount
         if amount > 0:
             create_delivery(actor=actor, commitment=c, period=f"{q.year}Q{(q.month - 1) // 3 + 1}", amount=amount,
                             note=f"{SIM}按季度报送", simulated=True)
