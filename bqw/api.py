@@ -11,6 +11,7 @@ from bqw.indicators.admin_api import catalog_router
 from bqw.indicators.api import router as indicators_router
 from bqw.orgs.api import router as orgs_router
 from bqw.orgs.people_api import tokens_router, users_router
+from bqw.pairing.api import router as pairing_router
 from bqw.plans import admin_api as _plans_admin_api  # noqa: F401  (adds the plan/task creates and edits)
 from bqw.plans.api import router as plans_router
 from bqw.projects.api import router as projects_router
@@ -36,6 +37,7 @@ api.add_router("/regions", regions_router)
 api.add_router("/plans", plans_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/projects", projects_router)
+api.add_router("/pairings", pairing_router)
 api.add_router("", indicators_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/users", users_router)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "bqw.plans",
     "bqw.extraction",
     "bqw.projects",
+    "bqw.pairing",
     "bqw.assessment",
     "bqw.briefings",
     "bqw.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("extraction/", include("bqw.extraction.urls")),
     path("plans/", include("bqw.plans.urls")),
     path("projects/", include("bqw.projects.urls")),
+    path("pairing/", include("bqw.pairing.urls")),
     path("indicators/", include("bqw.indicators.urls")),
     path("briefings/", include("bqw.briefings.urls")),
     path("assessment/", include("bqw.assessment.urls")),

@@ -10,6 +10,11 @@ from bqw.core.comparators import Comparator, symbol
 from bqw.core.periods import Period, PeriodError
 from bqw.regions.models import Region
 
+# Code prefixes of indicators the platform computes from other apps' records (e.g. "pair_" for pairing coverage),
+# registered by those apps in AppConfig.ready(): they are never on an entry form and never reported by hand,
+# only written by services.datavalues_record_derived.
+COMPUTED_PREFIXES: set[str] = set()
+
 
 class Indicator(models.Model):
     """What is measured, where it is reported, and how it adds up in space (rule) and time (temporal)."""
@@ -86,6 +91,11 @@ class Indicator(models.Model):
     def derived(self) -> bool:
         """Derived indicators are computed from others and never reported."""
         return self.rule in self.DERIVED_RULES
+
+    @property
+    def computed(self) -> bool:
+        """Computed by the platform from another app's records (see COMPUTED_PREFIXES): never reported."""
+        return bool(COMPUTED_PREFIXES) and self.code.startswith(tuple(COMPUTED_PREFIXES))
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

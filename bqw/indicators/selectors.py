@@ -11,7 +11,7 @@ from bqw.accounts.scope import capture_q, require_view
 from bqw.core.periods import Period
 from bqw.regions.models import Region, code_range
 
-from .models import DataValue, Indicator, Rollup
+from .models import COMPUTED_PREFIXES, DataValue, Indicator, Rollup
 
 
 def rollup_grid(user: User, parent_region: Region, period: str | Period,
@@ -90,8 +90,10 @@ def indicators_due(region: Region, period: Period) -> list[Indicator]:
             kinds.append("Q")
         if period.index == 12:
             kinds.append("Y")
-    return list(Indicator.objects.filter(level=region.level, periodicity__in=kinds,
-                                         rule__in=Indicator.BASE_RULES).order_by("code"))
+    qs = Indicator.objects.filter(level=region.level, periodicity__in=kinds, rule__in=Indicator.BASE_RULES)
+    for prefix in COMPUTED_PREFIXES:  # computed from other apps' records: never on a form
+        qs = qs.exclude(code__startswith=prefix)
+    return list(qs.order_by("code"))
 
 
 def entry_period(indicator: Indicator, period: Period) -> Period:

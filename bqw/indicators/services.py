@@ -50,8 +50,9 @@ def parse_period_for(indicator: Indicator, text: str | Period) -> Period:
     return period
 
 
-def check_value(indicator: Indicator, value: Any) -> Decimal:
-    """Type, unit and allowed range. Raises ValueError with the Chinese reason."""
+def check_value(indicator: Indicator, value: Any, *, computed_ok: bool = False) -> Decimal:
+    """Type, unit and allowed range. Raises ValueError with the Chinese reason. Indicators computed from other
+    apps' records take values only from datavalues_record_derived (`computed_ok`)."""
     if isinstance(value, Decimal):
         d = value
     else:
@@ -63,6 +64,8 @@ def check_value(indicator: Indicator, value: Any) -> Decimal:
         raise ValueError(f"“{value}”不是有限数字")
     if indicator.derived:
         raise ValueError(f"{indicator.name}由其他指标自动计算，不能填报")
+    if indicator.computed and not computed_ok:
+        raise ValueError(f"{indicator.name}由平台根据业务台账自动计算，不能填报")
     if indicator.integer and d != d.to_integral_value():
         raise ValueError(f"{indicator.name}只能填整数（单位：{indicator.unit}）")
     if indicator.min_value is not None and d < indicator.min_value:
@@ -271,7 +274,7 @@ def _checked(item: dict, p: Period | ValueError, current: dict, values: dict, de
     try:
         if not isinstance(p, Period):
             raise p
-        d = check_value(indicator, item["value"])
+        d = check_value(indicator, item["value"], computed_ok=derived)
     except ValueError as exc:
         raise ApplicationError(str(exc), extra={"field": "value", "indicator": indicator.code})
     dv = current.get((region.id, indicator.id, p.id))

@@ -1,4 +1,5 @@
-"""Organizations: headquarters, agencies, SOEs, banks, enterprises, universities, village committees."""
+"""Organizations: headquarters, agencies, SOEs, banks, enterprises, universities, hospitals, schools, chambers of
+commerce, village committees."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ class Organization(models.Model):
         BANK = "bank", "银行"
         ENTERPRISE = "enterprise", "企业"
         UNIVERSITY = "university", "高校"
+        HOSPITAL = "hospital", "医院"
+        SCHOOL = "school", "学校"
+        CHAMBER = "chamber", "商会"
         OTHER = "other", "其他"
 
     name = models.CharField("名称", max_length=120)

@@ -254,7 +254,7 @@ def task_rollup(*, actor: User, task: Task) -> None:
 
 def check_evidence(f: UploadedFile) -> tuple[str, str]:
     """The evidence rules every upload follows (type by extension and magic bytes, size limit); shared by the
-    apps that take evidence (plans, projects). Returns (extension, content type served)."""
+    apps that take evidence (plans, projects, pairing deliveries). Returns (extension, content type served)."""
     ext = Path(f.name or "").suffix.lower()
     if ext not in EVIDENCE_TYPES:
         raise ApplicationError(f"不支持的文件类型“{ext or f.name}”：仅限 pdf、doc、docx、xls、xlsx、jpg、png")

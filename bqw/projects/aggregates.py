@@ -25,6 +25,7 @@ from bqw.regions.models import Region
 
 from .models import YI, Investment, Project
 
+PREFIX = "project_"  # every indicator computed from the project library (never on an entry form)
 COUNT_ALL = "project_count"
 COUNT_MAJOR = "project_count_major"
 COUNT_STARTED = "project_count_started"

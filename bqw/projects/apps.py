@@ -8,10 +8,13 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from bqw.core.views import MODULE_LINKS
+        from bqw.indicators.models import COMPUTED_PREFIXES
         from bqw.plans.supervision import register_pass
 
+        from .aggregates import PREFIX
         from .supervision import projects_supervise
 
+        COMPUTED_PREFIXES.add(PREFIX)  # project counts and investment come from the library, never from a form
         register_pass(projects_supervise)
         if not any(link["url"] == "/projects/" for link in MODULE_LINKS):
             MODULE_LINKS.append({"url": "/projects/", "title": "项目库与招商",
