@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
+from bqw.cockpit.api import router as cockpit_router
 from bqw.core.api import AUTH
 from bqw.core.errors import ApplicationError
 from bqw.indicators.api import router as indicators_router
@@ -20,4 +21,5 @@ def application_error(request: HttpRequest, exc: ApplicationError):
 
 api.add_router("/regions", regions_router)
 api.add_router("/plans", plans_router)
+api.add_router("/cockpit", cockpit_router)
 api.add_router("", indicators_router)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "bqw.indicators",
     "bqw.plans",
     "bqw.extraction",
+    "bqw.cockpit",
     "bqw.demo",
 ]
 

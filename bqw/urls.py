@@ -15,6 +15,7 @@ urlpatterns = [
     path("extraction/", include("bqw.extraction.urls")),
     path("plans/", include("bqw.plans.urls")),
     path("indicators/", include("bqw.indicators.urls")),
+    path("cockpit/", include("bqw.cockpit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

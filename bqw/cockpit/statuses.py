@@ -1,0 +1,237 @@
+"""Set-based target status: every unit's state of a target computed in ONE SQL statement over the rollups
+(per indicator and level), grouped by the child unit the cockpit shows — not unit by unit in Python.
+
+The arithmetic is `bqw.indicators.status` (`_level`, `_growth`) written as a SQL CASE, with every per-target
+constant (elapsed share of the path, band, comparator, sign) computed once in Python; the per-unit parts
+are the measured value `a` and the baseline `b` read from the rollups. Relative targets ("增速高于全省平均水平")
+already read all their units in one query and are delegated to `status._relative`. Reasons are written only
+for the units shown (a child that is itself the judged unit, or the worst unit of a child).
+`tests/test_statuses.py` checks that the states equal `status.evaluate()` unit by unit on the demo.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+
+from bqw.core.periods import Period
+from bqw.indicators.models import Rollup, Target
+from bqw.indicators.status import (
+    AT_RISK,
+    LABELS,
+    LIGHTS,
+    NO_DATA,
+    OFF_TRACK,
+    ORDER,
+    Measure,
+    _direction,
+    _growth,
+    _level,
+    _relative,
+    as_month,
+    measure,
+    summary_state,
+)
+from bqw.regions.models import Region, RegionQuerySet
+
+EPS = 1e-9
+
+
+@dataclass
+class Judged:
+    """The state of a target over the units of one group (a child unit of the cockpit)."""
+
+    state: str
+    reason: str
+    counts: dict[str, int]
+
+    def as_dict(self) -> dict:
+        return {"status": self.state, "label": LABELS[self.state], "light": str(LIGHTS[self.state]),
+                "reason": self.reason, "units": sum(self.counts.values())}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    m: Measure
+    mb: Measure
+    at: Period
+    fixed_baseline: float | None
+
+
+def _plan(target: Target, tp: Period, fixed_baseline: float | None) -> _Plan:
+    ind = target.indicator
+    m = measure(ind, tp)
+    mb = measure(ind, Period.parse(target.baseline_period))
+    last = Period.parse(m.period)
+    at = tp if m.full or last.kind == "M" else min(tp, last, key=lambda p: as_month(p).start)
+    return _Plan(m, mb, at, fixed_baseline)
+
+
+def _measure_sql(m: Measure, alias: str) -> str:
+    return f"({alias}.s * {m.full} / {alias}.n)" if m.full else f"{alias}.s"
+
+
+def _state_sql(target: Target, plan: _Plan) -> tuple[str, list]:
+    """The CASE giving a unit's state from `a` and `b` (columns of the inner query), with its parameters."""
+    v = float(target.value)
+    deadline, base = Period.parse(target.deadline), Period.parse(target.baseline_period)
+    total = as_month(base).months_between(as_month(deadline))
+    elapsed = as_month(base).months_between(as_month(plan.at))
+    left = as_month(plan.at).months_between(as_month(deadline))
+    band_f = float(target.at_risk_band)
+    if target.kind == Target.Kind.GROWTH:
+        g = v
+        k = (1 + g / 100) ** (max(elapsed, 0) / 12)
+        done = (f"(CASE WHEN a > 0 AND {elapsed} > 0 THEN (POWER(a / b, {12 / elapsed if elapsed else 0!r}) - 1) "
+                f"* 100 END)")
+        if left <= 0:
+            return (f"CASE WHEN a IS NULL OR b IS NULL OR b <= 0 THEN 'no_data' "
+                    f"WHEN {done} IS NOT NULL AND {done} >= %s THEN 'achieved' ELSE 'off_track' END", [g])
+        return (f"CASE WHEN a IS NULL OR b IS NULL OR b <= 0 THEN 'no_data' WHEN a >= b * %s THEN 'on_track' "
+                f"WHEN {done} IS NOT NULL AND {done} >= %s THEN 'at_risk' ELSE 'off_track' END",
+                [k, g * (1 - band_f)])
+    sign = _direction(target, None)
+    cmp_sql = {">=": "a >= %s", ">": "a > %s", "<=": "a <= %s", "<": "a < %s",
+               "=": "a >= %s" if sign > 0 else "a <= %s"}[target.comparator]
+    cmp_val = {">=": v - EPS, ">": v + EPS, "<=": v + EPS, "<": v - EPS,
+               "=": v - EPS if sign > 0 else v + EPS}[target.comparator]
+    if left <= 0:
+        return f"CASE WHEN a IS NULL THEN 'no_data' WHEN {cmp_sql} THEN 'achieved' ELSE 'off_track' END", [cmp_val]
+    frac = min(max(elapsed / total, 0), 1) if total > 0 else 1
+    gap = "((a - (b + (%s - b) * %s)) * %s)"
+    return (f"CASE WHEN a IS NULL THEN 'no_data' WHEN {cmp_sql} THEN 'achieved' WHEN b IS NULL THEN 'at_risk' "
+            f"WHEN {gap} >= 0 THEN 'on_track' "
+            f"WHEN -{gap} <= %s * (CASE WHEN %s <> b THEN ABS(%s - b) ELSE ABS(%s) END) THEN 'at_risk' "
+            f"ELSE 'off_track' END",
+            [cmp_val, v, frac, sign, v, frac, sign, band_f, v, v, v])
+
+
+def _units_sql(units: RegionQuerySet) -> tuple[str, list]:
+    sql, params = units.order_by().values_list("id", "code").query.sql_with_params()
+    return sql, list(params)
+
+
+def _values_cte(target: Target, plan: _Plan, units: RegionQuerySet) -> tuple[str, list]:
+    """`WITH units, ma, mb, v`: v = (id, code, a, b) for every unit judged."""
+    rollup = Rollup._meta.db_table
+    usql, uparams = _units_sql(units)
+    ind = target.indicator_id
+
+    def agg(m: Measure) -> tuple[str, list]:
+        marks = ", ".join("%s" for _ in m.periods)
+        return (f"SELECT r.region_id, SUM(r.value) AS s, COUNT(r.value) AS n FROM {rollup} r "
+                f"JOIN units ON units.id = r.region_id WHERE r.indicator_id = %s AND r.period IN ({marks}) "
+                f"AND r.value IS NOT NULL GROUP BY r.region_id", [ind, *m.periods])
+
+    a_sql, a_params = agg(plan.m)
+    parts = [f"units (id, code) AS ({usql})", f"ma AS ({a_sql})"]
+    params = [*uparams, *a_params]
+    if plan.fixed_baseline is None:
+        b_sql, b_params = agg(plan.mb)
+        parts.append(f"mb AS ({b_sql})")
+        params += b_params
+        b_expr, b_join = _measure_sql(plan.mb, "mb"), "LEFT JOIN mb ON mb.region_id = units.id"
+    else:
+        b_expr, b_join = "%s", ""
+    a_expr = _measure_sql(plan.m, "ma")
+    v_sql = (f"v AS (SELECT units.id, units.code, {a_expr} AS a, {b_expr} AS b FROM units "
+             f"LEFT JOIN ma ON ma.region_id = units.id {b_join})")
+    if plan.fixed_baseline is not None:
+        params.append(plan.fixed_baseline)
+    parts.append(v_sql)
+    return "WITH " + ", ".join(parts), params
+
+
+def unit_states(target: Target, period: Period | str, units: RegionQuerySet, *,
+                fixed_baseline: float | None = None) -> dict[str, tuple[str, float | None, float | None]]:
+    """{unit code: (state, a, b)} for every unit of `units`, in one statement (relative targets: one read)."""
+    tp = period if isinstance(period, Period) else Period.parse(period)
+    if target.kind == Target.Kind.RELATIVE:
+        return {e.region.code: (e.state, e.actual, None) for e in _relative(target, list(units), tp)}
+    plan = _plan(target, tp, fixed_baseline)
+    cte, params = _values_cte(target, plan, units)
+    case, cparams = _state_sql(target, plan)
+    with connection.cursor() as c:
+        c.execute(f"{cte} SELECT code, {case}, a, b FROM v", [*params, *cparams])
+        return {code: (st, a, b) for code, st, a, b in c.fetchall()}
+
+
+def state_counts(target: Target, period: Period | str, units: RegionQuerySet, group_len: int, *,
+                 fixed_baseline: float | None = None) -> dict[str, tuple[dict[str, int], dict[str, str]]]:
+    """{group prefix: ({state: n}, {state: first unit code})} — one GROUP BY over the unit states."""
+    tp = period if isinstance(period, Period) else Period.parse(period)
+    out: dict[str, tuple[dict[str, int], dict[str, str]]] = defaultdict(lambda: ({}, {}))
+    if target.kind == Target.Kind.RELATIVE:
+        for code, (st, _, _) in sorted(unit_states(target, tp, units).items()):
+            counts, first = out[code[:group_len]]
+            counts[st] = counts.get(st, 0) + 1
+            first.setdefault(st, code)
+        return dict(out)
+    plan = _plan(target, tp, fixed_baseline)
+    cte, params = _values_cte(target, plan, units)
+    case, cparams = _state_sql(target, plan)
+    sql = (f"{cte}, s AS (SELECT code, {case} AS st FROM v) "
+           f"SELECT SUBSTR(code, 1, {int(group_len)}) AS g, st, COUNT(*), MIN(code) FROM s GROUP BY g, st")
+    with connection.cursor() as c:
+        c.execute(sql, [*params, *cparams])
+        for g, st, n, first_code in c.fetchall():
+            out[g][0][st] = n
+            out[g][1][st] = first_code
+    return dict(out)
+
+
+def reason_for(target: Target, period: Period | str, unit: Region, a: float | None, b: float | None) -> str:
+    """The sentence of one unit's evaluation (only for the units a screen shows)."""
+    tp = period if isinstance(period, Period) else Period.parse(period)
+    plan = _plan(target, tp, None)
+    fn = _growth if target.kind == Target.Kind.GROWTH else _level
+    return fn(target, unit, a, b, plan.at, plan.m).reason
+
+
+def judge_groups(target: Target, period: Period | str, units: RegionQuerySet, groups: list[Region], *,
+                 fixed_baseline: float | None = None) -> dict[str, Judged]:
+    """The target's state within each group (child unit): its units' counts summarised like
+    `status.summarize`; the reason of the worst unit is written for the groups behind."""
+    tp = period if isinstance(period, Period) else Period.parse(period)
+    by_prefix = {g.prefix: g for g in groups}
+    lens = {len(p) for p in by_prefix} or {0}
+    group_len = max(lens)
+    counts = state_counts(target, tp, units, group_len, fixed_baseline=fixed_baseline)
+    worst_codes: dict[str, str] = {}
+    out: dict[str, Judged] = {}
+    for prefix, g in by_prefix.items():
+        c, first = counts.get(prefix.ljust(group_len, "0")[:group_len], ({}, {}))
+        if not c:
+            out[g.code] = Judged(NO_DATA, "范围内没有单位", {})
+            continue
+        n = sum(c.values())
+        if n == 1:
+            state = next(iter(c))
+            out[g.code] = Judged(state, "", c)
+            worst_codes[g.code] = first[state]
+            continue
+        state, reason = summary_state(c)
+        out[g.code] = Judged(state, reason, c)
+        worst = next((s for s in ORDER if c.get(s)), None)
+        if worst in (OFF_TRACK, AT_RISK):
+            worst_codes[g.code] = first[worst]
+    if worst_codes:
+        units_shown = Region.objects.filter(code__in=worst_codes.values())
+        detail = unit_states(target, tp, units_shown, fixed_baseline=fixed_baseline) \
+            if target.kind != Target.Kind.RELATIVE else {}
+        names = {r.code: r for r in units_shown}
+        for gcode, ucode in worst_codes.items():
+            j = out[gcode]
+            if target.kind == Target.Kind.RELATIVE:
+                ev = next(e for e in _relative(target, [names[ucode]], tp))
+                text = ev.reason
+            else:
+                _, a, b = detail[ucode]
+                text = reason_for(target, tp, names[ucode], a, b)
+            if sum(j.counts.values()) == 1:
+                j.reason = text
+            else:
+                j.reason += f"。如{names[ucode].name}：{text}"
+    return out
