@@ -81,7 +81,8 @@ def _decomposes(t: Target, region: Region) -> bool:
     if t.scope != Target.Scope.REGION:
         return t.scope_level is None or t.scope_level > region.level
     ind = t.indicator
-    return t.region_id == region.id and (ind.unit == "%" or ind.rule in INTENSIVE_RULES)
+    return (t.region_id == region.id and ind.level > region.level
+            and (ind.unit == "%" or ind.rule in INTENSIVE_RULES))
 
 
 def _fixed_baseline(t: Target) -> float | None:
@@ -159,8 +160,10 @@ def task_lights(user: User, region: Region, period: Period) -> list[dict]:
     from bqw.plans.selectors import light_counts_by_lead, tasks_for_user
 
     rows = tasks_for_user(user, region=region, top_level=True, on=_period_end(period))
-    return [{"lead": name, "lights": lights, "total": sum(lights.values())}
-            for name, lights in light_counts_by_lead(rows).items()]
+    out = [{"lead": name, "lights": lights, "total": sum(lights.values())}
+           for name, lights in light_counts_by_lead(rows).items()]
+    out.sort(key=lambda t: (-t["lights"]["red"], -t["lights"]["yellow"], -t["total"], t["lead"]))
+    return out
 
 
 def trend(user: User, region: Region, ind: Indicator, period: Period, key: KeyTarget | None) -> dict:
@@ -238,7 +241,7 @@ def choose_indicator(ind_code: str | None, grid: dict, keys: list[KeyTarget]) ->
 
 
 def cockpit(user: User, region: Region, period: Period, *, indicator: str | None = None,
-            with_panels: bool = True) -> dict:
+            target: int | None = None, with_panels: bool = True) -> dict:
     """Everything one cockpit screen shows, as plain data (the JSON API returns it as is)."""
     require_view(user, region)
     children = children_of(region)
@@ -249,19 +252,24 @@ def cockpit(user: User, region: Region, period: Period, *, indicator: str | None
         {ind.code} if ind else set()))}
     by_code = {row["code"]: row for row in grid["rows"]}
     decomposed = [k for k in keys if k.children]
+    # the map and bars are coloured by one target: the one asked for, else the first on the chosen indicator
+    chosen = (next((k for k in decomposed if k.target.id == target), None)
+              or next((k for k in decomposed if ind and k.target.indicator_id == ind.id), None)
+              or (decomposed[0] if decomposed else None))
     rows = []
     for c in children:
         vals = by_code.get(c.code, {}).get("values", {})
         cell = vals.get(ind.code) if ind else None
         lights = {str(k.target.id): k.children[c.code].as_dict() for k in decomposed if c.code in k.children}
         states = [k.children[c.code].state for k in decomposed if c.code in k.children]
-        known = [s for s in states if s != NO_DATA]
-        worst = min(known, key=lambda s: SEVERITY[s]) if known else NO_DATA
+        own = chosen.children.get(c.code) if chosen else None
+        worst = own.state if own else NO_DATA
         rows.append({"code": c.code, "name": c.name, "level": c.level, "url": _drill_url(c),
                      "value": cell["value"] if cell else None,
                      "text": fmt(cell["value"] if cell else None, ind.unit if ind else ""),
                      "simulated": bool(cell and cell["simulated"]),
-                     "status": worst, "light": _light(worst), "label": LABELS[worst], "lights": lights,
+                     "status": worst, "light": _light(worst), "label": LABELS[worst],
+                     "reason": own.reason if own else "", "lights": lights,
                      "cells": [k.children[c.code].as_dict() if c.code in k.children else None for k in decomposed],
                      "counts": {s: states.count(s) for s in LABELS if states.count(s)}})
     ranked = [r for r in rows if r["value"] is not None]
@@ -285,10 +293,12 @@ def cockpit(user: User, region: Region, period: Period, *, indicator: str | None
             catalog.values(), key=lambda i: i.code) if any(i.code in r["values"] for r in grid["rows"])],
         "cards": [card_dict(k, period) for k in keys],
         "key_targets": [{"id": k.target.id, "title": str(k.target), "indicator": k.target.indicator.code,
-                         "target": _target_text(k.target)} for k in decomposed],
+                         "short": _short(k.target), "target": _target_text(k.target)} for k in decomposed],
+        "status_target": None if chosen is None else {"id": chosen.target.id, "title": str(chosen.target),
+                                                      "target": _target_text(chosen.target)},
         "children": rows,
-        "top": ranked[:TOP_N],
-        "bottom": ranked[::-1][:TOP_N] if len(ranked) > TOP_N else [],
+        "top": ranked if len(ranked) <= 2 * TOP_N else ranked[:TOP_N],
+        "bottom": [] if len(ranked) <= 2 * TOP_N else ranked[-TOP_N:],
         "trend": trend(user, region, ind, period, key_for_ind) if ind else None,
         "tasks": task_lights(user, region, period),
         "unreviewed": {"count": min(unreviewed, UNREVIEWED_CAP), "capped": unreviewed > UNREVIEWED_CAP,
@@ -298,6 +308,13 @@ def cockpit(user: User, region: Region, period: Period, *, indicator: str | None
         "panels": panels.collect("COCKPIT", user, region, period) if with_panels else [],
     }
     return data
+
+
+def _short(t: Target) -> str:
+    """A column heading: the indicator, and for "every unit of a level" targets which level."""
+    if t.scope == Target.Scope.LEVEL and t.scope_level:
+        return f"{t.indicator.name}（各{Region.Level(t.scope_level).label[:1]}）"
+    return t.indicator.name
 
 
 def _unreviewed_note(n: int) -> str:

@@ -17,6 +17,7 @@ from .export import cockpit_workbook
 from .selectors import cockpit
 
 PROVINCE = "440000000000"
+CARDS, TASKS = 10, 12  # shown at once; the rest behind a 展开
 
 
 def home_for(user: User) -> str | None:
@@ -37,10 +38,16 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect("cockpit-page", code=scope.code)
 
 
+def _target(request: HttpRequest) -> int | None:
+    t = request.GET.get("target", "")
+    return int(t) if t.isdigit() else None
+
+
 def _screen(request: HttpRequest, code: str) -> tuple[object, dict]:
     region = get_cockpit_region_for_user(request.user, code)
     period = get_period(request.GET.get("period"))
-    return region, cockpit(request.user, region, period, indicator=request.GET.get("indicator") or None)
+    return region, cockpit(request.user, region, period, indicator=request.GET.get("indicator") or None,
+                           target=_target(request))
 
 
 @login_required
@@ -49,11 +56,12 @@ def page(request: HttpRequest, code: str) -> HttpResponse:
     region = get_cockpit_region_for_user(request.user, code)
     if region.level >= 5:
         return redirect(f"/regions/{region.code}/")
-    period = get_period(request.GET.get("period"))
-    data = cockpit(request.user, region, period, indicator=request.GET.get("indicator") or None)
+    _, data = _screen(request, code)
     colour = "value" if request.GET.get("color") == "value" else "status"
     big = request.GET.get("big") == "1"
-    ctx = {"region": region, "data": data, "colour": colour, "big": big,
+    cards = data["cards"]
+    ctx = {"region": region, "data": data, "colour": colour, "big": big, "cards": cards[:CARDS],
+           "more_cards": cards[CARDS:], "tasks": data["tasks"][:TASKS], "more_tasks": data["tasks"][TASKS:],
            "query": request.GET.urlencode(), "refresh": 60 if big else 0}
     return render(request, "cockpit/page.html", ctx)
 

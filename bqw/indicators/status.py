@@ -48,7 +48,7 @@ def fmt(v: float | Decimal | None, unit: str) -> str:
             return f"{v / 1e8:.1f}亿元"
         if abs(v) >= 1e4:
             return f"{v / 1e4:.1f}万元"
-    s = f"{v:,.1f}" if abs(v) >= 1000 or v != int(v) else f"{int(v)}"
+    s = f"{int(v):,}" if v == int(v) else f"{v:,.1f}"
     return f"{s}{unit}"
 
 

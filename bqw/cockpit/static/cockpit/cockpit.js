@@ -25,7 +25,7 @@
   function drawMap(el, geo) {
     echarts.registerMap(data.region.code, geo);
     var chart = echarts.init(el, theme);
-    var values = data.children.map(function (r) {
+    var values = data.children.filter(function (r) { return colour !== "value" || r.value !== null; }).map(function (r) {
       var item = { name: r.code, value: r.value, label: r.name };
       if (colour !== "value") item.itemStyle = { areaColor: LIGHT[r.light] };
       return item;
@@ -36,7 +36,8 @@
       tooltip: { trigger: "item", formatter: function (p) { return tip(byCode(p.name)) || p.name; } },
       series: [{
         type: "map", map: data.region.code, roam: false, selectedMode: false,
-        label: { show: true, fontSize: 11, formatter: function (p) { var r = byCode(p.name); return r ? r.name : ""; } },
+        layoutCenter: ["50%", "50%"], layoutSize: "100%",
+        label: { show: true, fontSize: 12, color: "#202124", textBorderColor: "#fff", textBorderWidth: 2, formatter: function (p) { var r = byCode(p.name); return r ? r.name : ""; } },
         emphasis: { label: { show: true } },
         itemStyle: { borderColor: "#fff", borderWidth: 1, areaColor: "#dadce0" },
         data: values
