@@ -334,7 +334,7 @@ def profile(user: User, region: Region, period: Period) -> dict:
     from bqw.plans.selectors import tasks_for_user
 
     require_view(user, region)
-    statuses = region_statuses(user, region, period)
+    statuses = [s for s in region_statuses(user, region, period) if s.units]  # not level targets of other levels
     statuses.sort(key=lambda s: (SEVERITY[s.state], s.target.deadline))
     own = Rollup.objects.filter(region=region, period=period.id).exclude(own__isnull=True)
     ind_ids = list(own.values_list("indicator_id", flat=True)) or list(

@@ -50,7 +50,7 @@
     }
     chart.setOption(option);
     chart.on("click", function (p) { var r = byCode(p.name); if (r) go(r.url); });
-    chart.on("finished", function () { el.dataset.drawn = "1"; });
+    el.dataset.drawn = "1";  // setOption renders synchronously
     return chart;
   }
 
@@ -73,7 +73,7 @@
       }) }]
     });
     chart.on("click", function (p) { go(rows[p.dataIndex].url); });
-    chart.on("finished", function () { el.dataset.drawn = "1"; });
+    el.dataset.drawn = "1";  // setOption renders synchronously
     return chart;
   }
 
