@@ -37,7 +37,7 @@ from bqw.regions.models import Region, code_range
 from bqw.regions.selectors import region_ancestors
 
 from . import maps, panels
-from .statuses import Judged, judge_groups, unit_states
+from .statuses import Judged, combine, judge_groups, unit_reasons, unit_states
 
 INTENSIVE_RULES = ("mean", "ratio", "share_where", "min", "max")
 SEVERITY = {OFF_TRACK: 0, AT_RISK: 1, NO_DATA: 3, ON_TRACK: 2, ACHIEVED: 4}
@@ -105,18 +105,23 @@ def key_targets(user: User, region: Region, period: Period, children: list[Regio
     for t in _covering(list(targets_for_region(user, region)), region):
         within = region if t.region.contains(region) else t.region
         if t.scope == Target.Scope.REGION:
-            states = unit_states(t, period, target_units_qs(t), fixed_baseline=_fixed_baseline(t))
-            st, a, b = states.get(t.region.code, (NO_DATA, None, None))
-            card = judge_groups(t, period, target_units_qs(t), [t.region],
-                                fixed_baseline=_fixed_baseline(t))[t.region.code]
+            own = Region.objects.filter(pk=t.region_id)
+            st, a, b = unit_states(t, period, own, fixed_baseline=_fixed_baseline(t)).get(
+                t.region.code, (NO_DATA, None, None))
+            card = Judged(st, unit_reasons(t, period, [t.region.code], fixed_baseline=_fixed_baseline(t))
+                          .get(t.region.code, ("", ""))[1], {st: 1}, {st: t.region.code})
             per_child = {}
             if children and _decomposes(t, region):
                 per_child = judge_groups(t, period, children_qs, children, fixed_baseline=_fixed_baseline(t))
             out.append(KeyTarget(t, card, per_child, a, b))
             continue
         units = target_units_qs(t, within)
-        per_child = judge_groups(t, period, units, children) if children and _decomposes(t, region) else {}
-        card = judge_groups(t, period, units, [within])[within.code]
+        if children and _decomposes(t, region):
+            per_child = judge_groups(t, period, units, children)
+            card = combine(t, period, list(per_child.values())) if within == region else \
+                judge_groups(t, period, units, [within])[within.code]
+        else:
+            per_child, card = {}, judge_groups(t, period, units, [within])[within.code]
         out.append(KeyTarget(t, card, per_child))
     out.sort(key=lambda k: (SEVERITY[k.card.state], k.target.deadline, k.target.id))
     return out

@@ -12,7 +12,7 @@ for the units shown (a child that is itself the judged unit, or the worst unit o
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 
@@ -46,10 +46,11 @@ class Judged:
     state: str
     reason: str
     counts: dict[str, int]
+    first: dict[str, str] = field(default_factory=dict)  # state → the first unit code (by code) in it
 
     def as_dict(self) -> dict:
         return {"status": self.state, "label": LABELS[self.state], "light": str(LIGHTS[self.state]),
-                "reason": self.reason, "units": sum(self.counts.values())}
+                "reason": self.reason, "units": sum(self.counts.values()), "counts": dict(self.counts)}
 
 
 @dataclass(frozen=True)
@@ -209,29 +210,57 @@ def judge_groups(target: Target, period: Period | str, units: RegionQuerySet, gr
         n = sum(c.values())
         if n == 1:
             state = next(iter(c))
-            out[g.code] = Judged(state, "", c)
+            out[g.code] = Judged(state, "", c, first)
             worst_codes[g.code] = first[state]
             continue
         state, reason = summary_state(c)
-        out[g.code] = Judged(state, reason, c)
+        out[g.code] = Judged(state, reason, c, first)
         worst = next((s for s in ORDER if c.get(s)), None)
         if worst in (OFF_TRACK, AT_RISK):
             worst_codes[g.code] = first[worst]
-    if worst_codes:
-        units_shown = Region.objects.filter(code__in=worst_codes.values())
-        detail = unit_states(target, tp, units_shown, fixed_baseline=fixed_baseline) \
-            if target.kind != Target.Kind.RELATIVE else {}
-        names = {r.code: r for r in units_shown}
-        for gcode, ucode in worst_codes.items():
-            j = out[gcode]
-            if target.kind == Target.Kind.RELATIVE:
-                ev = next(e for e in _relative(target, [names[ucode]], tp))
-                text = ev.reason
-            else:
-                _, a, b = detail[ucode]
-                text = reason_for(target, tp, names[ucode], a, b)
-            if sum(j.counts.values()) == 1:
-                j.reason = text
-            else:
-                j.reason += f"。如{names[ucode].name}：{text}"
+    texts = unit_reasons(target, tp, list(worst_codes.values()), fixed_baseline=fixed_baseline)
+    for gcode, ucode in worst_codes.items():
+        j = out[gcode]
+        name, text = texts[ucode]
+        j.reason = text if sum(j.counts.values()) == 1 else f"{j.reason}。如{name}：{text}"
     return out
+
+
+def unit_reasons(target: Target, period: Period, codes: list[str], *,
+                 fixed_baseline: float | None = None) -> dict[str, tuple[str, str]]:
+    """{code: (name, reason)} for the few units a screen names (one read for all of them)."""
+    if not codes:
+        return {}
+    units = Region.objects.filter(code__in=codes)
+    names = {r.code: r for r in units}
+    if target.kind == Target.Kind.RELATIVE:
+        return {e.region.code: (e.region.name, e.reason) for e in _relative(target, list(units), period)}
+    detail = unit_states(target, period, units, fixed_baseline=fixed_baseline)
+    return {code: (names[code].name, reason_for(target, period, names[code], a, b))
+            for code, (_, a, b) in detail.items()}
+
+
+def combine(target: Target, period: Period, parts: list[Judged], *, fixed_baseline: float | None = None) -> Judged:
+    """The state over the union of groups from their counts (the unit's card from its children's states:
+    no second pass over the units), with the worst unit's reason like `status.summarize`."""
+    counts: dict[str, int] = defaultdict(int)
+    first: dict[str, str] = {}
+    for j in parts:
+        for st, n in j.counts.items():
+            counts[st] += n
+        for st, code in j.first.items():
+            if st not in first or code < first[st]:
+                first[st] = code
+    if not counts:
+        return Judged(NO_DATA, "范围内没有单位", {})
+    n = sum(counts.values())
+    if n == 1:
+        state = next(iter(counts))
+        name, text = unit_reasons(target, period, [first[state]], fixed_baseline=fixed_baseline)[first[state]]
+        return Judged(state, text, dict(counts), first)
+    state, reason = summary_state(counts)
+    worst = next((s for s in ORDER if counts.get(s)), None)
+    if worst in (OFF_TRACK, AT_RISK):
+        name, text = unit_reasons(target, period, [first[worst]], fixed_baseline=fixed_baseline)[first[worst]]
+        reason += f"。如{name}：{text}"
+    return Judged(state, reason, dict(counts), first)

@@ -38,3 +38,17 @@ def test_group_summaries_equal_evaluate_within_each_child(demo):
     for town in towns:
         st = evaluate(village_income, "202406", within=town)
         assert (judged[town.code].state, judged[town.code].reason) == (st.state, st.reason), town.name
+
+
+def test_cockpit_cards_equal_evaluate_over_the_unit(demo, persona):
+    from bqw.cockpit.selectors import children_of, key_targets
+    from bqw.core.periods import Period
+
+    for code in ("440700000000", "440784000000"):
+        region = Region.objects.get(code=code)
+        keys = key_targets(persona("jm_admin"), region, Period.parse("202406"), children_of(region))
+        assert keys
+        for k in keys:
+            t = k.target
+            st = evaluate(t, "202406", within=region if t.scope != Target.Scope.REGION else None)
+            assert (k.card.state, k.card.reason) == (st.state, st.reason), str(t)
