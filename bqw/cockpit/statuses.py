@@ -54,27 +54,27 @@ class Judged:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class Plan:
     m: Measure
     mb: Measure
     at: Period
     fixed_baseline: float | None
 
 
-def _plan(target: Target, tp: Period, fixed_baseline: float | None) -> _Plan:
+def plan_for(target: Target, tp: Period, fixed_baseline: float | None) -> Plan:
     ind = target.indicator
     m = measure(ind, tp)
     mb = measure(ind, Period.parse(target.baseline_period))
     last = Period.parse(m.period)
     at = tp if m.full or last.kind == "M" else min(tp, last, key=lambda p: as_month(p).start)
-    return _Plan(m, mb, at, fixed_baseline)
+    return Plan(m, mb, at, fixed_baseline)
 
 
 def _measure_sql(m: Measure, alias: str) -> str:
     return f"({alias}.s * {m.full} / {alias}.n)" if m.full else f"{alias}.s"
 
 
-def _state_sql(target: Target, plan: _Plan) -> tuple[str, list]:
+def state_sql(target: Target, plan: Plan) -> tuple[str, list]:
     """The CASE giving a unit's state from `a` and `b` (columns of the inner query), with its parameters."""
     v = float(target.value)
     deadline, base = Period.parse(target.deadline), Period.parse(target.baseline_period)
@@ -114,7 +114,7 @@ def _units_sql(units: RegionQuerySet) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _values_cte(target: Target, plan: _Plan, units: RegionQuerySet) -> tuple[str, list]:
+def _values_cte(target: Target, plan: Plan, units: RegionQuerySet) -> tuple[str, list]:
     """`WITH units, ma, mb, v`: v = (id, code, a, b) for every unit judged."""
     rollup = Rollup._meta.db_table
     usql, uparams = _units_sql(units)
@@ -151,9 +151,9 @@ def unit_states(target: Target, period: Period | str, units: RegionQuerySet, *,
     tp = period if isinstance(period, Period) else Period.parse(period)
     if target.kind == Target.Kind.RELATIVE:
         return {e.region.code: (e.state, e.actual, None) for e in _relative(target, list(units), tp)}
-    plan = _plan(target, tp, fixed_baseline)
+    plan = plan_for(target, tp, fixed_baseline)
     cte, params = _values_cte(target, plan, units)
-    case, cparams = _state_sql(target, plan)
+    case, cparams = state_sql(target, plan)
     with connection.cursor() as c:
         c.execute(f"{cte} SELECT code, {case}, a, b FROM v", [*params, *cparams])
         return {code: (st, a, b) for code, st, a, b in c.fetchall()}
@@ -170,9 +170,9 @@ def state_counts(target: Target, period: Period | str, units: RegionQuerySet, gr
             counts[st] = counts.get(st, 0) + 1
             first.setdefault(st, code)
         return dict(out)
-    plan = _plan(target, tp, fixed_baseline)
+    plan = plan_for(target, tp, fixed_baseline)
     cte, params = _values_cte(target, plan, units)
-    case, cparams = _state_sql(target, plan)
+    case, cparams = state_sql(target, plan)
     sql = (f"{cte}, s AS (SELECT code, {case} AS st FROM v) "
            f"SELECT SUBSTR(code, 1, {int(group_len)}) AS g, st, COUNT(*), MIN(code) FROM s GROUP BY g, st")
     with connection.cursor() as c:
@@ -186,7 +186,7 @@ def state_counts(target: Target, period: Period | str, units: RegionQuerySet, gr
 def reason_for(target: Target, period: Period | str, unit: Region, a: float | None, b: float | None) -> str:
     """The sentence of one unit's evaluation (only for the units a screen shows)."""
     tp = period if isinstance(period, Period) else Period.parse(period)
-    plan = _plan(target, tp, None)
+    plan = plan_for(target, tp, None)
     fn = _growth if target.kind == Target.Kind.GROWTH else _level
     return fn(target, unit, a, b, plan.at, plan.m).reason
 
