@@ -94,6 +94,7 @@ class Reference:
 
     paths: dict[str, Path]
     threads: int | None = None
+    _all_units: bool = False
 
     def __post_init__(self) -> None:
         import duckdb
@@ -120,7 +121,12 @@ class Reference:
     def cockpit_lights(self, parent_prefix: str, child_len: int, month: str) -> list[tuple]:
         """[(child prefix, target index, state, units)] for w.COCKPIT_TARGETS (a province-scope "region"
         target only when the parent is the province), plus [(child prefix, "value", None, v)]."""
-        regions = str(self.paths["regions"]).replace("'", "''")
+        if not self._all_units:  # every administrative unit of the province: the platform judges them all,
+            import pyarrow as pa  # with or without values (a city-scale run has values for 江门 only)
+
+            rows = [{"code": r["code"], "level": int(r["level"])} for r in w.load_hierarchy("province").rows]
+            self.con.register("all_units", pa.Table.from_pylist(rows))
+            self._all_units = True
         out: list[tuple] = []
         for k, spec in enumerate(w.COCKPIT_TARGETS):
             ind = w.BY_CODE[spec["indicator"]]
@@ -135,8 +141,8 @@ class Reference:
             a_sql, a_params = _measured_sql(ind, unit_len, parent_prefix, m.periods, m.full)
             b_sql, b_params = ("SELECT NULL AS u, NULL AS x WHERE false", []) if fixed is not None \
                 else _measured_sql(ind, unit_len, parent_prefix, mb.periods, mb.full)
-            sql = (f"WITH units AS (SELECT substr(code, 1, {unit_len}) AS u FROM read_parquet('{regions}') "
-                   f"WHERE CAST(level AS INTEGER) = {level} AND starts_with(code, ?)), "
+            sql = (f"WITH units AS (SELECT substr(code, 1, {unit_len}) AS u FROM all_units "
+                   f"WHERE level = {level} AND starts_with(code, ?)), "
                    f"ma AS ({a_sql}), mb AS ({b_sql}), "
                    f"v AS (SELECT units.u, ma.x AS a, {'?' if fixed is not None else 'mb.x'} AS b FROM units "
                    f"LEFT JOIN ma ON ma.u = units.u LEFT JOIN mb ON mb.u = units.u) "
