@@ -150,6 +150,10 @@ def _values_cte(target: Target, plan: Plan, units: RegionQuerySet) -> tuple[str,
     return f"WITH units (id, code) AS MATERIALIZED ({usql}), {ab}, {v}", params
 
 
+def _f(x) -> float | None:
+    return None if x is None else float(x)
+
+
 def unit_states(target: Target, period: Period | str, units: RegionQuerySet, *,
                 fixed_baseline: float | None = None) -> dict[str, tuple[str, float | None, float | None]]:
     """{unit code: (state, a, b)} for every unit of `units`, in one statement (relative targets: one read)."""
@@ -161,7 +165,8 @@ def unit_states(target: Target, period: Period | str, units: RegionQuerySet, *,
     case, cparams = state_sql(target, plan)
     with connection.cursor() as c:
         c.execute(f"{cte} SELECT code, {case}, a, b FROM v", [*params, *cparams])
-        return {code: (st, a, b) for code, st, a, b in c.fetchall()}
+        # floats whatever the driver returns (PostgreSQL gives numeric for the bound baseline)
+        return {code: (st, _f(a), _f(b)) for code, st, a, b in c.fetchall()}
 
 
 def state_counts(target: Target, period: Period | str, units: RegionQuerySet, group_len: int, *,
