@@ -353,6 +353,86 @@ def b_cockpit_city_http(ctx):
     return _cockpit(ctx, "cockpit_city_http", CITY, True)
 
 
+def ensure_cockpit_targets(ctx: Context) -> dict[int, int]:
+    """The key targets of the cockpit JSON benchmarks at the province (idempotent): {target id: spec index}."""
+    from bqw.accounts.services import system_user
+    from bqw.indicators.services import target_ensure
+
+    province = ctx.region(w.PROVINCE)
+    out = {}
+    for k, spec in enumerate(w.COCKPIT_TARGETS):
+        fields = {key: spec[key] for key in ("scope", "comparator", "baseline_period", "scope_level", "kind",
+                                             "baseline_value") if key in spec}
+        t = target_ensure(actor=system_user(), indicator=ctx.indicators[spec["indicator"]], region=province,
+                          deadline=spec["deadline"], value=spec["value"], title=f"基准目标{k + 1}：{spec['indicator']}",
+                          **fields)
+        out[t.id] = k
+    return out
+
+
+def _cockpit_json(ctx: Context, name: str, prefix: str, http: bool) -> hx.Result:
+    """The cockpit's one call per screen (/api/v1/cockpit/{code}): values from the rollups, every key target's
+    light per child from the set-based evaluation; checked against DuckDB (values and per-state unit counts)."""
+    from bqw.cockpit.selectors import cockpit
+    from bqw.core.periods import Period
+
+    from .catalog import MONTH
+
+    ensure_loaded(ctx)
+    ids = ensure_cockpit_targets(ctx)
+    _vacuum()
+    parent = ctx.region(prefix)
+    child_len = {1: 4, 2: 6, 3: 9}[parent.level]
+    if http:
+        from .server import Client
+
+        client = Client(ctx.port(), ctx.token)
+        path = f"/api/v1/cockpit/{parent.code}?period={MONTH}&indicator={w.COCKPIT_INDICATOR}"
+
+        def fn():
+            status, data = client.request("GET", path)
+            assert status == 200, (status, data)
+            return data
+    else:
+        def fn():
+            return cockpit(ctx.user, parent, Period.parse(MONTH), indicator=w.COCKPIT_INDICATOR)
+    data = fn()
+    samples = timed(fn, ctx.repeat)
+    plat: dict[tuple, float] = {}
+    for c in data["children"]:
+        g = c["code"][:child_len]
+        if c["value"] is not None:
+            plat[(g, "value", None)] = c["value"]
+        for tid, light in c["lights"].items():
+            if int(tid) in ids:
+                for st, n in light["counts"].items():
+                    plat[(g, ids[int(tid)], st)] = n
+    ref = {(g, k, st): v for g, k, st, v in ctx.ref.cockpit_lights(prefix, child_len, MONTH)}
+    check = compare(plat, ref)
+    lights = sum(len(c["lights"]) for c in data["children"])
+    extra = {"check": check, "children": len(data["children"]), "lights": lights, "cards": len(data["cards"]),
+             "units_judged": sum(sum(s["counts"].values()) for c in data["children"] for s in c["lights"].values())}
+    if http:
+        client.close()
+    return hx.Result(name, ctx.db, hx.LATENCY, samples, note=_check_note(check), extra=extra)
+
+
+@bench("cockpit_json_province")
+def b_cockpit_json_province(ctx):
+    return _cockpit_json(ctx, "cockpit_json_province", w.PROVINCE, False)
+
+
+@bench("cockpit_json_province_http")
+def b_cockpit_json_province_http(ctx):
+    return _cockpit_json(ctx, "cockpit_json_province_http", w.PROVINCE, True)
+
+
+@bench("cockpit_json_city_http")
+def b_cockpit_json_city_http(ctx):
+    from .catalog import CITY
+    return _cockpit_json(ctx, "cockpit_json_city_http", CITY, True)
+
+
 @bench("drilldown")
 def b_drilldown(ctx: Context) -> hx.Result:
     from bqw.indicators.selectors import rollup_series

@@ -54,12 +54,47 @@ WHERE a.indicator IS NOT NULL OR num.indicator IS NOT NULL OR c.indicator IS NOT
 ORDER BY ALL"""
 
 
+def reference_sql(spec: dict, ind: w.Indicator, month: str) -> tuple:
+    """The state CASE of one COCKPIT_TARGETS entry (DuckDB placeholders), with its measures: the platform's
+    rule (`cockpit.statuses.state_sql`) on an unsaved target, so only the values differ in origin."""
+    from bqw.cockpit.statuses import plan_for, state_sql
+    from bqw.indicators.models import Indicator, Target
+
+    model = Indicator(code=ind.code, periodicity=ind.periodicity, temporal=ind.temporal, rule=ind.rule,
+                      direction=ind.direction)
+    t = Target(indicator=model, scope=spec["scope"], kind=spec.get("kind", "level"), comparator=spec["comparator"],
+               value=spec["value"], baseline_period=spec["baseline_period"], deadline=spec["deadline"],
+               baseline_value=spec.get("baseline_value"), scope_level=spec.get("scope_level"))
+    fixed = float(spec["baseline_value"]) if spec.get("baseline_value") is not None else None
+    plan = plan_for(t, Period.parse(month), fixed)
+    case, params = state_sql(t, plan)
+    return case.replace("%s", "?"), params, plan.m, plan.mb, fixed
+
+
+def _measured_sql(ind: w.Indicator, unit_len: int, parent_prefix: str, periods: tuple[str, ...],
+                  full: int) -> tuple[str, list]:
+    """Each unit's measured value (u = code prefix of the unit) from the raw leaves: a ratio as Σ numerator ÷
+    Σ denominator × factor, otherwise the unit's own values (year-to-date annualised when `full`)."""
+    marks = ", ".join("?" for _ in periods)
+    if ind.rule == "ratio":
+        expr = (f"sum(value) FILTER (WHERE indicator = '{ind.numerator}') / "
+                f"nullif(sum(value) FILTER (WHERE indicator = '{ind.denominator}'), 0) * {ind.factor}")
+        return (f"SELECT substr(region, 1, {unit_len}) AS u, {expr} AS x FROM vals "
+                f"WHERE starts_with(region, ?) AND period IN ({marks}) "
+                f"AND indicator IN ('{ind.numerator}', '{ind.denominator}') GROUP BY ALL", [parent_prefix, *periods])
+    agg = f"sum(value) * {full} / count(value)" if full else "sum(value)"
+    return (f"SELECT substr(region, 1, {unit_len}) AS u, {agg} AS x FROM vals "
+            f"WHERE starts_with(region, ?) AND period IN ({marks}) AND indicator = ? GROUP BY ALL",
+            [parent_prefix, *periods, ind.code])
+
+
 @dataclass
 class Reference:
     """A DuckDB connection over one scale's Parquet files."""
 
     paths: dict[str, Path]
     threads: int | None = None
+    _all_units: bool = False
 
     def __post_init__(self) -> None:
         import duckdb
@@ -80,6 +115,48 @@ class Reference:
         base = ("SELECT substr(region, 1, ?) AS unit, indicator, value FROM vals "
                 "WHERE period IN (?, ?) AND starts_with(region, ?)")
         return self.query(rollup_sql(base, ["unit"]), [child_len, month, quarter, parent_prefix])
+
+    # cockpit JSON: each key target's unit states counted per child (the same rule as cockpit.statuses,
+    # applied to values aggregated here from the raw leaves), and the chosen indicator per child
+    def cockpit_lights(self, parent_prefix: str, child_len: int, month: str) -> list[tuple]:
+        """[(child prefix, target index, state, units)] for w.COCKPIT_TARGETS (a province-scope "region"
+        target only when the parent is the province), plus [(child prefix, "value", None, v)]."""
+        if not self._all_units:  # every administrative unit of the province: the platform judges them all,
+            import pyarrow as pa  # with or without values (a city-scale run has values for 江门 only)
+
+            rows = [{"code": r["code"], "level": int(r["level"])} for r in w.load_hierarchy("province").rows]
+            self.con.register("all_units", pa.Table.from_pylist(rows))
+            self._all_units = True
+        out: list[tuple] = []
+        for k, spec in enumerate(w.COCKPIT_TARGETS):
+            ind = w.BY_CODE[spec["indicator"]]
+            if spec["scope"] == "region":
+                if parent_prefix != w.PROVINCE:
+                    continue
+                level, unit_len = 2, 4  # the province's own rate, judged for each city
+            else:
+                level, unit_len = spec["scope_level"], {3: 6, 4: 9, 5: 12}[spec["scope_level"]]
+            case, params, m, mb, fixed = reference_sql(spec, ind, month)
+
+            a_sql, a_params = _measured_sql(ind, unit_len, parent_prefix, m.periods, m.full)
+            b_sql, b_params = ("SELECT NULL AS u, NULL AS x WHERE false", []) if fixed is not None \
+                else _measured_sql(ind, unit_len, parent_prefix, mb.periods, mb.full)
+            sql = (f"WITH units AS (SELECT substr(code, 1, {unit_len}) AS u FROM all_units "
+                   f"WHERE level = {level} AND starts_with(code, ?)), "
+                   f"ma AS ({a_sql}), mb AS ({b_sql}), "
+                   f"v AS (SELECT units.u, ma.x AS a, {'?' if fixed is not None else 'mb.x'} AS b FROM units "
+                   f"LEFT JOIN ma ON ma.u = units.u LEFT JOIN mb ON mb.u = units.u) "
+                   f"SELECT substr(u, 1, {child_len}) AS g, {case} AS st, count(*) FROM v GROUP BY ALL")
+            rows = self.query(sql, [parent_prefix, *a_params, *b_params,
+                                    *([fixed] if fixed is not None else []), *params])
+            out += [(g, k, st, n) for g, st, n in rows]
+        base = ("SELECT substr(region, 1, ?) AS unit, indicator, value FROM vals "
+                "WHERE period IN (?, ?) AND starts_with(region, ?)")
+        quarter = Period.parse(month).quarter().id
+        out += [(u, "value", None, v) for u, i, v in self.query(rollup_sql(base, ["unit"]),
+                                                                [child_len, month, quarter, parent_prefix])
+                if i == w.COCKPIT_INDICATOR]
+        return out
 
     # (c) drill-down: one county's towns and villages × one indicator × 36 months, each by the rule
     def drilldown(self, county_prefix: str, indicator: str) -> list[tuple]:

@@ -53,6 +53,9 @@ def reference_runs(ref, scale: str) -> dict[str, Callable[[], object]]:
         "cockpit_province_http": lambda: ref.cockpit(w.PROVINCE, 4, MONTH),
         "cockpit_city": lambda: ref.cockpit(CITY, 6, MONTH),
         "cockpit_city_http": lambda: ref.cockpit(CITY, 6, MONTH),
+        "cockpit_json_province": lambda: ref.cockpit_lights(w.PROVINCE, 4, MONTH),
+        "cockpit_json_province_http": lambda: ref.cockpit_lights(w.PROVINCE, 4, MONTH),
+        "cockpit_json_city_http": lambda: ref.cockpit_lights(CITY, 6, MONTH),
         "drilldown": lambda: ref.drilldown(COUNTY, DRILL_INDICATOR),
         "recount": lambda: ref.recount(MONTH),
     }

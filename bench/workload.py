@@ -295,6 +295,28 @@ def targets(h: Hierarchy) -> list[dict]:
     return out
 
 
+# The cockpit benchmarks' key targets, set at the province (bench.platform creates them; bench.reference
+# evaluates the same rules over the raw values). "level" targets judge every unit of that level; the
+# "region" one is the province's own rate, judged for each child too.
+COCKPIT_TARGETS: list[dict] = [
+    {"indicator": "V12", "scope": "level", "scope_level": VILLAGE, "comparator": ">=", "value": 80,
+     "baseline_period": "202301", "deadline": "2026"},
+    {"indicator": "V08", "scope": "level", "scope_level": VILLAGE, "comparator": ">=", "value": 90,
+     "baseline_period": "202301", "deadline": "2026"},
+    {"indicator": "T05", "scope": "level", "scope_level": TOWN, "comparator": ">=", "value": 90,
+     "baseline_period": "202301", "deadline": "2026"},
+    {"indicator": "C05", "scope": "level", "scope_level": COUNTY, "comparator": ">=", "value": 75,
+     "baseline_period": "2023Q1", "deadline": "2026"},
+    {"indicator": "C10", "scope": "level", "scope_level": COUNTY, "comparator": "<=", "value": 1.8,
+     "baseline_period": "2023Q1", "deadline": "2026"},
+    {"indicator": "C01", "scope": "level", "scope_level": COUNTY, "kind": "growth", "comparator": ">=", "value": 6,
+     "baseline_period": "2023Q1", "deadline": "2026"},
+    {"indicator": "D02", "scope": "region", "comparator": ">=", "value": 90, "baseline_value": 50,
+     "baseline_period": "202301", "deadline": "2026"},
+]
+COCKPIT_INDICATOR = "D02"  # the indicator of the children's values in the benchmarked cockpit JSON
+
+
 def first_period(ind: Indicator) -> str:
     return FIRST_MONTH if ind.periodicity == MONTHLY else quarters()[0].id
 

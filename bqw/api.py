@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError
 
 from bqw.accounts.api import AUTH
 from bqw.assessment.api import router as assessment_router
+from bqw.cockpit.api import router as cockpit_router
 from bqw.core.errors import ApplicationError
 from bqw.indicators.admin_api import catalog_router
 from bqw.indicators.api import router as indicators_router
@@ -38,6 +39,7 @@ api.add_router("/plans", plans_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/projects", projects_router)
 api.add_router("/pairings", pairing_router)
+api.add_router("/cockpit", cockpit_router)
 api.add_router("", indicators_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/users", users_router)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "bqw.projects",
     "bqw.pairing",
     "bqw.assessment",
+    "bqw.cockpit",
     "bqw.briefings",
     "bqw.demo",
     "bench",  # `bqw bench` only (bench/management): no models, no pages

@@ -21,6 +21,7 @@ urlpatterns = [
     path("indicators/", include("bqw.indicators.urls")),
     path("briefings/", include("bqw.briefings.urls")),
     path("assessment/", include("bqw.assessment.urls")),
+    path("cockpit/", include("bqw.cockpit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

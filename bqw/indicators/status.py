@@ -54,7 +54,7 @@ def fmt(v: float | Decimal | None, unit: str) -> str:
             return f"{v / 1e8:.1f}亿元"
         if abs(v) >= 1e4:
             return f"{v / 1e4:.1f}万元"
-    s = f"{v:,.1f}" if abs(v) >= 1000 or v != int(v) else f"{int(v)}"
+    s = f"{int(v):,}" if v == int(v) else f"{v:,.1f}"
     return f"{s}{unit}"
 
 
@@ -183,10 +183,11 @@ def _pct(v: float | None) -> str:
 # ------------------------------------------------------------------ scopes
 
 
-def target_units(target: Target, within: Region | None = None) -> list[Region]:
-    """The units a target applies to (optionally only those inside `within`)."""
+def target_units_qs(target: Target, within: Region | None = None):
+    """The units a target applies to as a queryset (only those inside `within` if given): the set-based
+    evaluation (cockpit) reads it as a subquery."""
     if target.scope == Target.Scope.REGION:
-        units = [target.region]
+        qs = Region.objects.filter(pk=target.region_id)
     else:
         qs = Region.objects.within(target.region, include_self=False).administrative()
         if target.scope == Target.Scope.LEVEL:
@@ -195,10 +196,19 @@ def target_units(target: Target, within: Region | None = None) -> list[Region]:
             qs = qs.filter(classes__scheme=target.class_scheme, classes__value=target.class_value)
             if target.class_year:
                 qs = qs.filter(classes__year=target.class_year)
-        if within is not None and target.region.contains(within):
-            lo, hi = code_range(within.prefix)
-            qs = qs.filter(code__gte=lo, code__lte=hi)
-        units = list(qs.order_by("code"))
+    if within is not None:
+        lo, hi = code_range(within.prefix)
+        qs = qs.filter(code__gte=lo, code__lte=hi)
+    return qs
+
+
+def target_units(target: Target, within: Region | None = None) -> list[Region]:
+    """The units a target applies to (optionally only those inside `within`)."""
+    if target.scope == Target.Scope.REGION:
+        units = [target.region]
+    else:
+        units = list(target_units_qs(target, within if within is not None and target.region.contains(within)
+                                     else None).order_by("code"))
     if within is not None:
         units = [u for u in units if within.contains(u)]
     return units
@@ -392,6 +402,27 @@ def evaluate(target: Target, period: Period | str, *, within: Region | None = No
     return summarize(target, tp, evals)
 
 
+def summary_state(counts: dict[str, int]) -> tuple[str, str]:
+    """The state of a multi-unit target from how many of its units are in each state (and the count sentence):
+    shared by `summarize` and the cockpit's set-based evaluation, which only has the counts."""
+    n = sum(counts.values())
+    c = defaultdict(int, counts)
+    with_data = n - c[NO_DATA]
+    good = c[ACHIEVED] + c[ON_TRACK]
+    if with_data == 0:
+        state = NO_DATA
+    elif c[ACHIEVED] == n:
+        state = ACHIEVED
+    elif good == n:
+        state = ON_TRACK
+    elif good >= 0.9 * with_data and c[OFF_TRACK] <= 0.05 * n:
+        state = AT_RISK if c[AT_RISK] or c[OFF_TRACK] or c[NO_DATA] else ON_TRACK
+    else:
+        state = OFF_TRACK if (c[OFF_TRACK] + c[NO_DATA]) > 0.2 * n else AT_RISK
+    parts = "，".join(f"{LABELS[s]} {c[s]} 个" for s in ORDER[::-1] if c[s])
+    return state, f"{n} 个单位中：{parts}"
+
+
 def summarize(target: Target, tp: Period, evals: list[Evaluation]) -> TargetStatus:
     if not evals:
         return TargetStatus(target, tp, NO_DATA, "范围内没有单位", [])
@@ -400,22 +431,8 @@ def summarize(target: Target, tp: Period, evals: list[Evaluation]) -> TargetStat
     counts: dict[str, int] = defaultdict(int)
     for e in evals:
         counts[e.state] += 1
-    n = len(evals)
-    with_data = n - counts[NO_DATA]
-    good = counts[ACHIEVED] + counts[ON_TRACK]
-    if with_data == 0:
-        state = NO_DATA
-    elif counts[ACHIEVED] == n:
-        state = ACHIEVED
-    elif good == n:
-        state = ON_TRACK
-    elif good >= 0.9 * with_data and counts[OFF_TRACK] <= 0.05 * n:
-        state = AT_RISK if counts[AT_RISK] or counts[OFF_TRACK] or counts[NO_DATA] else ON_TRACK
-    else:
-        state = OFF_TRACK if (counts[OFF_TRACK] + counts[NO_DATA]) > 0.2 * n else AT_RISK
-    parts = "，".join(f"{LABELS[s]} {counts[s]} 个" for s in ORDER[::-1] if counts[s])
+    state, reason = summary_state(counts)
     worst = next((e for s in ORDER for e in evals if e.state == s), evals[0])
-    reason = f"{n} 个单位中：{parts}"
     if worst.state in (OFF_TRACK, AT_RISK):
         reason += f"。如{worst.region.name}：{worst.reason}"
     return TargetStatus(target, tp, state, reason, evals)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from bqw.accounts.scope import require_admin
 from bqw.core.errors import ImportRejected, NotFoundError
+from bqw.core.hooks import app_modules
 from bqw.core.imports import rejection_context
 
 from .access import get_region_for_user
@@ -39,8 +40,22 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     ctx = {"region": region, "children": children, "ancestors": ancestors, "stats": stats, "below": below,
            "classes": classes.get(region.id, []),
            "count_levels": [(LEVEL_KEYS[lv], Region.Level(lv).label) for lv in range(region.level + 2, 6)]}
+    if not request.headers.get("HX-Request"):
+        ctx["panels"] = region_panels(request, region)
     template = "regions/partials/children.html" if request.headers.get("HX-Request") else "regions/detail.html"
     return render(request, template, ctx)
+
+
+def region_panels(request: HttpRequest, region: Region) -> list[str]:
+    """HTML sections higher apps add to the unit page (their `region_panels.PANELS`: callables
+    (request, region) → HTML or None), so the unit profile grows without regions importing them."""
+    out = []
+    for module in app_modules("region_panels"):
+        for panel in getattr(module, "PANELS", []):
+            html = panel(request, region)
+            if html:
+                out.append(html)
+    return out
 
 
 @login_required

@@ -1,0 +1,54 @@
+"""The set-based status evaluation gives, for every unit of every demo target, the state `evaluate()` gives
+unit by unit — and the per-child summaries equal `evaluate(within=child)`."""
+
+from __future__ import annotations
+
+import pytest
+
+from bqw.cockpit.statuses import judge_groups, unit_states
+from bqw.indicators.models import Target
+from bqw.indicators.status import evaluate, target_units_qs
+from bqw.regions.models import Region
+
+
+def fixed(t: Target) -> float | None:
+    return float(t.baseline_value) if t.baseline_value is not None and t.scope == Target.Scope.REGION else None
+
+
+@pytest.mark.parametrize("period", ["202406", "202412", "202503"])
+def test_unit_states_equal_evaluate_unit_by_unit(demo, period):
+    targets = list(Target.objects.select_related("indicator", "region", "benchmark"))
+    assert len(targets) >= 40
+    compared = set()
+    for t in targets:
+        expected = {e.region.code: e.state for e in evaluate(t, period).units}
+        got = {code: st for code, (st, _, _) in unit_states(t, period, target_units_qs(t),
+                                                             fixed_baseline=fixed(t)).items()}
+        assert got == expected, (t.id, str(t))
+        compared |= set(expected.values())
+    assert {"achieved", "on_track", "at_risk", "off_track", "no_data"} <= compared  # every branch is exercised
+
+
+def test_group_summaries_equal_evaluate_within_each_child(demo):
+    heshan = Region.objects.get(code="440784000000")
+    towns = list(Region.objects.filter(parent=heshan, kind="admin").order_by("code"))
+    village_income = Target.objects.get(indicator__code="v_income", region=heshan)
+    judged = judge_groups(village_income, "202406", target_units_qs(village_income, heshan), towns)
+    assert len(judged) == len(towns) == 10
+    for town in towns:
+        st = evaluate(village_income, "202406", within=town)
+        assert (judged[town.code].state, judged[town.code].reason) == (st.state, st.reason), town.name
+
+
+def test_cockpit_cards_equal_evaluate_over_the_unit(demo, persona):
+    from bqw.cockpit.selectors import children_of, key_targets
+    from bqw.core.periods import Period
+
+    for code in ("440700000000", "440784000000"):
+        region = Region.objects.get(code=code)
+        keys = key_targets(persona("jm_admin"), region, Period.parse("202406"), children_of(region))
+        assert keys
+        for k in keys:
+            t = k.target
+            st = evaluate(t, "202406", within=region if t.scope != Target.Scope.REGION else None)
+            assert (k.card.state, k.card.reason) == (st.state, st.reason), str(t)
