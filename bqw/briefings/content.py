@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.utils import timezone
 
 from bqw.accounts.models import User
+from bqw.core.hooks import app_modules
 from bqw.core.periods import Period
 from bqw.core.status import Light
 from bqw.indicators.status import LABELS, LIGHTS, region_statuses
@@ -74,10 +72,8 @@ def _tasks(user: User, region: Region, on: date) -> dict:
 def extra_sections(user: User, region: Region, period: Period, on: date) -> list[dict]:
     """Sections other apps contribute (projects, pairing, assessment), found without importing them by name."""
     out: list[dict] = []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.briefing_sections"
-        if config.name.startswith("bqw.") and find_spec(name) is not None:
-            out.extend(import_module(name).sections(user, region, period, on))
+    for module in app_modules("briefing_sections"):
+        out.extend(module.sections(user, region, period, on))
     return out
 
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.db import transaction
 
 from bqw.accounts.models import Role
 from bqw.accounts.services import system_user, user_ensure
+from bqw.core.hooks import app_modules
 from bqw.orgs.models import Organization
 from bqw.orgs.services import organization_ensure
 from bqw.regions.models import Region
@@ -100,16 +98,7 @@ def build_zones() -> dict[str, Region]:
 
 def demo_steps() -> list[Callable[[dict[str, Organization]], object]]:
     """Each installed app's `demo.step`, in INSTALLED_APPS order (an app's data may build on the apps above it)."""
-    steps = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("bqw.") or config.name == "bqw.demo":
-            continue
-        if find_spec(f"{config.name}.demo") is None:
-            continue
-        step = getattr(import_module(f"{config.name}.demo"), "step", None)
-        if step is not None:
-            steps.append(step)
-    return steps
+    return [m.step for m in app_modules("demo") if m.__name__ != "bqw.demo.demo" and hasattr(m, "step")]
 
 
 @transaction.atomic
