@@ -232,3 +232,25 @@ def test_collect_reads_as_the_requesting_user(db, persona, region):
     """A reviewer of 鹤山 sees only 鹤山: collecting 江门 as them is refused."""
     with pytest.raises(NotFoundError):
         collect(persona("hs_reviewer"), region("4407"), Period.parse(PERIOD))
+
+
+def test_projects_join_the_briefing_as_their_own_section(db, persona, region):
+    """An app above the briefing's inputs adds its section through core.hooks (here: the project library)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from bqw.orgs.models import Organization
+    from bqw.projects.services import ProjectSpec, project_create
+
+    hs = region("440784")
+    hq = Organization.objects.get(region=hs, kind=Organization.Kind.HEADQUARTERS)
+    project_create(actor=persona("jm_admin"), spec=ProjectSpec(
+        name="鹤山测试产业园", region=hs, planned_investment=Decimal(5 * 10**8), responsible=hq,
+        intro_on=date(2024, 1, 10)))
+    b = issue(persona("jm_admin"), hs)
+    section = next(s for s in b.snapshot["sections"] if s["title"] == "重大项目推进情况")
+    assert "项目库共有项目1个（其中亿元以上1个），计划总投资5.0亿元" in section["paragraphs"][0]
+    assert "重大项目推进情况" in text_of(bytes(b.docx))
+    # another county's briefing does not see it
+    other = issue(persona("jm_admin"), region("440705"))
+    assert not [s for s in other.snapshot["sections"] if s["title"] == "重大项目推进情况"]
