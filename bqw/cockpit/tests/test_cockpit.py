@@ -109,3 +109,25 @@ def test_later_apps_add_panels_without_being_imported(db, client, login, monkeyp
     data = client.get("/api/v1/cockpit/4407?period=202406").json()
     assert data["panels"] == [{"key": "projects", "title": "项目", "columns": ["项目数"], "rows": [[3]]}]
     assert "panel-projects" in client.get("/cockpit/440700000000/?period=202406").content.decode()
+
+
+def test_the_project_library_shows_its_panel_on_the_county_cockpit(db, client, login, persona):
+    """The real projects panel (bqw/projects/cockpit_panels.py) arrives through the hook, with the library's
+    figures as offices write them; another county's cockpit has no such panel."""
+    from datetime import date
+    from decimal import Decimal
+
+    from bqw.orgs.models import Organization
+    from bqw.projects.services import ProjectSpec, project_create
+    from bqw.regions.models import Region
+
+    hs = Region.objects.get(code="440784000000")
+    hq = Organization.objects.get(region=hs, kind=Organization.Kind.HEADQUARTERS)
+    project_create(actor=persona("jm_admin"), spec=ProjectSpec(
+        name="鹤山测试产业园", region=hs, planned_investment=Decimal(5 * 10**8), responsible=hq,
+        intro_on=date(2024, 1, 10)))
+    login("jm_viewer")
+    panels = {p["key"]: p for p in client.get("/api/v1/cockpit/440784?period=202406").json()["panels"]}
+    assert panels["projects"]["rows"][0][:3] == [1, 1, "5.0亿元"]
+    other = {p["key"] for p in client.get("/api/v1/cockpit/440705?period=202406").json()["panels"]}
+    assert "projects" not in other
