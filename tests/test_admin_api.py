@@ -63,7 +63,7 @@ def test_a_county_office_sets_up_through_the_api(client, hs):
     r = call(client, "post", "/api/v1/targets", hs, {"indicator": "hs_done", "region": "江门市鹤山市", "scope": "level",
                                                      "scope_level": 5, "value": "1", "deadline": "2026"})
     assert r.status_code == 201, r.content
-    r = call(client, "post", "/api/v1/users/", hs, {"username": "sp_clerk", "password": "Sp@clerk2026",
+    r = call(client, "post", "/api/v1/users/", hs, {"username": "sp_clerk", "password": "Lz9#desk2026",
                                                     "organization_id": bureau, "role": "reporter",
                                                     "view_scope": "440784", "capture_scope": "沙坪街道"})
     assert r.status_code == 201 and r.json()["capture_scope"] == "440784001000", r.content
@@ -86,7 +86,7 @@ def test_sibling_admin_is_refused_on_every_endpoint(client, hs, kp):
                                                               "operator": "<=", "right": "100"}).json()["id"]
     target = call(client, "post", "/api/v1/targets", hs, {"indicator": "hs_x", "region": "440784", "value": "5",
                                                           "deadline": "2026"}).json()["id"]
-    user = call(client, "post", "/api/v1/users/", hs, {"username": "hs_v", "password": "Hs@viewer2026",
+    user = call(client, "post", "/api/v1/users/", hs, {"username": "hs_v", "password": "Qn4#glass2026",
                                                        "organization_id": bureau, "role": "viewer",
                                                        "view_scope": "440784"}).json()["id"]
     token = call(client, "get", "/api/v1/tokens/", hs).json()[0]["id"]

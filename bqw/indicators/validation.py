@@ -215,9 +215,14 @@ def check_written(values: list[DataValue]) -> None:
               if v.is_error]
     if errors:
         first = errors[0]
+        written = {dv.indicator_id: dv.indicator.code for dv in values}
+        # name one indicator of the rule the write touched, so a form shows the error beside that field
+        code = next((written[i.pk] for i in first.rule.indicators.all() if i.pk in written), None)
+        extra = {"field": "value", "rule": first.rule.name, "violations": [e.message for e in errors]}
+        if code:
+            extra["indicator"] = code
         raise ApplicationError(first.message + (f"（另有 {len(errors) - 1} 处）" if len(errors) > 1 else ""),
-                               extra={"field": "value", "rule": first.rule.name,
-                                      "violations": [e.message for e in errors]})
+                               extra=extra)
 
 
 def review_violations(queue: list[DataValue]) -> list[Violation]:

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.e2e
 
 PERIOD = "202610"
 VALUE = "input[name^=v]:not([type=hidden])"  # the value box of an entry row
-HS_ADMIN = ("hs_admin", "Hs@admin2026")
-HS_REPORTER = ("hs_sp_reporter", "Sp@report2026")
+HS_ADMIN = ("hs_admin", "Qj7#county2026")
+HS_REPORTER = ("hs_sp_reporter", "Wx3#field2026")
 
 
 def sign_in(browser, url: str, user: tuple[str, str]):

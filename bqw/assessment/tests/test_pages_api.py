@@ -21,7 +21,7 @@ def test_result_page_for_viewer_and_outsider(county_scheme, client, login):
     assert "创先类" in html and "鹤山市" in html and "位次区间" in html and "编辑指标与权重" not in html
     assert "echarts.min.js" in html
     assert client.get("/assessment/").status_code == 200
-    assert "/assessment/" in client.get("/").content.decode()  # the home page links the module
+    assert "/assessment/" in client.get("/?workbench=1").content.decode()  # the workbench links the module
     login("xh_reporter")
     assert client.get(f"/assessment/{county_scheme.pk}/").status_code == 404
     assert client.get(f"/assessment/{county_scheme.pk}/?period=abc").status_code == 404
