@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from bqw.core.periods import deadline_heading
 
 from .kinds import classify_kind, doc_kind, section_heading
-from .naming import indicator_for, rank_indicator
-from .places import find_issuer, place_stems, subject_for
+from .naming import cover_name, indicator_for, industry_name, rank_indicator, share_name, tidy_name
+from .places import find_issuer, is_place_name, place_stems, subject_for
 from .quantities import PRE_GE_TARGET, Quantity, grammar_quantities
 from .text import Span, book_titles, clauses, inside, paragraphs, quoted_names, sentences
 from .times import (
@@ -193,9 +193,22 @@ def _is_reached_level(text: str, clause: Span, q: Quantity) -> bool:
 
 
 def _indicator(text: str, clause: Span, q: Quantity) -> str:
+    """The indicator's name by the form of the quantity, tidied as an office would write it."""
+    return tidy_name(_raw_indicator(text, clause, q), is_place_name)
+
+
+def _raw_indicator(text: str, clause: Span, q: Quantity) -> str:
+    rel_a, rel_b = q.start - clause.start, q.end - clause.start
     if q.form in ("rank", "ordinal") and q.unit == "名":
         return rank_indicator(text, clause, q.start, q.end)
-    return indicator_for(clause.text, q.start - clause.start, q.end - clause.start, q.unit)
+    if q.form == "industry_count":
+        return industry_name(text[q.start : q.end])
+    name = indicator_for(clause.text, rel_a, rel_b, q.unit)
+    if q.form == "cover":
+        return cover_name(tidy_name(clause.text[:rel_a], is_place_name))
+    if q.unit == "%" and not q.form and (name == "数量" or re.search(r"(?:完成|安排|实现|推动|力争)$", clause.text[:rel_a].strip())):
+        return share_name(clause.text[rel_b:]) or name
+    return name
 
 
 def _repeat_key(text: str, q: Quantity) -> tuple:

@@ -74,6 +74,59 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
     return name
 
 
+# verbs that open a phrase without belonging to the measure's name ("尽快实现农林牧渔业总产值")
+VERB_LEAD = (
+    r"^(?:尽快|全力|奋力|着力|重点|高标准|大力|持续|深入|积极)?"
+    r"(?:实现|做大做强|巩固提升|对接|加强|推广|扶持|保障|打造|安排|组织|推动|推进|加快|力争|争取|确保)+"
+)
+PURPOSE_TAIL = r"(?:的目标|的任务|的要求|目标|任务)$"
+
+
+def tidy_name(name: str, is_place=None) -> str:
+    """An office's indicator name: no leading subject, cue, citation or verb, no dangling punctuation.
+
+    "江门将在每个县城植树数" → "每个县城植树数"; "作要点》提出全年完成…" → "全年完成…" → "完成…";
+    "’、建好主平台、争创百强县排名" → "百强县排名"; "025年建成全国工业百强县排名" → "全国工业百强县排名".
+    """
+    n = re.split(r"[、]", name)[-1] if re.search(r"[、].{2,}(?:排名)$", name) else name
+    n = re.sub(r"^.*?(?:》|提出|指出|明确)[，,：:]?", "", n) or n
+    if is_place is not None:
+        for k in range(min(10, len(n) - 2), 1, -1):
+            if is_place(n[:k]):
+                n = re.sub(r"^(?:将|要|已|在)+", "", n[k:])
+                break
+    n = re.sub(r"^[’”」』、，,：:)）]+", "", n)
+    n = re.sub(r"^\d*年(?:底|末)?前?", "", n)
+    n = re.sub(r"^(?:全年|今年|明年|年内|每年)(?=.{3})", "", n)
+    n = re.sub(VERB_LEAD, "", n) if len(re.sub(VERB_LEAD, "", n)) >= 3 else n
+    n = re.sub(rf"^(?:{GOAL_VERBS})(?=.{{4}})", "", n) if n.endswith("排名") else n
+    n = re.sub(PURPOSE_TAIL, "", n)
+    return n.strip("，,；;：: ") or name
+
+
+def industry_name(phrase: str) -> str:
+    """ "三大超千亿产业集群" → "超千亿产业集群数量": the set's noun, not the list that names it."""
+    noun = re.sub(r"^[一二两三四五六七八九十]{1,2}大", "", phrase)
+    return noun + "数量"
+
+
+def share_name(after: str) -> str | None:
+    """A percentage whose noun follows it ("60%以上存量农房完成微改造") names the share of that noun."""
+    m = re.match(NOUN_AFTER, after)
+    if not m:
+        return None
+    np = re.sub(PURPOSE_TAIL, "", m.group(1))
+    return np + "比例" if len(np) >= 2 else None
+
+
+def cover_name(before: str) -> str:
+    """ "推动县城社区一刻钟便民生活圈实现全覆盖" → "县城社区一刻钟便民生活圈覆盖率"."""
+    n = re.sub(r"(?:实现|达到|基本|全面|做到)+$", "", before)
+    n = re.split(r"(?:零[\u4e00-\u9fff]{1,2})?和", n)[-1] if "零" in n else n
+    n = re.sub(r"覆盖$", "", n)
+    return n + "覆盖率" if n else "覆盖率"
+
+
 def rank_indicator(text: str, clause: Span, start: int, end: int) -> str:
     """The ranking a place is in: "进入全国百强县第87位" → "全国百强县第87位排名" without goal verbs."""
     rm = re.search(rf"(?:{GOAL_VERBS})?([^，。；]{{0,10}}?)$", clause.text[: start - clause.start])

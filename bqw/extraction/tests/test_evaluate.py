@@ -106,8 +106,11 @@ def test_extract_cli_prints_items_as_json(capsys, tmp_path) -> None:
     from bqw.extraction.cli import extract_main
 
     f = tmp_path / "doc.txt"
-    f.write_text("今年将新建学校3所。", encoding="utf-8")
+    f.write_text("今年将新建学校3所。去年已建成学校2所。由县教育局牵头，年底前完成校舍改造。", encoding="utf-8")
     assert extract_main([str(f), "--year", "2024", "--subject", "阳山县", "--json"]) == 0
-    items = json.loads(capsys.readouterr().out)
+    out = json.loads(capsys.readouterr().out)
+    items = out["targets"]
     assert items[0]["value"] == 3 and items[0]["subject"] == "阳山县" and items[0]["deadline"] == 2024
     assert {"quote", "start", "end"} <= items[0].keys()
+    assert [a["value"] for a in out["achieved"]] == [2]
+    assert any("校舍改造" in t["content"] and t["lead_units"] == ["县教育局"] for t in out["tasks"])
