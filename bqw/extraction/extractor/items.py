@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from bqw.core.periods import deadline_heading
 
 from .kinds import classify_kind, doc_kind, section_heading
-from .naming import cover_name, indicator_for, industry_name, rank_indicator, share_name, tidy_name
+from .naming import all_name, cover_name, indicator_for, industry_name, rank_indicator, share_name, tidy_name
 from .places import find_issuer, is_place_name, place_stems, subject_for
 from .quantities import PRE_GE_TARGET, Quantity, grammar_quantities
 from .text import Span, book_titles, clauses, inside, paragraphs, quoted_names, sentences
@@ -204,11 +204,16 @@ def _raw_indicator(text: str, clause: Span, q: Quantity) -> str:
     if q.form == "industry_count":
         return industry_name(text[q.start : q.end])
     name = indicator_for(clause.text, rel_a, rel_b, q.unit)
+    if q.form == "all":
+        return all_name(clause.text) or name
     if q.form == "cover":
         return cover_name(tidy_name(clause.text[:rel_a], is_place_name))
-    if q.unit == "%" and not q.form and (name == "数量" or re.search(r"(?:完成|安排|实现|推动|力争)$", clause.text[:rel_a].strip())):
+    if q.unit == "%" and not q.form and (name == "数量" or re.search(SHARE_LEAD, clause.text[:rel_a].strip())):
         return share_name(clause.text[rel_b:]) or name
     return name
+
+
+SHARE_LEAD = r"(?:完成|安排|实现|推动|力争|确保)(?:不少于|不低于|至少|超过|达到)?$"
 
 
 def _repeat_key(text: str, q: Quantity) -> tuple:

@@ -41,7 +41,7 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
     list ("供水管道4.8公里、天然气管道12.1公里") only the item's own part counts; counts end in 数,
     lengths and areas say so (长度, 面积).
     """
-    before = clause[:rel_a]
+    before = before_raw = clause[:rel_a]
     after = clause[rel_b:]
     before = re.split(r"[\d一二三四五六七八九十百千万亿][^、\d]{0,6}、", before)[-1]  # the list item's own part
     before = re.sub(
@@ -60,18 +60,57 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
     noun_after = re.match(NOUN_AFTER, after)
     if unit in COUNT_UNITS and noun_after:
         np = re.split(
-            r"(?:实现|达到|完成|开展|推进|参与|建设|入选|迈入|向|在|进入|加强|结对|之一|上榜)", noun_after.group(1)
+            COUNT_NOUN_END,
+            noun_after.group(1),
         )[0]
         if np:
-            return _count_name(np)[:30]
+            return _count_name(_verb_before(before_raw) + np)[:30] if not (rel := _relative(clause, rel_b, np)) else rel
     name = (before[-24:] or (noun_after.group(1) if noun_after else "")).strip()
     if not name:
         return "数量"
     if unit in COUNT_UNITS and not noun_after:
         return _count_name(name)[:30]  # "已建成美丽圩镇45个": the count comes last
+    if unit in MEASURE_NOUN and re.fullmatch(r"(?:总|全)?长|建设|保障|新增|完成", name) and noun_after:
+        name = re.sub(r"^[(（][^)）]*[)）]", "", noun_after.group(1)) or name  # "建设超万亩产业集聚区"
     if unit in MEASURE_NOUN and not re.search(MEASURE_END, name):
         return name + MEASURE_NOUN[unit]
     return name
+
+
+COUNT_NOUN_END = r"(?:实现|达到|完成|开展|推进|参与|建设|入选|迈入|向|在|到|进入|加强|结对|之一|上榜|等|及|与|的宣传)"
+# verbs that make a count a count of things created or done ("建成10个美丽宜居示范村" → 建成美丽宜居示范村数)
+MAKE_VERBS = r"(?:新开工改造|开工建设|盘活或新建|新增完成|新引进|新建|新增|建成|完成|培育|引进|引育|新开工|改造)"
+
+
+def _verb_before(before: str) -> str:
+    m = re.search(rf"(每年)?(?:至少|不少于|不低于)?{MAKE_VERBS}(?:不少于|至少|超过)?$", before.strip())
+    if not m:
+        return ""
+    return re.sub(r"(?:不少于|至少|不低于|超过)", "", m.group(0))
+
+
+def _relative(clause: str, rel_b: int, np: str) -> str | None:
+    """ "7个县(市、区)迈入千亿经济强县行列" → "迈入千亿经济强县行列的县(市、区)数": what the counted units did."""
+    rest = clause[rel_b:]
+    k = rest.find(np)
+    if k < 0 or k > 2:
+        return None
+    tail = rest[k + len(np) :]
+    m = re.match(r"(入选|上榜)$|((?:迈入|达到|进入|实现|完成)[^，。；、\d]{2,14})$", tail)
+    if not m:
+        return None
+    return f"{m.group(1)}{np}数" if m.group(1) else f"{m.group(2)}的{np}数"
+
+
+def all_name(phrase: str) -> str | None:
+    """ "全部行政村达到美丽宜居村标准" → "达到美丽宜居村标准的行政村比例"; "…实现5G网络覆盖" → "…覆盖率"."""
+    m = re.search(r"(?:所有|全部)([^，。；]{1,12}?)(达到|实现|完成|建成|纳入|覆盖|通(?!过))([^，。；]*)", phrase)
+    if not m:
+        return None
+    noun, verb, rest = m.groups()
+    if "覆盖" in verb + rest:
+        return noun + re.sub(r"覆盖.*$", "", rest) + "覆盖率"
+    return f"{verb}{rest}的{noun}比例"
 
 
 # verbs that open a phrase without belonging to the measure's name ("尽快实现农林牧渔业总产值")
@@ -96,7 +135,7 @@ def tidy_name(name: str, is_place=None) -> str:
                 n = re.sub(r"^(?:将|要|已|在)+", "", n[k:])
                 break
     n = re.sub(r"^[’”」』、，,：:)）]+", "", n)
-    n = re.sub(r"^\d*年(?:底|末)?前?", "", n)
+    n = re.sub(r"^\d+年(?:底|末)?前?", "", n)
     n = re.sub(r"^(?:全年|今年|明年|年内|每年)(?=.{3})", "", n)
     n = re.sub(VERB_LEAD, "", n) if len(re.sub(VERB_LEAD, "", n)) >= 3 else n
     n = re.sub(rf"^(?:{GOAL_VERBS})(?=.{{4}})", "", n) if n.endswith("排名") else n

@@ -55,9 +55,7 @@ def test_matching_is_one_to_one_and_scores() -> None:
     assert "精确率" in format_table(res)
 
 
-@pytest.mark.skipif(
-    not (SHARED / "seeds_targets_gold.json").exists(), reason="shared seeds not beside the repo"
-)
+@pytest.mark.skipif(not (SHARED / "seeds_targets_gold.json").exists(), reason="shared seeds not beside the repo")
 def test_seed_articles_meet_targets() -> None:
     t = run_eval(SHARED / "seeds_targets_gold.json", SHARED / "seeds")["total"]
     assert t["precision"] >= 0.95
