@@ -25,8 +25,11 @@ MEASURE_END = r"(?:数|量|率|比|比例|比重|占比|面积|长度|里程|总
 NOUN_AFTER = r"(?:以上|以下|以内|左右)?(?:的)?((?:[(（][^()（）]{0,12}[)）]|[^，。；、,;()（）]){1,24})"
 
 
-def _count_name(np: str) -> str:
-    return np if re.search(MEASURE_END, np) else np + "数"
+def _count_name(np: str, unit: str | None = None) -> str:
+    """A count's name ends in 数 (户数 and 人数 for households and people)."""
+    if re.search(MEASURE_END, np):
+        return np
+    return np + ("户数" if unit == "户" and not np.endswith("户") else "数")
 
 
 def _drop_plan_period(m: re.Match) -> str:
@@ -64,16 +67,30 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
             noun_after.group(1),
         )[0]
         if np:
-            return _count_name(_verb_before(before_raw) + np)[:30] if not (rel := _relative(clause, rel_b, np)) else rel
+            rel = _relative(clause, rel_b, np)
+            return rel or _count_name(_verb_before(before_raw) + np, unit)[:30]
     name = (before[-24:] or (noun_after.group(1) if noun_after else "")).strip()
     if not name:
         return "数量"
     if unit in COUNT_UNITS and not noun_after:
-        return _count_name(name)[:30]  # "已建成美丽圩镇45个": the count comes last
+        return _count_name(name, unit)[:30]  # "已建成美丽圩镇45个": the count comes last
     if unit in MEASURE_NOUN and re.fullmatch(r"(?:总|全)?长|建设|保障|新增|完成", name) and noun_after:
         name = re.sub(r"^[(（][^)）]*[)）]", "", noun_after.group(1)) or name  # "建设超万亩产业集聚区"
     if unit in MEASURE_NOUN and not re.search(MEASURE_END, name):
         return name + MEASURE_NOUN[unit]
+    return _measure_of(name, after, unit)
+
+
+def _measure_of(name: str, after: str, unit: str | None) -> str:
+    """A bare measure word names the thing after it ("总投资3.2亿元的X项目" → X项目总投资); shares and
+    growth say so ("占全市经济总量" → …比重, "三年增长" → 三年增长率)."""
+    m = re.match(r"(?:以上|左右)?的([^，。；、]{2,16})", after)
+    if m and re.fullmatch(r"(?:计划)?(?:总投资|投资|总长|全长|占地|规模|总额)", name):
+        return m.group(1) + name
+    if name.startswith("占") and not re.search(r"(?:比重|比例|占比)$", name):
+        return name + "比重"
+    if unit == "%" and name.endswith("增长"):
+        return name + "率"
     return name
 
 
@@ -85,7 +102,7 @@ MAKE_VERBS = r"(?:新开工改造|开工建设|盘活或新建|新增完成|新�
 def _verb_before(before: str) -> str:
     m = re.search(rf"(每年)?(?:至少|不少于|不低于)?{MAKE_VERBS}(?:不少于|至少|超过)?$", before.strip())
     if not m:
-        return ""
+        return "每年" if re.search(r"每年[^，、]{0,4}$", before) else ""
     return re.sub(r"(?:不少于|至少|不低于|超过)", "", m.group(0))
 
 
@@ -95,8 +112,8 @@ def _relative(clause: str, rel_b: int, np: str) -> str | None:
     k = rest.find(np)
     if k < 0 or k > 2:
         return None
-    tail = rest[k + len(np) :]
-    m = re.match(r"(入选|上榜)$|((?:迈入|达到|进入|实现|完成)[^，。；、\d]{2,14})$", tail)
+    tail = re.sub(r"的[^，。；]*$", "", rest[k + len(np) :])
+    m = re.match(r"(入选|上榜)$|((?:迈入|达到|进入|实现|完成|开展|加强)[^，。；、\d]{2,14})$", tail)
     if not m:
         return None
     return f"{m.group(1)}{np}数" if m.group(1) else f"{m.group(2)}的{np}数"
@@ -128,7 +145,8 @@ def tidy_name(name: str, is_place=None) -> str:
     "’、建好主平台、争创百强县排名" → "百强县排名"; "025年建成全国工业百强县排名" → "全国工业百强县排名".
     """
     n = re.split(r"[、]", name)[-1] if re.search(r"[、].{2,}(?:排名)$", name) else name
-    n = re.sub(r"^.*?(?:》|提出|指出|明确)[，,：:]?", "", n) or n
+    for _ in range(2):
+        n = re.sub(r"^.*?(?:》|提出|指出|明确)[，,：:]?", "", n) or n
     if is_place is not None:
         for k in range(min(10, len(n) - 2), 1, -1):
             if is_place(n[:k]):
@@ -171,4 +189,7 @@ def rank_indicator(text: str, clause: Span, start: int, end: int) -> str:
     rm = re.search(rf"(?:{GOAL_VERBS})?([^，。；]{{0,10}}?)$", clause.text[: start - clause.start])
     head = (rm.group(1) if rm else "") + text[start : end + 1]
     head = re.sub(rf"^(?:力争|争取|确保|全力|奋力)*(?:{GOAL_VERBS})?", "", head)
-    return re.sub(r"^(排名|居|位居|位列)", "", head).rstrip("，。；第") + "排名"
+    head = re.split(rf"(?:{GOAL_VERBS})", head)[-1] or head
+    head = re.sub(r"^(排名|居|位居|位列|在)", "", head)
+    head = re.sub(r"中?排名[\d第].*$|(?<=[区县镇市])\d+强(?:以内|之内)?.*$", "", head)
+    return head.rstrip("，。；第,") + "排名"
