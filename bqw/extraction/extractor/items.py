@@ -139,6 +139,7 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                     if key in seen:
                         continue
                     seen.add(key)
+                    _name_from_context(item, items, text, sent)
                     items.append(item)
     return _dedupe_overlaps(items)
 
@@ -181,6 +182,28 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         start=quote_a,
         end=quote_b,
     )
+
+
+BARE_NAME = r"数量|数|(?:年均)?增速|同比增速|总数|总量"
+
+
+def _name_from_context(item: Item, items: list[Item], text: str, sent: Span) -> None:
+    """A bare name ("增长5.2%", "累计达到526家") borrows the noun of the sentence's previous statement
+    or clause: "地区生产总值3850亿元，同比增长5.2%" → 地区生产总值增速."""
+    if not re.fullmatch(BARE_NAME, item.indicator):
+        return
+    prev = next((it for it in reversed(items) if it.start >= sent.start), None)
+    if prev is not None:
+        noun = prev.indicator
+    else:
+        before = text[sent.start : item.start]
+        parts = [p for p in re.split(r"[，,；;：:]", before)[:-1] if p.strip()]
+        if not parts:
+            return
+        noun = tidy_name(re.sub(r"(?:持续|稳步|继续|保持)?(?:增长|提升|发展)?$", "", parts[-1]), is_place_name)
+    noun = re.sub(r"(?:增速|增长率|数量|总数|数)$", "", noun)
+    if 1 < len(noun) <= 20:
+        item.indicator = noun + ("数" if item.indicator in ("数量", "数") else item.indicator)
 
 
 def _is_reached_level(text: str, clause: Span, q: Quantity) -> bool:

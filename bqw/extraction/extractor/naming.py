@@ -27,6 +27,8 @@ NOUN_AFTER = r"(?:以上|以下|以内|左右)?(?:的)?((?:[(（][^()（）]{0,1
 
 def _count_name(np: str, unit: str | None = None) -> str:
     """A count's name ends in 数 (户数 and 人数 for households and people)."""
+    if unit and unit.endswith("次") and len(unit) == 2:
+        return np if np.endswith(unit) else np + unit  # "培训1100人次" → 培训人次
     if re.search(MEASURE_END, np):
         return np
     return np + ("户数" if unit == "户" and not np.endswith("户") else "数")
@@ -89,8 +91,11 @@ def _measure_of(name: str, after: str, unit: str | None) -> str:
         return m.group(1) + name
     if name.startswith("占") and not re.search(r"(?:比重|比例|占比)$", name):
         return name + "比重"
-    if unit == "%" and name.endswith("增长"):
-        return name + "率"
+    done = re.fullmatch(r"完成(.{2,10}?)的?", name)
+    if unit == "%" and done:
+        return done.group(1) + "完成率"  # "完成年度计划的53.6%"
+    if unit == "%" and re.search(r"增长率?$", name):
+        return re.sub(r"(?:同比|比上年|较上年)?增长率?$", "增速", name)  # offices write 增速
     return name
 
 
@@ -190,6 +195,7 @@ def rank_indicator(text: str, clause: Span, start: int, end: int) -> str:
     head = (rm.group(1) if rm else "") + text[start : end + 1]
     head = re.sub(rf"^(?:力争|争取|确保|全力|奋力)*(?:{GOAL_VERBS})?", "", head)
     head = re.split(rf"(?:{GOAL_VERBS})", head)[-1] or head
-    head = re.sub(r"^(排名|居|位居|位列|在)", "", head)
+    head = re.sub(r"^(?:我[省市县区镇]|继续|稳居|排名|位居|位列|居|在)+", "", head)
+    head = re.sub(r"第[\d一二三四五六七八九十百]+位?|前[\d一二三四五六七八九十]+位?", "", head)
     head = re.sub(r"中?排名[\d第].*$|(?<=[区县镇市])\d+强(?:以内|之内)?.*$", "", head)
     return head.rstrip("，。；第,") + "排名"

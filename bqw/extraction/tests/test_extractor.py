@@ -320,3 +320,37 @@ def test_notice_for_a_year_round_sets_default_deadline() -> None:
         "村级集体经济收入达到30万元以上，村庄绿化覆盖率不低于40%。\n\n某厅\n2025年5月20日\n"
     )
     assert [(i.value, i.deadline) for i in extract(text)] == [(300000, 2025), (40, 2025)]
+
+
+def test_task_drafts_only_for_sentences_that_assign_work() -> None:
+    news = (
+        "某县推进乡村振兴见闻\n"
+        "近日，记者走进某县，看到村里的道路已全部硬化。去年全县新建公厕30座，村民纷纷点赞。"
+        "县农业农村局负责人表示，下一步将持续推进人居环境整治。\n"
+    )
+    assert extract_tasks(news) == []
+    notice = (
+        "某市2025年农村人居环境整治工作要点\n"
+        "1．农村污水治理。新增完成80个自然村生活污水治理，已建设施正常运行率不低于90%。"
+        "牵头单位：各县（市、区）农业农村局、生态环境分局。完成时限：2025年10月底前。\n"
+        "2．村庄清洁。为改善村容村貌，年内开展村庄清洁行动不少于4次。\n"
+    )
+    tasks = extract_tasks(notice)
+    assert [t.content for t in tasks] == [
+        "新增完成80个自然村生活污水治理，已建设施正常运行率不低于90%",
+        "年内开展村庄清洁行动不少于4次",
+    ]
+    assert tasks[0].lead_units == ["各县（市、区）农业农村局", "生态环境分局"]
+    assert tasks[0].deadline_text == "2025年10月底前"
+
+
+def test_task_drafts_skip_the_review_part_of_a_summary() -> None:
+    text = (
+        "某镇2024年工作总结和2025年工作计划\n"
+        "一、主要工作成效\n"
+        "全年完成固定资产投资5亿元，新建改造村道12公里。\n"
+        "二、2025年工作计划\n"
+        "由镇农业办牵头，年底前完成高标准农田建设2000亩。\n"
+    )
+    tasks = extract_tasks(text)
+    assert [(t.content, t.lead_units) for t in tasks] == [("年底前完成高标准农田建设2000亩", ["镇农业办"])]

@@ -309,7 +309,7 @@ def test_accept_task_creates_plan_task_with_leads_and_deadline(persona, jm_plan)
     item = services.draft_item_accept(actor=admin, item=item, plan=plan, action=action)
     task = item.task
     assert item.state == "accepted" and item.object_type == "plans.Task" and item.object_id == str(task.pk)
-    assert task.plan == plan and task.action == action and task.content.startswith("由市农业农村局牵头")
+    assert task.plan == plan and task.action == action and task.content.startswith("推动全市行政村")
     assert [o.name for o in task.lead_units.all()] == ["江门市农业农村局"]
     assert str(task.due_on) == "2024-12-31" and task.deadline_text == "年底前"
     assert task.draft_items.get() == item and item.quote in doc.text  # the source quote stays with the task
