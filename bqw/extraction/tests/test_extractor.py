@@ -69,8 +69,8 @@ def test_range_gives_two_bounds_with_one_quote(text: str) -> None:
     [
         ("到2025年，农村自来水普及率达99%。", 2025),
         ("力争2023—2025年每年引入项目超500亿元。", 2025),
-        ("年底前完成1500个自然村雨污分流改造。", "2024-12-31"),
-        ("到2027年底建成10个美丽宜居示范村。", "2027-12-31"),
+        ("年底前完成1500个自然村雨污分流改造。", 2024),  # GOLD.md: a year-end gives the year
+        ("到2027年底建成10个美丽宜居示范村。", 2027),
         ("今年将新建供水管道50公里。", 2024),
         ("明年新增就业岗位3000个。", 2025),
     ],
@@ -354,3 +354,10 @@ def test_task_drafts_skip_the_review_part_of_a_summary() -> None:
     )
     tasks = extract_tasks(text)
     assert [(t.content, t.lead_units) for t in tasks] == [("年底前完成高标准农田建设2000亩", ["镇农业办"])]
+
+
+def test_plan_period_title_and_summary_title_give_default_dates() -> None:
+    plan = "某县农业农村现代化“十四五”规划\n主要目标\n农作物耕种收综合机械化率达到70%。\n"
+    assert [i.deadline for i in extract(plan)] == [2025]
+    summary = "某镇2023年工作总结和2024年工作计划\n一、主要工作成效\n新增就业420人，新建村道8公里。\n"
+    assert [(i.kind, i.deadline) for i in extract(summary)] == [("achieved", 2023), ("achieved", 2023)]
