@@ -107,18 +107,12 @@ def accept_task(*, actor: User, item: DraftItem, plan: Any = None, action: Any =
     if plan is None:
         raise ApplicationError("请选择任务要加入的计划或行动", extra={"field": "action"})
     deadline = task_deadline(item, plan)
-    spec = TaskSpec(
-        content=item.indicator,
-        deadline_text=deadline.text,
-        deadline=deadline,
-        leads=_task_leads(actor, item, plan),
-        action=action,
-    )
+    spec = TaskSpec(content=item.indicator, deadline_text=deadline.text, deadline=deadline,
+                    leads=_task_leads(actor, item, plan), action=action)
     task = task_create(actor=actor, plan=plan, spec=spec)
     # The targets already accepted from the same sentence are the ones this task serves.
-    served = DraftItem.objects.filter(
-        document=item.document, target__isnull=False, start__gte=item.start, end__lte=item.end
-    ).values_list("target_id", flat=True)
+    served = DraftItem.objects.filter(document=item.document, target__isnull=False,
+                                      start__gte=item.start, end__lte=item.end).values_list("target_id", flat=True)
     if served:
         task_targets_set(actor=actor, task=task, target_ids=list(served))
     return task
@@ -128,11 +122,8 @@ def _task_choices(user: User) -> list[dict[str, Any]]:
     from bqw.plans.access import is_admin_of, visible_plans
     from bqw.plans.models import Action
 
-    plans = [
-        p
-        for p in visible_plans(user).select_related("region").order_by("-start_on", "name")[:50]
-        if is_admin_of(user, p.region)
-    ]
+    plans = [p for p in visible_plans(user).select_related("region").order_by("-start_on", "name")[:50]
+             if is_admin_of(user, p.region)]
     actions = Action.objects.filter(plan__in=plans).order_by("plan", "number", "id")
     by_plan: dict[int, list] = {}
     for a in actions:
@@ -203,24 +194,13 @@ def indicator_candidates(item: DraftItem, limit: int = 5) -> list[Any]:
     """Existing indicators whose name is like the draft's (and whose unit agrees), best first."""
     from bqw.indicators.models import Indicator
 
-    pool = [
-        i
-        for i in Indicator.objects.only("id", "code", "name", "unit")
-        if not i.unit or not item.unit or i.unit == item.unit
-    ]
+    pool = [i for i in Indicator.objects.only("id", "code", "name", "unit") if not i.unit or not item.unit
+            or i.unit == item.unit]
     return rank_by_name(item.indicator, pool)[:limit]
 
 
-def accept_target(
-    *,
-    actor: User,
-    item: DraftItem,
-    region: Any = None,
-    indicator: Any = None,
-    scope_level: int | None = None,
-    new_indicator: bool = False,
-    **_: Any,
-) -> Any:
+def accept_target(*, actor: User, item: DraftItem, region: Any = None, indicator: Any = None,
+                  scope_level: int | None = None, new_indicator: bool = False, **_: Any) -> Any:
     """Create the Target (indicators.services.target_ensure) for an accepted target draft.
 
     The indicator is the one chosen, else the most similar existing one, else a new indicator
@@ -232,9 +212,8 @@ def accept_target(
     from bqw.indicators.services import indicator_ensure, target_ensure
 
     if item.comparator not in {c for c, _ in Target._meta.get_field("comparator").choices}:
-        raise ApplicationError(
-            "目标的比较方式须为 ≥、>、=、≤ 或 <（“约”不能考核），请先编辑该条目", extra={"field": "comparator"}
-        )
+        raise ApplicationError("目标的比较方式须为 ≥、>、=、≤ 或 <（“约”不能考核），请先编辑该条目",
+                               extra={"field": "comparator"})
     if item.value is None:
         raise ApplicationError("目标需要填写数值", extra={"field": "value"})
     region = region or item.document.region
@@ -246,28 +225,17 @@ def accept_target(
         indicator = found[0] if found else None
     if indicator is None:
         name = item.indicator.strip()[:100] or "未命名指标"
-        indicator = indicator_ensure(
-            actor=actor,
-            code=_indicator_code(name),
-            name=name,
-            unit=item.unit,
-            level=scope_level or region.level,
-            periodicity="Y",
-            rule="mean" if item.unit in ("%", "百分点") else "sum",
-            direction="down" if item.comparator in ("<=", "<") else "up",
-        )
-    fields: dict[str, Any] = {
-        "comparator": item.comparator,
-        "stage": _stage(deadline),
-        "source_document": item.document.title[:200],
-        "source_quote": item.quote,
-    }
+        indicator = indicator_ensure(actor=actor, code=_indicator_code(name), name=name, unit=item.unit,
+                                     level=scope_level or region.level, periodicity="Y",
+                                     rule="mean" if item.unit in ("%", "百分点") else "sum",
+                                     direction="down" if item.comparator in ("<=", "<") else "up")
+    fields: dict[str, Any] = {"comparator": item.comparator, "stage": _stage(deadline),
+                              "source_document": item.document.title[:200], "source_quote": item.quote}
     if scope_level:
         fields.update(scope=Target.Scope.LEVEL, scope_level=scope_level)
     title = f"{item.subject or region.name}{item.indicator}"[:200]
-    return target_ensure(
-        actor=actor, indicator=indicator, region=region, deadline=deadline, value=item.value, title=title, **fields
-    )
+    return target_ensure(actor=actor, indicator=indicator, region=region, deadline=deadline, value=item.value,
+                         title=title, **fields)
 
 
 def _target_options(user: User, item: DraftItem) -> dict[str, Any]:
@@ -285,14 +253,9 @@ def _target_options(user: User, item: DraftItem) -> dict[str, Any]:
     subject = (item.subject or "").split("各")[0]
     selected = next((r for r in regions if r.name == subject), doc_region)
     level = next((lv for lv, words in LEVEL_WORDS if re.search(rf"各(?:涉农)?(?:{words})", item.subject or "")), None)
-    return {
-        "enabled": True,
-        "regions": regions,
-        "selected_region": selected,
-        "scope_level": level,
-        "levels": [(3, "各县（市、区）"), (4, "各镇（街）"), (5, "各村（社区）")],
-        "indicators": indicator_candidates(item),
-    }
+    return {"enabled": True, "regions": regions, "selected_region": selected, "scope_level": level,
+            "levels": [(3, "各县（市、区）"), (4, "各镇（街）"), (5, "各村（社区）")],
+            "indicators": indicator_candidates(item)}
 
 
 def _parse_target_form(user: User, item: DraftItem, data: Any) -> dict[str, Any]:
@@ -308,12 +271,8 @@ def _parse_target_form(user: User, item: DraftItem, data: Any) -> dict[str, Any]
         if indicator is None:
             raise NotFoundError("指标不存在")
     level = str(data.get("scope_level") or "")
-    return {
-        "region": region,
-        "indicator": indicator,
-        "scope_level": int(level) if level.isdigit() else None,
-        "new_indicator": ind == "new",
-    }
+    return {"region": region, "indicator": indicator, "scope_level": int(level) if level.isdigit() else None,
+            "new_indicator": ind == "new"}
 
 
 # ---------------------------------------------------------------- the accept form
@@ -325,11 +284,8 @@ def accept_options(*, user: User, item: DraftItem) -> dict[str, Any]:
         if not tasks_enabled():
             return {"enabled": False, "message": NOT_ENABLED}
         choices = _task_choices(user)
-        return {
-            "enabled": bool(choices),
-            "actions": choices,
-            "message": None if choices else "您没有可加入任务的计划（需为本级指挥部管理员）",
-        }
+        return {"enabled": bool(choices), "actions": choices,
+                "message": None if choices else "您没有可加入任务的计划（需为本级指挥部管理员）"}
     if not targets_enabled():
         return {"enabled": False, "message": NOT_ENABLED}
     if not (user.is_superuser or user.role == Role.ADMIN):

@@ -9,10 +9,5 @@ class ExtractionConfig(AppConfig):
     def ready(self) -> None:
         from bqw.core.views import MODULE_LINKS
 
-        MODULE_LINKS.append(
-            {
-                "url": "/extraction/",
-                "title": "政策文本提取",
-                "text": "粘贴或上传政策文件，自动提取量化目标和工作任务，逐条审核后采纳",
-            }
-        )
+        MODULE_LINKS.append({"url": "/extraction/", "title": "政策文本提取",
+                             "text": "粘贴或上传政策文件，自动提取量化目标和工作任务，逐条审核后采纳"})

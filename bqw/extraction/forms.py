@@ -10,16 +10,12 @@ UPLOAD_MAX = 10 * 1024 * 1024
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(label="标题", max_length=200, required=False, help_text="留空则取正文第一行")
+    title = forms.CharField(label="标题", max_length=200, required=False,
+                            help_text="留空则取正文第一行")
     text = forms.CharField(label="粘贴正文", widget=forms.Textarea(attrs={"rows": 10}), required=False)
     file = forms.FileField(label="或上传文件（.txt / .docx）", required=False)
-    year = forms.IntegerField(
-        label="文件年份",
-        min_value=1990,
-        max_value=2100,
-        required=False,
-        help_text="用于解析“今年”“年底前”；留空则从正文日期判断",
-    )
+    year = forms.IntegerField(label="文件年份", min_value=1990, max_value=2100, required=False,
+                              help_text="用于解析“今年”“年底前”；留空则从正文日期判断")
     subject = forms.CharField(label="发文主体", max_length=60, required=False, help_text="如 江门市")
 
     def clean(self):
@@ -39,19 +35,8 @@ class DocumentForm(forms.Form):
 class DraftItemForm(forms.ModelForm):
     class Meta:
         model = DraftItem
-        fields = [
-            "kind",
-            "indicator",
-            "comparator",
-            "value",
-            "unit",
-            "deadline",
-            "subject",
-            "lead_units",
-            "deadline_text",
-            "start",
-            "end",
-        ]
+        fields = ["kind", "indicator", "comparator", "value", "unit", "deadline", "subject", "lead_units",
+                  "deadline_text", "start", "end"]
         widgets = {
             "indicator": forms.TextInput(attrs={"size": 24}),
             "value": forms.NumberInput(attrs={"step": "any", "style": "width:8em"}),

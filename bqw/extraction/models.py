@@ -18,12 +18,10 @@ class SourceDocument(models.Model):
     filename = models.CharField("文件名", max_length=200, blank=True)
     year = models.PositiveSmallIntegerField("文件年份", null=True, blank=True)
     subject = models.CharField("发文主体", max_length=60, blank=True)
-    region = models.ForeignKey(
-        Region, verbose_name="所属区划", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    region = models.ForeignKey(Region, verbose_name="所属区划", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -71,33 +69,14 @@ class DraftItem(models.Model):
     start = models.PositiveIntegerField("起始位置")
     end = models.PositiveIntegerField("结束位置")
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
-    task = models.ForeignKey(
-        "plans.Task",
-        verbose_name="生成的任务",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="draft_items",
-        help_text="采纳后生成的任务；原文保留在本条目的原文中",
-    )
-    target = models.ForeignKey(
-        "indicators.Target",
-        verbose_name="生成的目标",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="draft_items",
-    )
+    task = models.ForeignKey("plans.Task", verbose_name="生成的任务", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="draft_items", help_text="采纳后生成的任务；原文保留在本条目的原文中")
+    target = models.ForeignKey("indicators.Target", verbose_name="生成的目标", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="draft_items")
     object_type = models.CharField("生成对象类型", max_length=60, blank=True)
     object_id = models.CharField("生成对象ID", max_length=64, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
 
     class Meta:

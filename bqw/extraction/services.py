@@ -22,20 +22,8 @@ from .access import check_document_access
 from .extractor import document_year, extract, extract_tasks
 from .models import DraftItem, SourceDocument
 
-EDITABLE = [
-    "kind",
-    "indicator",
-    "comparator",
-    "value",
-    "unit",
-    "deadline",
-    "subject",
-    "lead_units",
-    "deadline_text",
-    "quote",
-    "start",
-    "end",
-]
+EDITABLE = ["kind", "indicator", "comparator", "value", "unit", "deadline", "subject", "lead_units",
+            "deadline_text", "quote", "start", "end"]
 MAX_CHARS = 200_000
 
 
@@ -83,57 +71,23 @@ def _drafts(text: str, year: int | None, subject: str | None) -> list[DraftItem]
     """Extracted statements and tasks, in reading order."""
     rows: list[tuple[int, int, DraftItem]] = []
     for it in extract(text, year=year, subject=subject or None):
-        rows.append(
-            (
-                it.start,
-                0,
-                DraftItem(
-                    kind=it.kind,
-                    indicator=it.indicator[:500],
-                    comparator=it.comparator,
-                    value=_decimal(it.value),
-                    unit=it.unit or "",
-                    deadline="" if it.deadline is None else str(it.deadline),
-                    subject=it.subject or "",
-                    quote=it.quote,
-                    start=it.start,
-                    end=it.end,
-                ),
-            )
-        )
+        rows.append((it.start, 0, DraftItem(
+            kind=it.kind, indicator=it.indicator[:500], comparator=it.comparator, value=_decimal(it.value),
+            unit=it.unit or "", deadline="" if it.deadline is None else str(it.deadline),
+            subject=it.subject or "", quote=it.quote, start=it.start, end=it.end)))
     for t in extract_tasks(text, year=year):
-        rows.append(
-            (
-                t.start,
-                1,
-                DraftItem(
-                    kind=DraftItem.Kind.TASK,
-                    indicator=t.content[:500],
-                    lead_units="、".join(t.lead_units)[:300],
-                    deadline_text=(t.deadline_text or "")[:60],
-                    subject=subject or "",
-                    quote=t.quote,
-                    start=t.start,
-                    end=t.end,
-                ),
-            )
-        )
+        rows.append((t.start, 1, DraftItem(
+            kind=DraftItem.Kind.TASK, indicator=t.content[:500], lead_units="、".join(t.lead_units)[:300],
+            deadline_text=(t.deadline_text or "")[:60], subject=subject or "", quote=t.quote,
+            start=t.start, end=t.end)))
     rows.sort(key=lambda r: (r[0], r[1]))
     return [d for _, _, d in rows]
 
 
 @transaction.atomic
-def document_create(
-    *,
-    actor: User,
-    title: str,
-    text: str | None = None,
-    docx_bytes: bytes | None = None,
-    year: int | None = None,
-    subject: str | None = None,
-    region: Region | None = None,
-    filename: str = "",
-) -> SourceDocument:
+def document_create(*, actor: User, title: str, text: str | None = None, docx_bytes: bytes | None = None,
+                    year: int | None = None, subject: str | None = None, region: Region | None = None,
+                    filename: str = "") -> SourceDocument:
     """Store a policy text (pasted, or read from a .docx) and its extracted drafts.
 
     The document belongs to `region` (default: the actor's capture scope), which decides who sees it.
@@ -151,32 +105,17 @@ def document_create(
     if len(text) > MAX_CHARS:
         raise ApplicationError(f"文件过长（超过 {MAX_CHARS} 字），请分段上传", extra={"field": "text"})
     title = (title or "").strip() or text.strip().splitlines()[0].strip()[:200]
-    doc = SourceDocument(
-        title=title[:200],
-        text=text,
-        year=year or document_year(text),
-        subject=subject or "",
-        region=region,
-        uploaded_by=actor,
-        filename=filename[:200],
-    )
+    doc = SourceDocument(title=title[:200], text=text, year=year or document_year(text), subject=subject or "",
+                         region=region, uploaded_by=actor, filename=filename[:200])
     doc.full_clean()
     doc.save()
     drafts = _drafts(text, doc.year, subject)
     for i, d in enumerate(drafts, start=1):
         d.document, d.seq = doc, i
     DraftItem.objects.bulk_create(drafts)
-    audit_record(
-        actor=actor,
-        action="extraction.document.create",
-        obj=doc,
-        region=region,
-        after={
-            **snapshot(doc, ["id", "title", "year", "subject", "region_id", "filename"]),
-            "chars": len(text),
-            "items": len(drafts),
-        },
-    )
+    audit_record(actor=actor, action="extraction.document.create", obj=doc, region=region,
+                 after={**snapshot(doc, ["id", "title", "year", "subject", "region_id", "filename"]),
+                        "chars": len(text), "items": len(drafts)})
     return doc
 
 
@@ -225,20 +164,11 @@ def draft_item_update(*, actor: User, item: DraftItem, **fields: Any) -> DraftIt
         item.full_clean(exclude=["document"])
     except ValidationError as exc:
         field, msgs = next(iter(exc.message_dict.items()))
-        raise ApplicationError(
-            f"{item._meta.get_field(field).verbose_name if field != '__all__' else ''}"
-            f"{'：' if field != '__all__' else ''}{msgs[0]}",
-            extra={"field": field},
-        ) from None
+        raise ApplicationError(f"{item._meta.get_field(field).verbose_name if field != '__all__' else ''}"
+                               f"{'：' if field != '__all__' else ''}{msgs[0]}", extra={"field": field}) from None
     item.save()
-    audit_record(
-        actor=actor,
-        action="extraction.item.update",
-        obj=item,
-        region=item.document.region,
-        before=before,
-        after=snapshot(item, EDITABLE),
-    )
+    audit_record(actor=actor, action="extraction.item.update", obj=item, region=item.document.region,
+                 before=before, after=snapshot(item, EDITABLE))
     return item
 
 
@@ -250,14 +180,8 @@ def draft_item_reject(*, actor: User, item: DraftItem) -> DraftItem:
     _require_pending(item)
     item.state, item.decided_by, item.decided_at = DraftItem.State.REJECTED, actor, timezone.now()
     item.save(update_fields=["state", "decided_by", "decided_at"])
-    audit_record(
-        actor=actor,
-        action="extraction.item.reject",
-        obj=item,
-        region=item.document.region,
-        before={"state": DraftItem.State.PENDING},
-        after={"state": item.state},
-    )
+    audit_record(actor=actor, action="extraction.item.reject", obj=item, region=item.document.region,
+                 before={"state": DraftItem.State.PENDING}, after={"state": item.state})
     return item
 
 
@@ -270,14 +194,8 @@ def draft_item_reopen(*, actor: User, item: DraftItem) -> DraftItem:
         raise ConflictError("只有已驳回的条目可以恢复")
     item.state, item.decided_by, item.decided_at = DraftItem.State.PENDING, None, None
     item.save(update_fields=["state", "decided_by", "decided_at"])
-    audit_record(
-        actor=actor,
-        action="extraction.item.reopen",
-        obj=item,
-        region=item.document.region,
-        before={"state": DraftItem.State.REJECTED},
-        after={"state": item.state},
-    )
+    audit_record(actor=actor, action="extraction.item.reopen", obj=item, region=item.document.region,
+                 before={"state": DraftItem.State.REJECTED}, after={"state": item.state})
     return item
 
 
@@ -304,12 +222,7 @@ def draft_item_accept(*, actor: User, item: DraftItem, **options: Any) -> DraftI
     elif obj._meta.label == "indicators.Target":
         item.target = obj
     item.save(update_fields=["state", "decided_by", "decided_at", "object_type", "object_id", "task", "target"])
-    audit_record(
-        actor=actor,
-        action="extraction.item.accept",
-        obj=item,
-        region=item.document.region,
-        before={"state": DraftItem.State.PENDING},
-        after={"state": item.state, "object_type": item.object_type, "object_id": item.object_id},
-    )
+    audit_record(actor=actor, action="extraction.item.accept", obj=item, region=item.document.region,
+                 before={"state": DraftItem.State.PENDING},
+                 after={"state": item.state, "object_type": item.object_type, "object_id": item.object_id})
     return item

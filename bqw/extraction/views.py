@@ -34,9 +34,8 @@ def index(request: HttpRequest) -> HttpResponse:
             if f is not None and f.name.lower().endswith(".docx"):
                 doc = services.document_create(actor=request.user, docx_bytes=f.read(), filename=f.name, **kwargs)
             elif f is not None:
-                doc = services.document_create(
-                    actor=request.user, text=services.read_text(f.read()), filename=f.name, **kwargs
-                )
+                doc = services.document_create(actor=request.user, text=services.read_text(f.read()),
+                                               filename=f.name, **kwargs)
             else:
                 doc = services.document_create(actor=request.user, text=d["text"], **kwargs)
         except ApplicationError as exc:
@@ -53,30 +52,18 @@ def index(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     doc = get_document_for_user(request.user, pk)
     items = document_items(doc)
-    can_write = (
-        request.user.is_superuser
-        or (doc.region is not None and request.user.can_capture(doc.region))
+    can_write = request.user.is_superuser or (doc.region is not None and request.user.can_capture(doc.region)) \
         or (doc.region is None and doc.uploaded_by_id == request.user.pk and request.user.is_rw)
-    )
     counts = {s: sum(1 for it in items if it.state == s) for s in DraftItem.State.values}
-    return render(
-        request,
-        "extraction/review.html",
-        {
-            "doc": doc,
-            "items": items,
-            "segments": highlight_segments(doc.text, items),
-            "can_write": can_write,
-            "counts": counts,
-            "states": DraftItem.State.choices,
-        },
-    )
+    return render(request, "extraction/review.html", {
+        "doc": doc, "items": items, "segments": highlight_segments(doc.text, items), "can_write": can_write,
+        "counts": counts, "states": DraftItem.State.choices,
+    })
 
 
 def _row(request: HttpRequest, item: DraftItem, *, error: str | None = None, status: int = 200) -> HttpResponse:
-    return render(
-        request, "extraction/partials/item_row.html", {"item": item, "can_write": True, "error": error}, status=status
-    )
+    return render(request, "extraction/partials/item_row.html",
+                  {"item": item, "can_write": True, "error": error}, status=status)
 
 
 @login_required
@@ -103,9 +90,8 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 return _row(request, item)
         else:
-            error = "；".join(
-                f"{form.fields[k].label if k in form.fields else ''}：{v[0]}" for k, v in form.errors.items()
-            )
+            error = "；".join(f"{form.fields[k].label if k in form.fields else ''}：{v[0]}"
+                             for k, v in form.errors.items())
     return render(request, "extraction/partials/item_edit.html", {"item": item, "form": form, "error": error})
 
 

@@ -361,3 +361,31 @@ def test_plan_period_title_and_summary_title_give_default_dates() -> None:
     assert [i.deadline for i in extract(plan)] == [2025]
     summary = "某镇2023年工作总结和2024年工作计划\n一、主要工作成效\n新增就业420人，新建村道8公里。\n"
     assert [(i.kind, i.deadline) for i in extract(summary)] == [("achieved", 2023), ("achieved", 2023)]
+
+
+# ---- issue 20: general patterns from unseen texts (sentences written for these tests)
+
+
+def test_counting_units_with_ci_and_measure_words_after_a_number() -> None:
+    assert triples("今年计划开展培训12场次、服务群众3000户次。") == [("=", 12, "场次"), ("=", 3000, "户次")]
+    assert triples("去年已完成三批次验收。") == [("=", 3, "批次")]
+    assert triples("全县生猪出栏18万头，家禽出栏260万只。") == [("=", 180000, "头"), ("=", 2600000, "只")]
+    assert triples("力争粮食总产量稳定在45亿斤以上。") == [(">=", 4500000000, "斤")]
+    assert triples("全年共报告病例12例。") == [("=", 12, "例")]
+
+
+def test_head_counts_written_as_wan_plus_noun() -> None:
+    assert triples("项目建成后将惠及2.6万居民。") == [("=", 26000, "人")]
+    assert triples("活动共吸引3万群众参与。") == [("=", 30000, "人")]
+
+
+def test_range_with_the_unit_on_both_ends() -> None:
+    assert triples("今年全市生产总值增长4.5%—5%。", year=2025) == [(">=", 4.5, "%"), ("<=", 5, "%")]
+
+
+def test_tenths_streaks_ranks_and_doubling_without_digits() -> None:
+    assert triples("去年乡村旅游收入占比已超过三成。") == [(">", 30, "%")]
+    assert triples("全县茶叶产量已连续5年增长。") == [("=", 5, "年")]
+    assert triples("力争县域经济综合实力进入全省前十。") == [("<=", 10, "名")]
+    assert triples("到2026年园区产值实现翻番。") == [("=", 2, "倍")]
+    assert triples("到2027年进入全国百强县前60位。") == [("<=", 60, "名")]

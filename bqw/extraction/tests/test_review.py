@@ -87,7 +87,8 @@ def test_update_edits_fields_and_keeps_quote_on_span(persona) -> None:
     hs = persona("hs_reviewer")
     doc = make_doc(hs)
     item = doc.items.get(unit="公里")
-    item = services.draft_item_update(actor=hs, item=item, indicator="农村公路里程", value="350", deadline="2025-12-31")
+    item = services.draft_item_update(actor=hs, item=item, indicator="农村公路里程", value="350",
+                                      deadline="2025-12-31")
     assert (item.indicator, item.value, item.deadline) == ("农村公路里程", 350, "2025-12-31")
     item = services.draft_item_update(actor=hs, item=item, start=item.start + 4)
     assert item.quote == doc.text[item.start : item.end] == "农村公路不少于300公里"
@@ -113,11 +114,8 @@ def test_reject_and_reopen(persona) -> None:
         services.draft_item_reject(actor=hs, item=item)
     item = services.draft_item_reopen(actor=hs, item=item)
     assert item.state == "pending"
-    actions = list(
-        AuditEntry.objects.filter(object_id=str(item.pk), object_type="extraction.DraftItem").values_list(
-            "action", flat=True
-        )
-    )
+    actions = list(AuditEntry.objects.filter(object_id=str(item.pk), object_type="extraction.DraftItem")
+                   .values_list("action", flat=True))
     assert set(actions) == {"extraction.item.reject", "extraction.item.reopen"}
 
 
@@ -211,19 +209,9 @@ def test_page_edit_and_reject_rows(client, login) -> None:
     item = doc.items.get(unit="公里")
     r = client.get(f"/extraction/items/{item.pk}/edit/", HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and 'name="indicator"' in r.content.decode()
-    data = {
-        "kind": "target",
-        "indicator": "农村公路里程",
-        "comparator": ">=",
-        "value": "320",
-        "unit": "公里",
-        "deadline": "2025",
-        "subject": "鹤山市",
-        "lead_units": "",
-        "deadline_text": "",
-        "start": item.start,
-        "end": item.end,
-    }
+    data = {"kind": "target", "indicator": "农村公路里程", "comparator": ">=", "value": "320", "unit": "公里",
+            "deadline": "2025", "subject": "鹤山市", "lead_units": "", "deadline_text": "",
+            "start": item.start, "end": item.end}
     r = client.post(f"/extraction/items/{item.pk}/edit/", data, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "农村公路里程" in r.content.decode() and "<tr" in r.content.decode()
     item.refresh_from_db()
@@ -289,13 +277,8 @@ def jm_plan(db):
     from bqw.plans.services import action_ensure, plan_ensure
     from bqw.regions.models import Region
 
-    plan = plan_ensure(
-        actor=system_user(),
-        name="提取测试工作要点",
-        region=Region.objects.get(code="440700000000"),
-        start_on=date(2024, 1, 1),
-        end_on=date(2025, 12, 31),
-    )
+    plan = plan_ensure(actor=system_user(), name="提取测试工作要点", region=Region.objects.get(code="440700000000"),
+                       start_on=date(2024, 1, 1), end_on=date(2025, 12, 31))
     return plan, action_ensure(actor=system_user(), plan=plan, name="县域经济创先进位行动")
 
 
@@ -317,11 +300,8 @@ def test_accept_task_creates_plan_task_with_leads_and_deadline(persona, jm_plan)
     task2 = services.draft_item_accept(actor=admin, item=other, plan=plan).task
     assert str(task2.due_on) == "2025-12-31"  # "到2025年"
     assert task2.lead_links.get().assumed  # no lead named: the headquarters, marked as assumed
-    actions = set(
-        AuditEntry.objects.filter(object_id=str(item.pk), object_type="extraction.DraftItem").values_list(
-            "action", flat=True
-        )
-    )
+    actions = set(AuditEntry.objects.filter(object_id=str(item.pk), object_type="extraction.DraftItem")
+                  .values_list("action", flat=True))
     assert actions == {"extraction.item.accept"}
     assert AuditEntry.objects.filter(action="task.create", object_id=str(task.pk)).exists()
     with pytest.raises(ConflictError):
@@ -336,13 +316,8 @@ def test_accept_task_needs_plan_admin(persona, jm_plan, region) -> None:
     from bqw.plans.services import plan_ensure
 
     jm, _ = jm_plan
-    hs_plan = plan_ensure(
-        actor=system_user(),
-        name="鹤山提取测试计划",
-        region=region("440784"),
-        start_on=date(2024, 1, 1),
-        end_on=date(2024, 12, 31),
-    )
+    hs_plan = plan_ensure(actor=system_user(), name="鹤山提取测试计划", region=region("440784"),
+                          start_on=date(2024, 1, 1), end_on=date(2024, 12, 31))
     hs = persona("hs_reviewer")
     item = make_doc(hs).items.filter(kind="task").first()
     with pytest.raises(ForbiddenError):
@@ -391,9 +366,8 @@ def test_accept_target_matches_an_indicator_or_creates_one(persona) -> None:
     from bqw.indicators.services import indicator_ensure
 
     admin = persona("jm_admin")
-    sewage = indicator_ensure(
-        actor=system_user(), code="T_SEWAGE", name="农村生活污水治理率", unit="%", periodicity="Y", rule="mean"
-    )
+    sewage = indicator_ensure(actor=system_user(), code="T_SEWAGE", name="农村生活污水治理率", unit="%",
+                              periodicity="Y", rule="mean")
     doc = make_doc(admin)
     item = doc.items.get(unit="%")
     from bqw.indicators.models import Target
@@ -439,19 +413,9 @@ def test_review_page_turns_a_pasted_paragraph_into_targets_and_tasks(client, log
     achieved = doc.items.get(kind="achieved")
     assert client.post(f"/extraction/items/{achieved.pk}/reject/").status_code == 200
     villages = doc.items.get(unit="元")
-    edit = {
-        "kind": "target",
-        "indicator": "村集体经济收入",
-        "comparator": ">=",
-        "value": "100000",
-        "unit": "元",
-        "deadline": "2025",
-        "subject": "江门市各行政村",
-        "lead_units": "",
-        "deadline_text": "",
-        "start": villages.start,
-        "end": villages.end,
-    }
+    edit = {"kind": "target", "indicator": "村集体经济收入", "comparator": ">=", "value": "100000", "unit": "元",
+            "deadline": "2025", "subject": "江门市各行政村", "lead_units": "", "deadline_text": "",
+            "start": villages.start, "end": villages.end}
     assert client.post(f"/extraction/items/{villages.pk}/edit/", edit).status_code == 200
     for item in doc.items.filter(state="pending"):
         form = client.get(f"/extraction/items/{item.pk}/accept/").content.decode()
@@ -459,7 +423,8 @@ def test_review_page_turns_a_pasted_paragraph_into_targets_and_tasks(client, log
             data = {"action": f"a{action.pk}"}
         else:
             assert 'name="region"' in form and 'name="indicator"' in form
-            data = {"region": "440700000000", "indicator": "new", "scope_level": "5" if item.pk == villages.pk else ""}
+            data = {"region": "440700000000", "indicator": "new",
+                    "scope_level": "5" if item.pk == villages.pk else ""}
         r = client.post(f"/extraction/items/{item.pk}/accept/", data)
         assert r.status_code == 200 and "已采纳" in r.content.decode(), r.content.decode()
     states = dict(doc.items.values_list("pk", "state"))
