@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 from bqw.core.periods import deadline_heading
 
+from ..numbers import parse_number
 from .kinds import classify_kind, doc_kind, section_heading
 from .naming import all_name, cover_name, indicator_for, industry_name, rank_indicator, share_name, tidy_name
 from .places import find_issuer, is_place_name, place_stems, subject_for
@@ -177,7 +178,8 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         comparator=q.comparator,
         value=q.value,
         unit=q.unit,
-        deadline=item_deadline(sentence.mentions, sent, q.start, kind, section.deadline, section.lead_period),
+        deadline=_span_deadline(text[sent.start : q.start], kind, doc.year)
+        or item_deadline(sentence.mentions, sent, q.start, kind, section.deadline, section.lead_period),
         quote=text[quote_a:quote_b],
         start=quote_a,
         end=quote_b,
@@ -204,6 +206,19 @@ def _name_from_context(item: Item, items: list[Item], text: str, sent: Span) -> 
     noun = re.sub(r"(?:增速|增长率|数量|总数|数)$", "", noun)
     if 1 < len(noun) <= 20:
         item.indicator = noun + ("数" if item.indicator in ("数量", "数") else item.indicator)
+
+
+def _span_deadline(before: str, kind: str, year: int | None) -> int | None:
+    """ "10年内建成20个…", "经过10年…平均增速": a target N years from the document's year."""
+    if kind != "target" or not year:
+        return None
+    m = re.search(r"(?:经过|用|再用)?([一二两三四五六七八九十\d]{1,2})年(?:内|时间|左右)?(?=[^年]{0,12}$)", before)
+    if not m or re.search(r"\d{4}年", before[m.start() :]) or re.search(r"连续|每$|近$", before[: m.start()][-2:]):
+        return None
+    n = parse_number(m.group(1))
+    if not n or not (re.search(r"内|时间", m.group(0)) or m.group(0).startswith(("经过", "用"))):
+        return None
+    return year + int(n)
 
 
 def _is_reached_level(text: str, clause: Span, q: Quantity) -> bool:

@@ -389,3 +389,8 @@ def test_tenths_streaks_ranks_and_doubling_without_digits() -> None:
     assert triples("力争县域经济综合实力进入全省前十。") == [("<=", 10, "名")]
     assert triples("到2026年园区产值实现翻番。") == [("=", 2, "倍")]
     assert triples("到2027年进入全国百强县前60位。") == [("<=", 60, "名")]
+
+
+def test_a_span_of_years_dates_a_target_from_the_document_year() -> None:
+    assert one("力争10年内建成30个示范村。", year=2024).deadline == 2034
+    assert [i.deadline for i in extract("全镇已连续3年实现零事故。", year=2024)] == [None, None]  # a streak, not a span
