@@ -39,5 +39,6 @@ BENCHES = [
     Bench("excel_import", "Excel 导入 10,000 行（含校验）", heavy=True),
     Bench("board", "任务看板：5,000 个任务亮灯"),
     Bench("supervise", "bqw supervise：5,000 个任务督办日检"),
+    Bench("assessment_rank", "赛马：全部镇街 × 20 指标，同类排名 + 1,000 次敏感性模拟", goal="全省 1,610 个镇几秒内"),
 ]
 BY_NAME = {b.name: b for b in BENCHES}

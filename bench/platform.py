@@ -34,6 +34,7 @@ BURST_MONTH, IMPORT_MONTH = "202601", "202602"  # written by the write benchmark
 BURST_T, IMPORT_T = 36, 37  # generator time steps of those months (continuing the workload's 36 months)
 IMPORT_ROWS = 10_000
 BOARD_DAY = date(2025, 12, 31)
+MONTH_ID = w.LAST_MONTH  # the period the ranking bench ranks (rank change against the month before)
 REL_TOL = 1e-6
 
 
@@ -650,6 +651,58 @@ def b_supervise(ctx: Context) -> hx.Result:
                      note=f"提醒 {r['reminders']}，督办单 {r['notices']}；当天重跑 {again[0] * 1000:.0f} ms 无新增"
                      if not results[-1]["notices"] and not results[-1]["reminders"] else "重跑产生了新督办",
                      extra={"first_run": {k: v for k, v in r.items() if k != "numbers"}, "rerun_s": again[0]})
+
+
+# — assessment: ranking every town with its sensitivity analysis ———————————————————————————————
+
+RANK_ITEMS = [  # 20 indicators with a value at town level: the towns' own and their villages' rolled up
+    ("T01", 10, "minmax"), ("T02", 8, "minmax"), ("T03", 2, "zscore"), ("T04", 8, "minmax"), ("T05", 5, "zscore"),
+    ("T06", 3, "rank"), ("T07", 4, "goalpost"), ("T08", 8, "minmax"), ("T09", 4, "rank"), ("T10", 2, "minmax"),
+    ("D09", 6, "minmax"), ("D11", 3, "minmax"), ("V01", 6, "minmax"), ("V02", 6, "zscore"), ("V08", 4, "minmax"),
+    ("V12", 4, "goalpost"), ("D01", 5, "target"), ("D02", 4, "goalpost"), ("D03", 4, "goalpost"),
+    ("D06", 4, "minmax"),
+]
+
+
+@bench("assessment_rank")
+def b_assessment_rank(ctx: Context) -> hx.Result:
+    """bqw.assessment's live result (one rollup query for the value matrix, numpy for the rest, the previous
+    month's ranking for the rank change) for every town of the scale's region, 1,000 Monte Carlo runs."""
+    from bqw.assessment.models import Scheme
+    from bqw.assessment.selectors import scheme_result
+    from bqw.assessment.services import scheme_items_set, scheme_save
+
+    ensure_loaded(ctx)
+    name = f"PSW 基准测试赛马（{ctx.scale}）"
+    Scheme.objects.filter(name__startswith="PSW 基准测试赛马").exclude(name=name).delete()
+    scheme = scheme_save(actor=ctx.user, scheme=Scheme.objects.filter(name=name).first(), name=name,
+                         region=ctx.region(ctx.hierarchy.prefix), level=w.TOWN, runs=1000, red_task_points=0,
+                         late_notice_points=0, period=MONTH_ID)
+    items = []
+    for code, weight, norm in RANK_ITEMS:
+        spec = {"indicator": code, "weight": weight, "normalisation": norm}
+        if norm == "goalpost":
+            spec |= {"goal_lo": 0, "goal_hi": 100}
+        if norm == "target":
+            spec |= {"target_value": 80}
+        items.append(spec)
+    scheme_items_set(actor=ctx.user, scheme=scheme, items=items)
+    out: list[dict] = []
+
+    def fn():
+        out.append(scheme_result(ctx.user, scheme, MONTH_ID))
+    samples = timed(fn, ctx.heavy)
+    r = out[-1]
+    units = sum(len(g["units"]) for g in r["groups"])
+    ranked = sum(g["ranked"] for g in r["groups"])
+    firm = sum(1 for g in r["groups"] for c in g["units"] if c.get("separated"))
+    inside = all(c["interval"][0] <= c["rank"] <= c["interval"][1] for g in r["groups"] for c in g["units"]
+                 if c.get("interval"))
+    return hx.Result("assessment_rank", ctx.db, hx.LATENCY, samples,
+                     note=f"{units:,} 个镇 × {len(RANK_ITEMS)} 指标 × {r['runs']:,} 次模拟；"
+                          f"{firm} 个位次明显拉开" + ("" if inside else "；有位次落在区间外"),
+                     extra={"units": units, "ranked": ranked, "items": len(RANK_ITEMS), "runs": r["runs"],
+                            "separated": firm, "point_rank_inside_interval": inside})
 
 
 # — the child's entry point ———————————————————————————————————————————————————————————————

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "bqw.indicators",
     "bqw.plans",
     "bqw.extraction",
+    "bqw.projects",
+    "bqw.assessment",
     "bqw.briefings",
     "bqw.demo",
     "bench",  # `bqw bench` only (bench/management): no models, no pages
@@ -156,6 +158,12 @@ BQW_PLANS = {
     "REPLY_DAYS": int(os.environ.get("BQW_PLANS_REPLY_DAYS", 5)),
     "BEHIND_TOLERANCE": 10,  # percentage points behind the time-elapsed expectation before yellow
     "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+}
+
+BQW_PROJECTS = {
+    "REPORT_DAYS": int(os.environ.get("BQW_PROJECTS_REPORT_DAYS", 30)),  # no progress report for N days: yellow
+    "BLUE_DAYS": 7,  # a milestone due within N days: blue
+    "INVESTMENT_TOLERANCE": 20,  # % of the time-elapsed investment the project may be behind before yellow
 }
 
 LOGGING = {

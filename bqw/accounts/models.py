@@ -74,11 +74,33 @@ class ApiToken(models.Model):
                              related_name="api_tokens")
     name = models.CharField("用途", max_length=60, default="api")
     digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("令牌前缀", max_length=12, blank=True, default="",
+                              help_text="明文的前几位，便于用户辨认；完整令牌只在创建时显示一次")
     created = models.DateTimeField("创建时间", auto_now_add=True)
+    expires = models.DateTimeField("到期时间", null=True, blank=True)
+    last_used = models.DateTimeField("最近使用时间", null=True, blank=True)
+    revoked = models.DateTimeField("撤销时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）" if self.prefix else self.name
+
+    def is_usable(self, now) -> bool:
+        """Not revoked and not past its expiry: the one check the Bearer auth makes."""
+        return self.revoked is None and (self.expires is None or self.expires > now)
+
+    @property
+    def state_label(self) -> str:
+        from django.utils import timezone
+
+        if self.revoked is not None:
+            return "已撤销"
+        if self.expires is not None and self.expires <= timezone.now():
+            return "已过期"
+        return "有效"
 
     @staticmethod
     def hash(key: str) -> str:

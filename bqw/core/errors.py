@@ -34,6 +34,19 @@ class ConflictError(ApplicationError):
     status_code = 409
 
 
+class FormRejected(ApplicationError):
+    """A form with at least one bad field: nothing was written. `field_errors` holds one ApplicationError per
+    bad item, each with extra {"field", "indicator", …}, so a page can show each beside its field."""
+
+    def __init__(self, field_errors: list[ApplicationError]) -> None:
+        self.field_errors = list(field_errors)
+        conflict = all(isinstance(e, ConflictError) for e in self.field_errors)
+        self.status_code = ConflictError.status_code if conflict else ApplicationError.status_code
+        first = self.field_errors[0].message if self.field_errors else ""
+        message = f"表单有 {len(self.field_errors)} 处错误，未保存任何数据" + (f"：{first}" if first else "")
+        super().__init__(message, extra={"errors": [{"message": e.message, **e.extra} for e in self.field_errors]})
+
+
 @dataclass(frozen=True)
 class RowError:
     """One bad cell of an import: spreadsheet row number (1 = header), column name, reason."""

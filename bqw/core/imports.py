@@ -189,7 +189,8 @@ def error_workbook(table: Table, errors: list[RowError]) -> bytes:
     """The user's rows back as xlsx, each bad cell filled red with the reason as a comment."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
+
+    from .status import Light, light_fill
 
     wb = Workbook()
     ws = wb.active
@@ -197,7 +198,7 @@ def error_workbook(table: Table, errors: list[RowError]) -> bytes:
     ws.append([*table.headers, "错误说明"])
     for r in table.rows:
         ws.append([c if not isinstance(c, (dict, list)) else json.dumps(c, ensure_ascii=False) for c in r])
-    red = PatternFill("solid", fgColor="FFC7CE")
+    red = light_fill(Light.RED)
     col_of = {h: i + 1 for i, h in enumerate(table.headers)}
     reasons: dict[int, list[str]] = {}
     for e in errors:
@@ -218,7 +219,7 @@ def error_workbook(table: Table, errors: list[RowError]) -> bytes:
 
 
 def rejection_context(exc: ImportRejected, data: bytes, filename: str) -> dict:
-    """Template context for core/partials/import_errors.html: the errors and, for spreadsheets and CSV,
+    """Template context for core/partials/import_rejected.html: the errors and, for spreadsheets and CSV,
     the user's file back with the bad cells marked (as a data: link, so nothing is stored)."""
     import base64
 

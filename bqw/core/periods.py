@@ -168,8 +168,24 @@ def _num(s: str) -> int:
     return int(s) if s.isdigit() else _CN_DIGITS[s]
 
 
+_YEAR_HINT = re.compile(r"(.+?)[(（](\d{4})[)）]")  # 年底前(2024): the year a document's 年底 refers to
+_LEAD_WORDS = re.compile(r"^(?:到|于|在|至)")  # 到2025年, 于2024年6月底前
+
+
+def parse_year(cell: object) -> int:
+    """A year cell as offices fill it: 2024, "2024年", 2024.0 (Excel). Raises PeriodError (a ValueError)."""
+    s = str(cell).strip().removesuffix("年")
+    if s.endswith(".0"):
+        s = s[:-2]
+    if not (s.isdigit() and 2000 <= int(s) <= 2100):
+        raise PeriodError(f"“{cell}”不是有效年度")
+    return int(s)
+
+
 def parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadline | None:
-    """Parse a deadline cell. `year` resolves 今年/明年/年底前 without a year. None for blank text.
+    """Parse a deadline cell. `year` resolves 今年/明年/年底前 without a year; a year written after the
+    wording in brackets ("年底前(2024)", as extraction records it) takes its place. Lead words (到, 于, 在, 至)
+    are dropped; Deadline.text is the wording without them and without the bracketed year. None for blank.
 
     Raises PeriodError on wording it cannot read, so imports can name the cell.
     """
@@ -180,6 +196,9 @@ def parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadl
     if isinstance(text, date):
         return Deadline(DUE, text.isoformat(), due=text)
     raw = str(text).strip()
+    if m := _YEAR_HINT.fullmatch(raw):
+        raw, year = m.group(1).strip(), int(m.group(2))
+    raw = _LEAD_WORDS.sub("", raw)
     s = raw.replace(" ", "").replace("（", "(").replace("）", ")")
     if not s:
         return None

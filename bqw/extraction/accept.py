@@ -14,6 +14,7 @@ from typing import Any
 from django.apps import apps
 
 from bqw.accounts.models import Role, User
+from bqw.core.comparators import Comparator
 from bqw.core.errors import ApplicationError, NotFoundError
 from bqw.core.periods import DUE, Deadline, PeriodError, parse_deadline
 
@@ -63,15 +64,8 @@ def rank_by_name(name: str, candidates: list[Any], *, key=lambda c: c.name, mini
 def task_deadline(item: DraftItem, plan: Any) -> Deadline:
     """The task's deadline from the draft's wording ("到2025年", "年底前(2024)"); none written → the plan's end."""
     text = (item.deadline_text or item.deadline or "").strip()
-    year = item.document.year or plan.year
-    m = re.fullmatch(r"(.+?)[(（](\d{4})[)）]", text)
-    if m:
-        text, year = m.group(1), int(m.group(2))
-    text = re.sub(r"^(?:到|于|在|至)", "", text)
-    if not text:
-        return Deadline(DUE, "计划期内", due=plan.end_on)
     try:
-        deadline = parse_deadline(text, year=year)
+        deadline = parse_deadline(text, year=item.document.year or plan.year)
     except PeriodError as exc:
         raise ApplicationError(f"{exc}；请先编辑该条目的完成时限", extra={"field": "deadline_text"}) from None
     return deadline or Deadline(DUE, "计划期内", due=plan.end_on)
@@ -211,7 +205,7 @@ def accept_target(*, actor: User, item: DraftItem, region: Any = None, indicator
     from bqw.indicators.models import Target
     from bqw.indicators.services import indicator_ensure, target_ensure
 
-    if item.comparator not in {c for c, _ in Target._meta.get_field("comparator").choices}:
+    if item.comparator in ("", Comparator.APPROX):  # a target is assessed against a bound, never "约"
         raise ApplicationError("目标的比较方式须为 ≥、>、=、≤ 或 <（“约”不能考核），请先编辑该条目",
                                extra={"field": "comparator"})
     if item.value is None:
@@ -228,7 +222,7 @@ def accept_target(*, actor: User, item: DraftItem, region: Any = None, indicator
         indicator = indicator_ensure(actor=actor, code=_indicator_code(name), name=name, unit=item.unit,
                                      level=scope_level or region.level, periodicity="Y",
                                      rule="mean" if item.unit in ("%", "百分点") else "sum",
-                                     direction="down" if item.comparator in ("<=", "<") else "up")
+                                     direction="down" if Comparator(item.comparator).upward is False else "up")
     fields: dict[str, Any] = {"comparator": item.comparator, "stage": _stage(deadline),
                               "source_document": item.document.title[:200], "source_quote": item.quote}
     if scope_level:

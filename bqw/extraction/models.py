@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from bqw.core.comparators import Comparator, symbol
 from bqw.regions.models import Region
 
 
@@ -40,14 +41,6 @@ class DraftItem(models.Model):
         TARGET = "target", "目标"
         ACHIEVED = "achieved", "已实现"
         TASK = "task", "任务"
-
-    class Comparator(models.TextChoices):
-        GE = ">=", "≥ 不低于"
-        GT = ">", "> 超过"
-        EQ = "=", "= 等于"
-        LE = "<=", "≤ 不高于"
-        LT = "<", "< 低于"
-        APPROX = "approx", "≈ 约"
 
     class State(models.TextChoices):
         PENDING = "pending", "待审核"
@@ -91,7 +84,11 @@ class DraftItem(models.Model):
     def __str__(self) -> str:
         if self.kind == self.Kind.TASK:
             return f"任务：{self.indicator[:40]}"
-        return f"{self.indicator} {self.comparator} {self.value_display}{self.unit}"
+        return f"{self.indicator} {self.comparator_symbol} {self.value_display}{self.unit}"
+
+    @property
+    def comparator_symbol(self) -> str:
+        return symbol(self.comparator)
 
     @property
     def value_display(self) -> str:

@@ -7,18 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bqw.core.errors import ApplicationError, ForbiddenError, NotFoundError
+from bqw.core.middleware import inline_errors
 
 from . import accept, services
 from .access import get_document_for_user, get_item_for_user
 from .forms import DocumentForm, DraftItemForm
 from .models import DraftItem
 from .selectors import document_items, documents_visible_to, highlight_segments
-
-
-def _business_error(exc: ApplicationError) -> bool:
-    """Scope failures keep their status (404/403); business-rule failures are shown in the row."""
-    return not isinstance(exc, (NotFoundError, ForbiddenError))
 
 
 @login_required
@@ -30,7 +25,7 @@ def index(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         f = d.get("file")
         kwargs = {"title": d["title"], "year": d["year"], "subject": d["subject"] or None}
-        try:
+        with inline_errors() as failed:
             if f is not None and f.name.lower().endswith(".docx"):
                 doc = services.document_create(actor=request.user, docx_bytes=f.read(), filename=f.name, **kwargs)
             elif f is not None:
@@ -38,12 +33,8 @@ def index(request: HttpRequest) -> HttpResponse:
                                                filename=f.name, **kwargs)
             else:
                 doc = services.document_create(actor=request.user, text=d["text"], **kwargs)
-        except ApplicationError as exc:
-            if not _business_error(exc):
-                raise
-            error = exc.message
-        else:
             return redirect("extraction-review", pk=doc.pk)
+        error = failed.message
     docs = documents_visible_to(user=request.user)[:100]
     return render(request, "extraction/index.html", {"form": form, "docs": docs, "error": error})
 
@@ -81,14 +72,10 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             fields = {k: form.cleaned_data[k] for k in form.changed_data}
-            try:
+            with inline_errors() as failed:
                 item = services.draft_item_update(actor=request.user, item=item, **fields)
-            except ApplicationError as exc:
-                if not _business_error(exc):
-                    raise
-                error = exc.message
-            else:
                 return _row(request, item)
+            error = failed.message
         else:
             error = "；".join(f"{form.fields[k].label if k in form.fields else ''}：{v[0]}"
                              for k, v in form.errors.items())
@@ -98,13 +85,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _row_action(request: HttpRequest, pk: int, service) -> HttpResponse:
     """Run a one-click service on an item and re-render its row, with a business error shown in the row."""
     item = get_item_for_user(request.user, pk, write=True)
-    try:
-        item = service(actor=request.user, item=item)
-    except ApplicationError as exc:
-        if not _business_error(exc):
-            raise
-        return _row(request, item, error=exc.message)
-    return _row(request, item)
+    with inline_errors() as failed:
+        return _row(request, service(actor=request.user, item=item))
+    return _row(request, item, error=failed.message)
 
 
 @login_required
@@ -126,12 +109,10 @@ def item_accept(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(request.user, pk, write=True)
     error = None
     if request.method == "POST":
-        try:
+        # the draft itself is writable (checked above): a plan or unit picked outside the scope is shown in the row
+        with inline_errors(scope_too=True) as failed:
             options = accept.parse_accept_form(user=request.user, item=item, data=request.POST)
-            item = services.draft_item_accept(actor=request.user, item=item, **options)
-        except ApplicationError as exc:
-            error = exc.message  # the draft itself is writable (checked above): show why in the row
-        else:
-            return _row(request, item)
+            return _row(request, services.draft_item_accept(actor=request.user, item=item, **options))
+        error = failed.message
     ctx = {"item": item, "options": accept.accept_options(user=request.user, item=item), "error": error}
     return render(request, "extraction/partials/item_accept.html", ctx)

@@ -15,3 +15,11 @@ class IndicatorsConfig(AppConfig):
         ):
             if link not in MODULE_LINKS:
                 MODULE_LINKS.append(link)
+        from bqw.accounts.manage_views import MANAGE_LINKS
+        for link in (
+            {"url": "/indicators/catalog/", "title": "指标目录", "text": "新建、修改本地区的指标与汇总规则"},
+            {"url": "/indicators/rules/", "title": "校验规则", "text": "指标之间的关系，填报时检查，审核时提示"},
+            {"url": "/indicators/targets/manage/", "title": "目标管理", "text": "新建、修改、归档目标，Excel 导入"},
+        ):
+            if link not in MANAGE_LINKS:
+                MANAGE_LINKS.append(link)

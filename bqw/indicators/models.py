@@ -6,10 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
+from bqw.core.comparators import Comparator, symbol
 from bqw.core.periods import Period, PeriodError
 from bqw.regions.models import Region
-
-COMPARATORS = [(">=", "≥"), (">", ">"), ("=", "="), ("<=", "≤"), ("<", "<")]
 
 
 class Indicator(models.Model):
@@ -55,7 +54,7 @@ class Indicator(models.Model):
     factor = models.DecimalField("系数", max_digits=12, decimal_places=4, default=1)
     source = models.ForeignKey("self", verbose_name="达标判断指标", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
-    comparator = models.CharField("达标比较", max_length=2, choices=COMPARATORS, blank=True)
+    comparator = models.CharField("达标比较", max_length=6, choices=Comparator.choices, blank=True)
     threshold = models.DecimalField("达标阈值", max_digits=20, decimal_places=4, null=True, blank=True)
     min_value = models.DecimalField("允许最小值", max_digits=20, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField("允许最大值", max_digits=20, decimal_places=4, null=True, blank=True)
@@ -63,6 +62,8 @@ class Indicator(models.Model):
     outlier_ratio = models.DecimalField("异常波动阈值", max_digits=6, decimal_places=2, default=3,
                                         help_text="与本单位前几期平均值相比超过该倍数（或不足其倒数）时须填写说明")
     description = models.TextField("说明", blank=True)
+    owner = models.ForeignKey(Region, verbose_name="定义单位", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", help_text="定义该指标的指挥部所在地区；空为全省通用指标")
 
     class Meta:
         verbose_name = "指标"
@@ -220,7 +221,7 @@ class Target(models.Model):
     class_value = models.CharField("类别", max_length=50, blank=True)
     scope_level = models.PositiveSmallIntegerField("层级", choices=Region.Level.choices, null=True, blank=True)
     kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.LEVEL)
-    comparator = models.CharField("比较", max_length=2, choices=COMPARATORS, default=">=")
+    comparator = models.CharField("比较", max_length=6, choices=Comparator.choices, default=Comparator.GE)
     value = models.DecimalField("目标值", max_digits=24, decimal_places=6,
                                 help_text="水平值；年均增速(%)；或相对目标须高出对标单位的百分点（通常为 0）")
     baseline_value = models.DecimalField("基期值", max_digits=24, decimal_places=6, null=True, blank=True,
@@ -235,6 +236,7 @@ class Target(models.Model):
     source_document = models.CharField("来源文件", max_length=200, blank=True)
     source_quote = models.TextField("原文", blank=True)
     is_simulated = models.BooleanField("演示数据", default=False)
+    archived = models.BooleanField("已归档", default=False, help_text="归档的目标不再参与评价和展示，历史保留")
 
     class Meta:
         verbose_name = "目标"
@@ -248,7 +250,12 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"{self.region.name} {self.indicator.name} {self.comparator} {self.value}"
+        goal = f"{self.comparator_symbol} {self.value.normalize():f}"
+        return self.title or f"{self.region.name} {self.indicator.name} {goal}"
+
+    @property
+    def comparator_symbol(self) -> str:
+        return symbol(self.comparator)
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -260,3 +267,35 @@ class Target(models.Model):
                 raise ValidationError({name: str(exc)})
         if self.scope == self.Scope.CLASS and not (self.class_scheme and self.class_value):
             raise ValidationError("分类范围须指定分类方案和类别")
+
+
+class ValidationRule(models.Model):
+    """A check between indicators at entry, like DHIS2's validation rules: left expression, operator, right
+    expression, severity — e.g. {已完成污水治理自然村数} ≤ {自然村数}. Expressions reference indicators in braces
+    (by code or name) with numbers and + − × ÷; applies to values of units inside `region`."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", "错误（拒绝保存）"
+        WARNING = "warning", "警告（审核时提示）"
+
+    name = models.CharField("规则名称", max_length=120)
+    region = models.ForeignKey(Region, verbose_name="适用地区", on_delete=models.PROTECT, related_name="+",
+                               help_text="规则适用于该地区及其下级单位的填报")
+    left = models.CharField("左侧表达式", max_length=300)
+    operator = models.CharField("比较", max_length=6, choices=Comparator.choices)
+    right = models.CharField("右侧表达式", max_length=300)
+    severity = models.CharField("严重程度", max_length=8, choices=Severity.choices, default=Severity.ERROR)
+    indicators = models.ManyToManyField(Indicator, verbose_name="涉及指标", related_name="validation_rules",
+                                        blank=True)
+    active = models.BooleanField("启用", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "校验规则"
+        verbose_name_plural = "校验规则"
+        ordering = ["region__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -32,6 +32,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Q
 
+from bqw.core.comparators import sql_holds
 from bqw.core.periods import Period
 from bqw.regions.models import Region, code_range
 
@@ -102,10 +103,7 @@ def _aggregate(where: str, params: Sequence) -> int:
     return _exec(sql, params)
 
 
-_HIT = ("CASE WHEN s.value IS NOT NULL AND ("
-        "(ind.comparator = '>=' AND s.value >= ind.threshold) OR (ind.comparator = '>' AND s.value > ind.threshold) "
-        "OR (ind.comparator = '=' AND s.value = ind.threshold) OR (ind.comparator = '<=' AND s.value <= ind.threshold) "
-        "OR (ind.comparator = '<' AND s.value < ind.threshold)) THEN 1 ELSE 0 END")
+_HIT = f"CASE WHEN s.value IS NOT NULL AND {sql_holds('s.value', 'ind.comparator', 'ind.threshold')} THEN 1 ELSE 0 END"
 _WHERE_VALUE = (f"CAST(CASE WHEN s.value IS NULL THEN NULL WHEN ind.rule = 'count_where' THEN {_HIT} "
                 f"ELSE 100 * {_HIT} END AS DOUBLE PRECISION)")
 

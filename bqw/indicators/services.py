@@ -15,7 +15,7 @@ from django.utils import timezone
 from bqw.accounts.audit import audit_record, audit_records, snapshot
 from bqw.accounts.models import Role, User
 from bqw.accounts.scope import require_admin, require_capture
-from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError
+from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError, FormRejected
 from bqw.core.periods import Period, PeriodError
 from bqw.regions.models import Region
 
@@ -141,11 +141,14 @@ def datavalue_save(*, actor: User, region: Region, indicator: Indicator, period:
 
 @transaction.atomic
 def datavalues_save_form(*, actor: User, region: Region, period: str | Period, items: Iterable[dict],
-                         submit: bool = False) -> list[DataValue]:
+                         submit: bool = False, all_errors: bool = False) -> list[DataValue]:
     """A unit's entry form for one period in one transaction (the month-end submission): every item
-    {"indicator": Indicator, "value", "version", "comment"} is checked and written like datavalue_save, and
-    the rollups they feed are brought up to date once for all of them. Any error rejects the whole form."""
-    out, writes = _save_rows(actor, [{"region": region, "period": period, **i} for i in items], submit)
+    {"indicator": Indicator, "value", "version", "comment"} (and its own "period" where it differs, e.g. a
+    quarterly indicator on a month's form) is checked and written like datavalue_save, and the rollups they
+    feed are brought up to date once for all of them. Any error rejects the whole form: the first bad item's
+    error, or with `all_errors` one FormRejected carrying every bad item's error (a clerk sees them all)."""
+    out, writes = _save_rows(actor, [{"region": region, "period": period, **i} for i in items], submit,
+                             all_errors=all_errors)
     refresh_after_writes(writes)
     return out
 
@@ -174,14 +177,15 @@ def datavalues_record_derived(*, actor: User, items: Iterable[dict]) -> list[Dat
 _WRITTEN = ["value", "comment", "state", "is_simulated", "version", "updated_by", "updated_at"]
 
 
-def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool = False, derived: bool = False
-               ) -> tuple[list[DataValue], list[tuple[Region, Indicator, Period]]]:
+def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool = False, derived: bool = False,
+               all_errors: bool = False) -> tuple[list[DataValue], list[tuple[Region, Indicator, Period]]]:
     """Check and write many values (no rollup upkeep) with a constant number of statements: scope in memory,
     one locking read of the stored rows, one read of the outlier history (when an item has no comment), one
     INSERT of the new rows, one UPDATE of the changed ones, one INSERT of their audit rows. Items are checked
     in order as if written one by one (a later item sees an earlier one of the same key); the first bad one
-    raises before anything is written. Returns (values in item order, the (unit, indicator, period) whose
-    number changed)."""
+    raises before anything is written (`all_errors`: every bad one is checked, then FormRejected with all of
+    them is raised, still before anything is written). Returns (values in item order, the (unit, indicator,
+    period) whose number changed)."""
     items = list(items)
     if not items:
         return [], []
@@ -210,28 +214,18 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
     by = actor
     now = timezone.now()
     out, writes, audits = [], [], []
+    failed: list[ApplicationError] = []
     for item, p in zip(items, periods, strict=True):
         region, indicator = item["region"], item["indicator"]
         try:
-            if not isinstance(p, Period):
-                raise p
-            d = check_value(indicator, item["value"])
-        except ValueError as exc:
-            raise ApplicationError(str(exc), extra={"field": "value", "indicator": indicator.code})
+            d, dv = _checked(item, p, current, values, derived)
+        except ApplicationError as exc:
+            if not all_errors:
+                raise
+            failed.append(exc)
+            continue
         key = (region.id, indicator.id, p.id)
-        dv = current.get(key)
-        if dv is not None:
-            dv.region, dv.indicator = region, indicator  # for value_dict, without joining them in the lock
-        if not derived:
-            _check_version(dv, item.get("version"))
-        if dv is not None and dv.locked and not derived:
-            raise ConflictError("该数据已审核锁定，如需修改请联系审核员重新打开", extra={"current": value_dict(dv)})
         comment = (item.get("comment") or "").strip()
-        if not comment and not derived:
-            reason = outlier_reason(indicator, region, p, d, history=values)
-            if reason:
-                raise ApplicationError(reason, extra={"field": "comment", "needs_comment": True,
-                                                      "indicator": indicator.code})
         before = snapshot(dv, VALUE_FIELDS)
         changed = dv is None or dv.value != d or dv.is_simulated != simulated
         if dv is None:
@@ -250,6 +244,8 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
         out.append(dv)
         if changed:
             writes.append((region, indicator, p))
+    if failed:
+        raise FormRejected(failed)
     unique = list({id(dv): dv for dv in out}.values())
     new = [dv for dv in unique if dv.pk is None]
     stored = [dv for dv in unique if dv.pk is not None]
@@ -261,7 +257,41 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
     if stored:
         DataValue.objects.bulk_update(stored, _WRITTEN)
     audit_records(audits)
+    if not derived:  # validation rules between indicators (issue 11): any broken error rule rejects the write
+        from .validation import check_written
+        check_written(out)
     return out, writes
+
+
+def _checked(item: dict, p: Period | ValueError, current: dict, values: dict, derived: bool
+             ) -> tuple[Decimal, DataValue | None]:
+    """One item's checks, in the order a clerk fixes them: number, version, lock, outlier comment. Returns the
+    value and the stored row; raises ApplicationError naming the field and the indicator."""
+    region, indicator = item["region"], item["indicator"]
+    try:
+        if not isinstance(p, Period):
+            raise p
+        d = check_value(indicator, item["value"])
+    except ValueError as exc:
+        raise ApplicationError(str(exc), extra={"field": "value", "indicator": indicator.code})
+    dv = current.get((region.id, indicator.id, p.id))
+    if dv is not None:
+        dv.region, dv.indicator = region, indicator  # for value_dict, without joining them in the lock
+    if not derived:
+        try:
+            _check_version(dv, item.get("version"))
+        except ConflictError as exc:
+            exc.extra["indicator"] = indicator.code
+            raise
+    if dv is not None and dv.locked and not derived:
+        raise ConflictError("该数据已审核锁定，如需修改请联系审核员重新打开",
+                            extra={"current": value_dict(dv), "indicator": indicator.code})
+    if not (item.get("comment") or "").strip() and not derived:
+        reason = outlier_reason(indicator, region, p, d, history=values)
+        if reason:
+            raise ApplicationError(reason, extra={"field": "comment", "needs_comment": True,
+                                                  "indicator": indicator.code})
+    return d, dv
 
 
 def _reviewer(actor: User, region: Region) -> None:

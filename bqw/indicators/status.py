@@ -1,7 +1,7 @@
 """Target status at any period: achieved / on track / at risk / off track / no data, with the reason.
 
-Light mapping (core.status.Light): achieved → green, on track → blue, at risk → yellow, off track → red,
-no data → grey.
+Status words (core.status.Status.label) and lights: 已达成 achieved → green, 正常推进 on track → blue,
+有风险 at risk → yellow, 滞后 off track → red, 无数据 no data → grey.
 
 - Measured value at a period t (the latest the indicator can have by t): stock indicators read the rollup
   of t (monthly), of the last complete quarter (quarterly) or of the last complete year (yearly); flow
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bqw.accounts.models import User
+from bqw.core.comparators import Comparator, holds, symbol
 from bqw.core.periods import Period
 from bqw.core.status import Light, Status
 from bqw.regions.models import Region, code_range
@@ -30,10 +31,15 @@ from bqw.regions.models import Region, code_range
 from .models import Indicator, Rollup, Target
 
 ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "achieved", "on_track", "at_risk", "off_track", "no_data"
-LABELS = {ACHIEVED: "已达成", ON_TRACK: "进度正常", AT_RISK: "有风险", OFF_TRACK: "滞后", NO_DATA: "无数据"}
+LABELS = {ACHIEVED: "已达成", ON_TRACK: "正常推进", AT_RISK: "有风险", OFF_TRACK: "滞后", NO_DATA: "无数据"}
 LIGHTS = {ACHIEVED: Light.GREEN, ON_TRACK: Light.BLUE, AT_RISK: Light.YELLOW, OFF_TRACK: Light.RED,
           NO_DATA: Light.GREY}
 ORDER = [OFF_TRACK, AT_RISK, NO_DATA, ON_TRACK, ACHIEVED]
+
+
+def status_legend() -> list[tuple[str, str]]:
+    """(light, status word) from best to worst, for the legend under a page of target lights."""
+    return [(LIGHTS[s].value, LABELS[s]) for s in ORDER[::-1]]
 
 
 def fmt(v: float | Decimal | None, unit: str) -> str:
@@ -76,8 +82,8 @@ class Evaluation:
     def as_dict(self) -> dict:
         r = lambda x: None if x is None else round(x, 4)  # noqa: E731
         return {"region": self.region.code, "name": self.region.name, "status": self.state,
-                "label": LABELS[self.state], "light": str(LIGHTS[self.state]), "reason": self.reason,
-                "actual": r(self.actual), "expected": r(self.expected), "baseline": r(self.baseline),
+                **self.status.as_dict(), "actual": r(self.actual), "expected": r(self.expected),
+                "baseline": r(self.baseline),
                 "required_growth": r(self.required_growth), "achieved_growth": r(self.achieved_growth)}
 
 
@@ -99,8 +105,7 @@ class TargetStatus:
                 "unit": t.indicator.unit, "scope": t.scope, "region": t.region.code, "kind": t.kind,
                 "comparator": t.comparator, "value": str(t.value), "deadline": t.deadline, "stage": t.stage,
                 "stage_label": t.get_stage_display(), "source": t.source_document, "quote": t.source_quote,
-                "period": self.period.id, "status": self.state, "label": LABELS[self.state],
-                "light": str(LIGHTS[self.state]), "reason": self.reason,
+                "period": self.period.id, "status": self.state, **self.status.as_dict(),
                 "units": [u.as_dict() for u in self.units] if len(self.units) > 1 else [],
                 **({k: v for k, v in self.units[0].as_dict().items() if k in
                     ("actual", "expected", "baseline", "required_growth", "achieved_growth")}
@@ -210,6 +215,7 @@ def targets_for_region(user: User, region: Region):
     above = [region.code[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(region.prefix)]
     return (Target.objects.filter(Q(region__code__gte=lo, region__code__lte=hi)
                                   | Q(region__code__in=above, scope__in=[Target.Scope.CLASS, Target.Scope.LEVEL]))
+            .filter(archived=False)  # archived targets keep their history but leave the lists (issue 11)
             .select_related("indicator", "region", "benchmark").order_by("deadline", "indicator__code", "id"))
 
 
@@ -217,17 +223,17 @@ def targets_for_region(user: User, region: Region):
 
 
 def _direction(target: Target, baseline: float | None) -> int:
-    if target.comparator in (">=", ">"):
-        return 1
-    if target.comparator in ("<=", "<"):
-        return -1
-    return 1 if target.indicator.direction == Indicator.Direction.UP else -1
+    up = Comparator(target.comparator).upward
+    if up is None:
+        return 1 if target.indicator.direction == Indicator.Direction.UP else -1
+    return 1 if up else -1
 
 
 def _meets(a: float, comparator: str, v: float, sign: int) -> bool:
-    eps = 1e-9
-    return {">=": a >= v - eps, ">": a > v + eps, "<=": a <= v + eps, "<": a < v - eps,
-            "=": (a >= v - eps) if sign > 0 else (a <= v + eps)}[comparator]
+    """A target is met when the value holds; "=" on a target means reaching it in the indicator's direction."""
+    if comparator == Comparator.EQ:
+        comparator = Comparator.GE if sign > 0 else Comparator.LE
+    return holds(a, v, comparator)
 
 
 def _level(t: Target, unit: Region, a: float | None, b: float | None, tp: Period, m: Measure) -> Evaluation:
@@ -237,7 +243,7 @@ def _level(t: Target, unit: Region, a: float | None, b: float | None, tp: Period
     total = as_month(base).months_between(as_month(deadline))
     elapsed = as_month(base).months_between(as_month(tp))
     left = as_month(tp).months_between(as_month(deadline))
-    cmp_s = dict(((">=", "≥"), (">", ">"), ("=", "="), ("<=", "≤"), ("<", "<")))[t.comparator]
+    cmp_s = symbol(t.comparator)
     goal = f"{cmp_s} {fmt(v, unit_s)}"
     if a is None:
         return Evaluation(unit, NO_DATA, f"{m.label} 无 {ind.name} 数据", baseline=b)
@@ -349,7 +355,7 @@ def _relative(t: Target, units: list[Region], tp: Period) -> list[Evaluation]:
         word = "高出" if gu >= gb else "低于"
         reason = (f"{label} {t.indicator.name}同比增长 {gu:.1f}%，对标{bench.name} {gb:.1f}%，"
                   f"{word} {abs(gu - gb):.1f} 个百分点")
-        ok = diff > 0 if t.comparator == ">" else diff >= 0
+        ok = _meets(gu - gb, t.comparator, margin, 1)
         if ok:
             state = ACHIEVED if past else ON_TRACK
         elif past:

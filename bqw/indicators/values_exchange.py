@@ -72,7 +72,9 @@ def template_rows(user: User, period: Period) -> list[list[Any]]:
 
 def template_workbook(user: User, period: Period) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Font
+
+    from bqw.core.status import Light, light_fill
 
     wb = Workbook()
     ws = wb.active
@@ -82,7 +84,7 @@ def template_workbook(user: User, period: Period) -> bytes:
         c.font = Font(bold=True)
     for r in template_rows(user, period):
         ws.append(r)
-    yellow = PatternFill("solid", fgColor="FFF2CC")
+    yellow = light_fill(Light.YELLOW)  # the cells to fill in
     for row in ws.iter_rows(min_row=2, min_col=7, max_col=7):
         for c in row:
             c.fill = yellow

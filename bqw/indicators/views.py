@@ -11,15 +11,16 @@ from django.views.decorators.http import require_POST
 
 from bqw.accounts.scope import require_capture
 from bqw.core.errors import ApplicationError, ImportRejected, NotFoundError
-from bqw.core.imports import error_workbook, read_table
+from bqw.core.imports import rejection_context
+from bqw.core.middleware import inline_errors
 from bqw.core.periods import Period
 from bqw.regions.access import get_region_for_user
 from bqw.regions.models import Region
 
 from .access import get_datavalue_by_id_for_user, get_period
 from .selectors import entry_rows, indicators_due, returned_values, review_queue
-from .services import datavalue_approve, datavalue_reopen, datavalue_return, datavalue_save, datavalue_submit
-from .status import region_statuses
+from .services import datavalue_approve, datavalue_reopen, datavalue_return, datavalues_save_form
+from .status import region_statuses, status_legend
 from .values_exchange import template_workbook, values_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,45 +56,61 @@ def entry(request: HttpRequest) -> HttpResponse:
         raise NotFoundError("您没有填报范围，请联系管理员")
     region = get_region_for_user(user, code)
     require_capture(user, region)
-    errors: dict[int, str] = {}
+    errors: dict[str, ApplicationError] = {}
+    rejected = False
     if request.method == "POST":
         submit = request.POST.get("action") == "submit"
-        saved = 0
-        for row in entry_rows(user, region, period):
-            ind, dv = row["indicator"], row["value"]
-            raw = (request.POST.get(f"v{ind.id}") or "").strip()
-            if not raw:
-                continue
-            comment = request.POST.get(f"c{ind.id}", "")
-            version = int(request.POST.get(f"ver{ind.id}") or 0) or None
-            unchanged = dv is not None and raw == f"{dv.value.normalize():f}" and comment == dv.comment
-            try:
-                if unchanged and submit and dv.state in ("draft", "returned"):
-                    datavalue_submit(actor=user, value=dv, version=version)
-                elif not unchanged and not (dv is not None and dv.locked):
-                    datavalue_save(actor=user, region=region, indicator=ind, period=row["period"], value=raw,
-                                   version=version, comment=comment, submit=submit)
-                else:
-                    continue
-                saved += 1
-            except ApplicationError as exc:
-                errors[ind.id] = exc.message
-        if saved:
-            messages.success(request, f"已保存 {saved} 项" + ("并提交审核" if submit else ""))
-        if not errors:
+        items = _entry_items(request, user, region, period, submit)
+        # one transaction, all or nothing; every bad value is reported beside its own field
+        with inline_errors() as failed:
+            if items:
+                datavalues_save_form(actor=user, region=region, period=period, items=items, submit=submit,
+                                     all_errors=True)
+                messages.success(request, f"已保存 {len(items)} 项" + ("并提交审核" if submit else ""))
             return redirect(f"{request.path}?region={region.code}&period={period.id}")
+        rejected = True
+        field_errors = getattr(failed.error, "field_errors", [failed.error])
+        errors = {e.extra["indicator"]: e for e in field_errors if "indicator" in e.extra}
+        general = [e.message for e in field_errors if "indicator" not in e.extra]
+        messages.error(request, "；".join(general) or f"有 {len(errors)} 项未通过检查（见各项旁的说明），"
+                                                     "本表未保存任何数据，请改正后重新保存")
     rows = entry_rows(user, region, period)
     for r in rows:
-        r["error"] = errors.get(r["indicator"].id)
-        r["posted"] = request.POST.get(f"v{r['indicator'].id}") if errors else None
+        ind = r["indicator"]
+        if ind.code in errors:
+            r["error"] = errors[ind.code].message
+            r["error_field"] = errors[ind.code].extra.get("field", "value")
+        if rejected:  # nothing was saved: the clerk's own entries come back to be corrected
+            r["posted"] = request.POST.get(f"v{ind.id}")
+            r["posted_comment"] = request.POST.get(f"c{ind.id}")
     return render(request, "indicators/entry.html", {
         "region": region, "period": period, "rows": rows, "units": units,
         "returned": returned_values(user)[:50], "prev": period.shift(-1), "next": period.shift(1)})
 
 
+def _entry_items(request: HttpRequest, user, region: Region, period: Period, submit: bool) -> list[dict]:
+    """The form's rows to write: changed values, and unchanged drafts when the clerk submits. Approved
+    (locked) values are shown read-only and never sent."""
+    items = []
+    for row in entry_rows(user, region, period):
+        ind, dv = row["indicator"], row["value"]
+        raw = (request.POST.get(f"v{ind.id}") or "").strip()
+        if not raw or (dv is not None and dv.locked):
+            continue
+        comment = request.POST.get(f"c{ind.id}", "")
+        unchanged = dv is not None and raw == f"{dv.value.normalize():f}" and comment == dv.comment
+        if unchanged and not (submit and dv.state in ("draft", "returned")):
+            continue
+        items.append({"indicator": ind, "period": row["period"], "value": raw, "comment": comment,
+                      "version": int(request.POST.get(f"ver{ind.id}") or 0) or None})
+    return items
+
+
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    return render(request, "indicators/review.html", {"queue": review_queue(request.user)[:300]})
+    queue = list(review_queue(request.user)[:300])
+    from .validation import review_violations  # the rules between indicators, shown in review (issue 11)
+    return render(request, "indicators/review.html", {"queue": queue, "violations": review_violations(queue)})
 
 
 @login_required
@@ -119,7 +136,8 @@ def targets(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     statuses = region_statuses(user, region, period)
     return render(request, "indicators/targets.html", {"region": region, "period": period, "statuses": statuses,
-                                                       "prev": period.shift(-1), "next": period.shift(1)})
+                                                       "prev": period.shift(-1), "next": period.shift(1),
+                                                       "legend": status_legend()})
 
 
 @login_required
@@ -141,11 +159,6 @@ def upload(request: HttpRequest) -> HttpResponse:
     try:
         done = values_import(actor=request.user, data=data, filename=f.name)
     except ImportRejected as exc:
-        if request.POST.get("want") == "workbook":
-            resp = HttpResponse(error_workbook(read_table(data, f.name), exc.errors), content_type=XLSX)
-            resp["Content-Disposition"] = 'attachment; filename="errors.xlsx"'
-            return resp
-        return render(request, "indicators/upload_errors.html", {"errors": exc.errors, "message": exc.message},
-                      status=422)
+        return render(request, "indicators/upload_errors.html", rejection_context(exc, data, f.name), status=422)
     messages.success(request, f"已导入 {len(done)} 条数据")
     return redirect("indicators-entry")

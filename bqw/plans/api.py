@@ -6,7 +6,7 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from bqw.accounts.api import actor
@@ -31,9 +31,10 @@ class PlanOut(Schema):
 
 
 class StatusOut(Schema):
-    light: str
-    label: str
-    reason: str
+    light: str = Field(description="灯色代码：green / blue / yellow / red / grey")
+    colour: str = Field(description="灯色名称：绿灯 / 蓝灯 / 黄灯 / 红灯 / 灰灯")
+    label: str = Field(description="状态：已办结 / 正常推进 / 即将到期 / 滞后 / 逾期 / 未开始")
+    reason: str = Field(description="说明")
 
 
 class LeadOut(Schema):

@@ -6,14 +6,15 @@ import io
 from datetime import date
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
+
+from bqw.core.status import light_fill
 
 from .selectors import TaskRow
 
-FILLS = {"green": "C6EFCE", "blue": "BDD7EE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "D9D9D9"}
 HEADERS = ["序号", "所属行动", "任务内容", "牵头单位", "配合单位", "责任区划", "完成时限", "到期日", "权重", "进度(%)",
-           "状态", "灯色", "灯色说明"]
-WIDTHS = [8, 22, 60, 28, 24, 14, 14, 12, 6, 8, 8, 8, 50]
+           "状态", "灯色", "督办状态", "灯色说明"]
+WIDTHS = [8, 22, 60, 28, 24, 14, 14, 12, 6, 8, 8, 8, 10, 50]
 
 
 def ledger_workbook(rows: list[TaskRow], *, title: str, on: date) -> bytes:
@@ -30,9 +31,10 @@ def ledger_workbook(rows: list[TaskRow], *, title: str, on: date) -> bytes:
         leads = "、".join(f"{link.organization.name}{'（推定）' if link.assumed else ''}" for link in r.leads)
         ws.append([t.number, t.action.name if t.action else "", t.content, leads,
                    "、".join(o.name for o in t.cooperating_units.all()), t.region.name, t.deadline_text,
-                   t.due_on, float(t.weight), t.progress, t.get_state_display(), r.status.label, r.status.reason])
+                   t.due_on, float(t.weight), t.progress, t.get_state_display(), r.status.colour, r.status.label,
+                   r.status.reason])
         cell = ws.cell(row=ws.max_row, column=12)
-        cell.fill = PatternFill("solid", fgColor=FILLS[r.status.light])
+        cell.fill = light_fill(r.status.light)
         ws.cell(row=ws.max_row, column=8).number_format = "yyyy-mm-dd"
         ws.cell(row=ws.max_row, column=3).alignment = Alignment(wrap_text=True, vertical="top")
     for i, w in enumerate(WIDTHS, start=1):

@@ -1,11 +1,12 @@
 """The one rule for a task's light at a date, used by pages, API, CLI, ledger and the supervision pass.
 
-red     not done and past its due date
-blue    its due date (or the end of the current cycle, or its next milestone) is within N days (default 7)
-yellow  a milestone has passed undone, or progress lags the time elapsed by more than the tolerance
-grey    not started yet (and nothing is expected of it yet)
-green   done (办结), or on track
-Every light carries a Chinese reason.
+red     逾期      not done and past its due date
+blue    即将到期  its due date (or the end of the current cycle, or its next milestone) is within N days (default 7)
+yellow  滞后      a milestone has passed undone, or progress lags the time elapsed by more than the tolerance
+grey    未开始    not started yet (and nothing is expected of it yet)
+green   已办结    done (办结)
+green   正常推进  on track
+Every light carries its status word (Status.label) and a Chinese reason.
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ def _conf(key: str) -> int:
     return settings.BQW_PLANS[key]
 
 
-def _status(light: Light, reason: str) -> Status:
-    return Status(light.value, light.label, reason)
+DONE, ON_TRACK, DUE_SOON, BEHIND, OVERDUE, NOT_STARTED = "已办结", "正常推进", "即将到期", "滞后", "逾期", "未开始"
+WORD_LIGHTS = {DONE: Light.GREEN, ON_TRACK: Light.GREEN, DUE_SOON: Light.BLUE, BEHIND: Light.YELLOW,
+               OVERDUE: Light.RED, NOT_STARTED: Light.GREY}
+
+
+def _status(word: str, reason: str) -> Status:
+    return Status(WORD_LIGHTS[word].value, word, reason)
 
 
 def _d(d: date) -> str:
@@ -63,51 +69,51 @@ def task_light(task: Task, on: date | None = None, *, blue_days: int | None = No
 
     if task.state == TaskState.DONE:
         if task.deadline_kind == "due" and due and task.done_on and task.done_on > due:
-            return _status(Light.GREEN, f"已于{_d(task.done_on)}办结（逾期{(task.done_on - due).days}天办结）")
-        return _status(Light.GREEN, f"已于{_d(task.done_on)}办结，按期完成" if task.done_on else "已办结")
+            return _status(DONE, f"已于{_d(task.done_on)}办结（逾期{(task.done_on - due).days}天办结）")
+        return _status(DONE, f"已于{_d(task.done_on)}办结，按期完成" if task.done_on else "已办结")
 
     if task.deadline_kind == RECURRING and due:
         start = cycle_start(task, on)
         if task.last_report_on and task.last_report_on >= start:
-            return _status(Light.GREEN, f"本期（截至{_d(due)}）已于{_d(task.last_report_on)}报送进展")
+            return _status(ON_TRACK, f"本期（截至{_d(due)}）已于{_d(task.last_report_on)}报送进展")
         left = (due - on).days
         if left <= blue_days:
-            return _status(Light.BLUE, f"本期将于{_d(due)}到期（还剩{left}天），尚未报送进展")
+            return _status(DUE_SOON, f"本期将于{_d(due)}到期（还剩{left}天），尚未报送进展")
     elif due is not None:
         if due < on:
-            return _status(Light.RED, f"已逾期{(on - due).days}天（完成时限：{task.deadline_text}，"
+            return _status(OVERDUE, f"已逾期{(on - due).days}天（完成时限：{task.deadline_text}，"
                                       f"到期日{_d(due)}），当前进度{p}%")
         left = (due - on).days
         if left <= blue_days:
-            return _status(Light.BLUE, f"将于{_d(due)}到期（还剩{left}天），当前进度{p}%")
+            return _status(DUE_SOON, f"将于{_d(due)}到期（还剩{left}天），当前进度{p}%")
 
     milestones = list(task.milestones.all())
     missed = [m for m in milestones if not m.done and m.due_on < on]
     if missed:
         m = missed[0]
-        return _status(Light.YELLOW, f"节点“{m.name}”应于{_d(m.due_on)}完成，至今未完成")
+        return _status(BEHIND, f"节点“{m.name}”应于{_d(m.due_on)}完成，至今未完成")
 
     tol = _conf("BEHIND_TOLERANCE")
     expected = expected_progress(task, on)
     if expected is not None and p + tol < expected:
-        return _status(Light.YELLOW, f"进度滞后：按时间进度应完成约{expected}%，实际{p}%")
+        return _status(BEHIND, f"进度滞后：按时间进度应完成约{expected}%，实际{p}%")
 
     upcoming = [m for m in milestones if not m.done and 0 <= (m.due_on - on).days <= blue_days]
     if upcoming:
         m = upcoming[0]
-        return _status(Light.BLUE, f"节点“{m.name}”将于{_d(m.due_on)}到期（还剩{(m.due_on - on).days}天）")
+        return _status(DUE_SOON, f"节点“{m.name}”将于{_d(m.due_on)}到期（还剩{(m.due_on - on).days}天）")
 
     start = task.start_on or task.plan.start_on
     if on < start:
-        return _status(Light.GREY, f"尚未开始（计划于{_d(start)}开始）")
+        return _status(NOT_STARTED, f"尚未开始（计划于{_d(start)}开始）")
     if task.state == TaskState.NOT_STARTED and p == 0:
-        return _status(Light.GREY, "尚未开始，未报送进展")
+        return _status(NOT_STARTED, "尚未开始，未报送进展")
 
     if task.deadline_kind == ONGOING:
-        return _status(Light.GREEN, f"长期坚持，持续推进（进度{p}%）")
+        return _status(ON_TRACK, f"长期坚持，持续推进（进度{p}%）")
     if expected is not None:
-        return _status(Light.GREEN, f"进度正常：按时间进度应完成约{expected}%，实际{p}%")
-    return _status(Light.GREEN, f"按期推进（进度{p}%）")
+        return _status(ON_TRACK, f"进度正常：按时间进度应完成约{expected}%，实际{p}%")
+    return _status(ON_TRACK, f"按期推进（进度{p}%）")
 
 
 LIGHT_ORDER = [Light.RED, Light.YELLOW, Light.BLUE, Light.GREY, Light.GREEN]

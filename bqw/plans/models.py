@@ -27,6 +27,9 @@ class Plan(models.Model):
     start_on = models.DateField("起始日期")
     end_on = models.DateField("截止日期")
     source = models.CharField("来源", max_length=300, blank=True)
+    doc_number = models.CharField("文号", max_length=60, blank=True, default="",
+                                  help_text="如 江百千万指〔2024〕3号")
+    archived = models.BooleanField("已归档", default=False, help_text="归档后不再出现在计划列表和督办中，可恢复")
     created = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

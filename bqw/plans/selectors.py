@@ -19,7 +19,8 @@ from .models import Plan, Task, TaskLead, TaskState
 
 
 def plans_for_user(user: User) -> QuerySet[Plan]:
-    return visible_plans(user).select_related("region").order_by("region__code", "-start_on", "name")
+    return (visible_plans(user).filter(archived=False).select_related("region")
+            .order_by("region__code", "-start_on", "name"))
 
 
 def _with_relations(qs: QuerySet[Task]) -> QuerySet[Task]:

@@ -252,7 +252,9 @@ def task_rollup(*, actor: User, task: Task) -> None:
 
 # ---------------------------------------------------------------- progress reports
 
-def _check_evidence(f: UploadedFile) -> tuple[str, str]:
+def check_evidence(f: UploadedFile) -> tuple[str, str]:
+    """The evidence rules every upload follows (type by extension and magic bytes, size limit); shared by the
+    apps that take evidence (plans, projects). Returns (extension, content type served)."""
     ext = Path(f.name or "").suffix.lower()
     if ext not in EVIDENCE_TYPES:
         raise ApplicationError(f"不支持的文件类型“{ext or f.name}”：仅限 pdf、doc、docx、xls、xlsx、jpg、png")
@@ -280,7 +282,7 @@ def report_submit(*, actor: User, task: Task, percent: int, text: str, files: Se
         raise ApplicationError("进度应在 0–100 之间")
     if not (text or "").strip():
         raise ApplicationError("请填写进展情况")
-    checked = [(f, *_check_evidence(f)) for f in files]
+    checked = [(f, *check_evidence(f)) for f in files]
     org = actor.organization
     if org is None or not task.lead_links.filter(organization=org).exists():
         org = task.lead_links.select_related("organization").first().organization

@@ -8,6 +8,7 @@ of the same deadline cycle) finds the rung already there and sends nothing.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -24,6 +25,20 @@ from bqw.core.periods import RECURRING, Deadline
 
 from .lights import cycle_start
 from .models import Notification, SupervisionKind, SupervisionNotice, Task, TaskLead, TaskState
+
+PASSES: list[Callable[..., dict]] = []
+"""Further supervision passes run by `bqw supervise` after the task ladder: apps above plans (projects …) register
+theirs in AppConfig.ready() with `register_pass`, so plans never imports them. Each is called as
+fn(actor=..., on=...) and returns a JSON-able summary with a "text" line."""
+
+
+def register_pass(fn: Callable[..., dict]) -> None:
+    if fn not in PASSES:
+        PASSES.append(fn)
+
+
+def run_passes(*, actor: User, on: date) -> list[dict]:
+    return [fn(actor=actor, on=on) for fn in PASSES]
 
 
 @dataclass

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import admin_views, views
 
 urlpatterns = [
     path("", views.index, name="plans-index"),
@@ -17,4 +17,11 @@ urlpatterns = [
     path("reports/<int:pk>/return/", views.report_return_view, name="plans-report-return"),
     path("evidence/<int:pk>/", views.evidence_download, name="plans-evidence"),
     path("notices/<int:pk>.docx", views.notice_document, name="plans-notice-docx"),
+    # a headquarters' own administration (issue 11)
+    path("manage/", admin_views.plans_manage, name="plans-manage"),
+    path("<int:pk>/edit/", admin_views.plan_edit, name="plans-edit"),
+    path("<int:pk>/tasks/new/", admin_views.task_new, name="plans-task-new"),
+    path("tasks/<int:pk>/edit/", admin_views.task_edit_view, name="plans-task-edit"),
+    path("tasks/<int:pk>/move/", admin_views.task_move_view, name="plans-task-move"),
+    path("tasks/<int:pk>/delete/", admin_views.task_delete_view, name="plans-task-delete"),
 ]

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bqw.core.errors import ApplicationError, ImportRejected
-from bqw.core.imports import error_workbook, read_table
+from bqw.core.errors import ImportRejected
+from bqw.core.imports import rejection_context
 from bqw.core.status import Light
 from bqw.orgs.models import Organization
 from bqw.regions.models import Region
@@ -140,24 +140,14 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/task.html", ctx)
 
 
-def _run(request: HttpRequest, fn, ok: str) -> None:
-    try:
-        fn()
-        messages.success(request, ok)
-    except ApplicationError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        messages.error(request, exc.message)
-
-
 @login_required
 @require_POST
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, write=REPORT)
     percent = _int(request.POST.get("percent"))
-    _run(request, lambda: report_submit(actor=request.user, task=task, percent=percent if percent is not None else -1,
-                                        text=request.POST.get("text", ""), files=request.FILES.getlist("evidence")),
-         "进度已报送，等待指挥部审核")
+    report_submit(actor=request.user, task=task, percent=percent if percent is not None else -1,
+                  text=request.POST.get("text", ""), files=request.FILES.getlist("evidence"))
+    messages.success(request, "进度已报送，等待指挥部审核")
     return redirect(task.get_absolute_url())
 
 
@@ -165,7 +155,8 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk, write=ADMIN)
-    _run(request, lambda: report_accept(actor=request.user, report=report), "已采纳该进度")
+    report_accept(actor=request.user, report=report)
+    messages.success(request, "已采纳该进度")
     return redirect(report.task.get_absolute_url())
 
 
@@ -173,8 +164,8 @@ def report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk, write=ADMIN)
-    _run(request, lambda: report_return(actor=request.user, report=report, reason=request.POST.get("reason", "")),
-         "已退回")
+    report_return(actor=request.user, report=report, reason=request.POST.get("reason", ""))
+    messages.success(request, "已退回")
     return redirect(report.task.get_absolute_url())
 
 
@@ -182,7 +173,8 @@ def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, write=ADMIN)
-    _run(request, lambda: task_close(actor=request.user, task=task), "任务已办结")
+    task_close(actor=request.user, task=task)
+    messages.success(request, "任务已办结")
     return redirect(task.get_absolute_url())
 
 
@@ -191,7 +183,8 @@ def task_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 def task_decompose_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, write=ADMIN)
     level = _int(request.POST.get("level")) or task.region.level + 1
-    _run(request, lambda: task_decompose(actor=request.user, task=task, level=level), "已分解到下一级")
+    task_decompose(actor=request.user, task=task, level=level)
+    messages.success(request, "已分解到下一级")
     return redirect(task.get_absolute_url())
 
 
@@ -228,9 +221,7 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
             result = task_import(actor=request.user, plan=plan, data=data, filename=filename, confirm=confirm)
         except ImportRejected as exc:
             request.session.pop(IMPORT_SESSION_KEY, None)
-            if request.POST.get("errors") == "xlsx" or request.GET.get("errors") == "xlsx":
-                return _xlsx(error_workbook(read_table(data, filename), exc.errors), "导入错误标注.xlsx")
-            ctx.update({"errors": exc.errors, "message": exc.message})
+            ctx.update(rejection_context(exc, data, filename))
             return render(request, "plans/import.html", ctx, status=422)
         if confirm:
             request.session.pop(IMPORT_SESSION_KEY, None)

@@ -17,6 +17,7 @@ from bqw.accounts.models import User
 from bqw.accounts.scope import require_admin
 from bqw.core.errors import ApplicationError, ForbiddenError
 from bqw.core.imports import Column, check_duplicates, parse_table, read_table
+from bqw.core.periods import parse_year
 
 from . import divisions
 from .models import Region, RegionClass
@@ -84,21 +85,12 @@ def region_class_set(*, actor: User, region: Region, scheme: str, year: int, val
     return rc
 
 
-def _year(cell: object) -> int:
-    s = str(cell).strip().removesuffix("年")
-    if s.endswith(".0"):
-        s = s[:-2]
-    if not (s.isdigit() and 2000 <= int(s) <= 2100):
-        raise ValueError(f"“{cell}”不是有效年度")
-    return int(s)
-
-
 def class_columns(*, scheme: str | None, year: int | None) -> list[Column]:
     return [
         Column("region", "单位", ("区划代码", "代码", "名称", "单位名称", "县(市、区)", "镇街", "村")),
         Column("value", "类别", ("分类", "类型", "类别名称")),
         Column("scheme", "分类方案", ("方案", "名单"), required=scheme is None),
-        Column("year", "年度", ("年份",), required=year is None, parse=_year),
+        Column("year", "年度", ("年份",), required=year is None, parse=parse_year),
     ]
 
 

@@ -60,3 +60,14 @@ def classes_import(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已导入 {len(done)} 条分类")
         return redirect("regions-classes-import")
     return render(request, "regions/classes_import.html", ctx)
+
+
+@login_required
+def pick(request: HttpRequest) -> HttpResponse:
+    """htmx: the <option>s of a unit picker for what the user typed (see regions/partials/region_input.html)."""
+    from .picker import region_options
+
+    field = request.GET.get("field", "")
+    q = request.GET.get(field, "") if field else request.GET.get("q", "")
+    return render(request, "regions/partials/region_options.html", {"options": region_options(request.user, q,
+                                                                                              limit=50)})

@@ -33,13 +33,12 @@ def _require_browser() -> None:
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 
-@pytest.fixture(scope="session")
-def live_url(tmp_path_factory):
-    _require_browser()
-    db = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
+def _server(tmp_path_factory, name: str, commands: list[list[str]]):
+    """A gunicorn server on its own SQLite file, prepared by the given `bqw` commands; yields its URL."""
+    db = tmp_path_factory.mktemp(name) / f"{name}.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "bqw.settings"}
     bqw = [sys.executable, "-m", "bqw.cli"]
-    for cmd in (["init"], ["demo"]):
+    for cmd in commands:
         subprocess.run([*bqw, *cmd], env=env, cwd=ROOT, check=True, capture_output=True)
     port = _free_port()
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
@@ -58,6 +57,26 @@ def live_url(tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory):
+    """The 江门 demo: `bqw init && bqw demo`."""
+    _require_browser()
+    yield from _server(tmp_path_factory, "e2e", [["init"], ["demo"]])
+
+
+FRESH_ADMIN = ("gd_admin", "Gd@fresh2026")
+
+
+@pytest.fixture(scope="session")
+def fresh_url(tmp_path_factory):
+    """A fresh installation: only `bqw init`, then the province admin made on the command line (issue 11)."""
+    _require_browser()
+    user, password = FRESH_ADMIN
+    yield from _server(tmp_path_factory, "fresh", [
+        ["init"], ["users", "create", "--username", user, "--org", "广东省百千万工程指挥部", "--role", "admin",
+                   "--view", "44", "--password", password, "--name", "省指挥部管理员"]])
 
 
 @pytest.fixture(scope="session")

@@ -30,3 +30,13 @@ def test_review_page_highlights_focus_rows_and_reject_greys_the_mark(page, sign_
     page.fill(f"#item-{item} input[name=value]", "320")
     page.locator(f"#item-{item} button", has_text="保存").click()
     page.wait_for_selector(f"#item-{item} td.num:text-is('320')")
+
+
+def test_an_error_answer_to_htmx_is_shown_not_dropped(page, sign_in):
+    """core.middleware answers an htmx request with the error card; base.html's htmx config shows it."""
+    sign_in("jm_admin", "Jm@admin2024")
+    page.goto("/extraction/")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("htmx.ajax('GET', '/extraction/items/99999999/', {target: 'main', swap: 'beforeend'})")
+    card = page.wait_for_selector("#htmx-error .error-card")
+    assert "未找到" in card.inner_text() and page.locator("main h1, main h2").count() >= 1

@@ -13,6 +13,7 @@ from bqw.core.periods import (
     find_time_mentions,
     month_range,
     parse_deadline,
+    parse_year,
     year_of_full_date,
 )
 
@@ -163,3 +164,26 @@ def test_five_year_plans_are_periods():
     assert find_time_mentions("“十五五”时期")[0].when == Period(2030, YEAR, 1)
     assert find_time_mentions("今年是“十四五”规划收官之年。") == []  # the plan's name, not a time
     assert parse_deadline("十四五期间").due == date(2025, 12, 31)
+def test_extraction_wordings_lead_words_and_a_bracketed_year():
+    """What the extractor records: 到/于/在/至 before the date, the document's year after 年底前 in brackets."""
+    d = parse_deadline("年底前(2024)", year=2030)  # the bracketed year wins over the caller's
+    assert (d.due, d.text) == (date(2024, 12, 31), "年底前")
+    assert parse_deadline("年底前（2025）").due == date(2025, 12, 31)
+    d = parse_deadline("到2025年")
+    assert (d.due, d.text) == (date(2025, 12, 31), "2025年")
+    assert parse_deadline("于2024年6月底前").due == date(2024, 6, 30)
+    assert parse_deadline("至6月", year=2024).due == date(2024, 6, 30)
+    assert parse_deadline("到") is None
+    with pytest.raises(PeriodError):
+        parse_deadline("到时候(2024)")
+
+
+@pytest.mark.parametrize("cell,year", [(2024, 2024), ("2024年", 2024), (2024.0, 2024), (" 2025 ", 2025)])
+def test_parse_year(cell, year):
+    assert parse_year(cell) == year
+
+
+@pytest.mark.parametrize("cell", ["二〇二四", "1999", "2024.5", "", "abc"])
+def test_parse_year_names_the_bad_cell(cell):
+    with pytest.raises(PeriodError, match="不是有效年度"):
+        parse_year(cell)

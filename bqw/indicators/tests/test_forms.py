@@ -169,3 +169,23 @@ def test_derived_values_are_approved_audited_and_reach_the_province_at_once(tree
         {"region": tree["A"], "indicator": c["t_treated"], "period": "202401", "value": 1}])  # recomputed
     province.refresh_from_db()
     assert province.value == Decimal(5)
+
+
+def test_all_errors_reports_every_bad_item_at_once_and_writes_nothing(tree, catalog, persona,
+                                                                      django_assert_max_num_queries):
+    from bqw.core.errors import FormRejected
+
+    reporter, c = persona("hs_reporter"), catalog
+    datavalue_save(actor=reporter, region=tree["A"], indicator=c["t_inc"], period="202401", value=100)
+    datavalue_save(actor=reporter, region=tree["A"], indicator=c["t_inc"], period="202401", value=101, version=1)
+    before = state()
+    items = [item(c["t_total"], 4), item(c["t_inc"], 102, version=1), item(c["t_treated"], "x"),
+             item(c["t_avg"], 5), item(c["t_min"], "Infinity")]
+    with django_assert_max_num_queries(6), pytest.raises(FormRejected) as exc:
+        datavalues_save_form(actor=reporter, region=tree["A"], period="202401", items=items, all_errors=True)
+    errors = exc.value.field_errors
+    assert [(e.extra["indicator"], e.status_code) for e in errors] == [("t_inc", 409), ("t_treated", 400),
+                                                                       ("t_min", 400)]
+    assert exc.value.status_code == 400 and "3 处错误" in exc.value.message
+    assert [e["indicator"] for e in exc.value.extra["errors"]] == ["t_inc", "t_treated", "t_min"]
+    assert state() == before

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+from io import BytesIO
+
+from openpyxl import load_workbook
+
 from bqw.accounts.services import system_user
 from bqw.indicators.models import DataValue
 from bqw.indicators.services import datavalue_save, target_ensure
@@ -56,7 +61,8 @@ def test_targets_page_shows_lights_and_explanations(client, login, tree, catalog
                   baseline_value=100, baseline_period="202312", source_document="测试文件", source_quote="收入400万元")
     login("hs_reporter")
     page = client.get(f"/indicators/targets/?region={tree['沙坪'].code}&period=202412").content.decode()
-    assert "light green" in page and "已达成" in page and "收入400万元" in page
+    assert 'class="light green" title="绿灯"></span>已达成' in page and "收入400万元" in page
+    assert "≥ 400" in page and 'class="light blue" title="正常推进"></span>正常推进' in page  # the legend
     login("xh_reporter")
     assert client.get(f"/indicators/targets/?region={tree['沙坪'].code}&period=202412").status_code == 404
 
@@ -69,7 +75,32 @@ def test_template_download_and_upload_errors_page(client, login, tree, catalog):
 
     bad = SimpleUploadedFile("v.csv", f"单位代码,指标代码,期间,数值\n{tree['A'].code},t_inc,202401,abc\n".encode())
     r = client.post("/indicators/upload/", {"file": bad})
-    assert r.status_code == 422 and "第2行【数值】" in r.content.decode()
-    bad.seek(0)
-    r = client.post("/indicators/upload/", {"file": bad, "want": "workbook"})
-    assert r["Content-Disposition"].endswith('errors.xlsx"')
+    page = r.content.decode()
+    assert r.status_code == 422 and "<td>数值</td><td>“abc”不是数字</td>" in page
+    assert 'id="import-errors"' in page and "下载标注了错误单元格的工作簿" in page  # the one rejected-import partial
+    b64 = page.split("base64,", 1)[1].split('"', 1)[0]
+    ws = load_workbook(BytesIO(base64.b64decode(b64))).active
+    assert ws.cell(row=2, column=4).fill.fgColor.rgb.endswith("FFC7CE") and "不是数字" in ws.cell(row=2, column=5).value
+
+
+def test_entry_form_with_3_bad_values_of_5_saves_nothing_and_shows_each_error_beside_its_field(
+        client, login, tree, catalog):
+    login("hs_reporter")
+    a, c = tree["A"], catalog
+    url = f"/indicators/entry/?region={a.code}&period=202401"
+    posted = {"t_inc": "100", "t_treated": "4", "t_avg": "abc", "t_min": "NaN", "t_max": "12元"}
+    data = {"region": a.code, "period": "202401", "action": "submit"}
+    data |= {f"v{c[code].id}": v for code, v in posted.items()}
+    before = DataValue.objects.count()
+    r = client.post(url, data)
+    page = r.content.decode()
+    assert r.status_code == 200 and DataValue.objects.count() == before  # all or nothing: not even the good two
+    assert page.count('class="errors field-error"') == 3 and "有 3 项未通过检查" in page
+    for code, reason in (("t_avg", "“abc”不是数字"), ("t_min", "“NaN”不是有限数字"), ("t_max", "“12元”不是数字")):
+        # the reason sits in the row of its own indicator, right after that indicator's input
+        row = page.split(f'name="v{c[code].id}"', 1)[1].split("</tr>", 1)[0]
+        assert f'data-indicator="{code}"><li>{reason}</li>' in row
+    assert f'name="v{c["t_inc"].id}" size="12" value="100"' in page  # the clerk's entries come back
+    data[f"v{c['t_avg'].id}"], data[f"v{c['t_min'].id}"], data[f"v{c['t_max'].id}"] = "3", "1", "12"
+    r = client.post(url, data)
+    assert r.status_code == 302 and DataValue.objects.filter(region=a, period="202401", state="submitted").count() == 5

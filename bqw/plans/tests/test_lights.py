@@ -17,7 +17,7 @@ def set_(task, **kw):
 
 def test_grey_when_not_started_and_nothing_expected_yet(make_task):
     s = light(make_task(), date(2024, 1, 20))
-    assert (s.light, s.label) == ("grey", "灰灯") and "尚未开始" in s.reason
+    assert (s.light, s.label, s.colour) == ("grey", "未开始", "灰灯") and "尚未开始" in s.reason
 
 
 def test_grey_before_the_start_date(make_task):
@@ -30,17 +30,17 @@ def test_green_on_track_and_green_done_on_time(make_task):
     t = make_task()
     set_(t, progress=60, state=TaskState.IN_PROGRESS)
     s = light(t, date(2024, 7, 1))
-    assert s.light == "green" and "应完成约50%，实际60%" in s.reason
+    assert (s.light, s.label) == ("green", "正常推进") and "应完成约50%，实际60%" in s.reason
     set_(t, progress=100, state=TaskState.DONE, done_on=date(2024, 11, 30))
     s = light(t, date(2025, 3, 1))
-    assert s.light == "green" and "2024年11月30日办结，按期完成" in s.reason
+    assert (s.light, s.label) == ("green", "已办结") and "2024年11月30日办结，按期完成" in s.reason
 
 
 def test_blue_when_due_within_seven_days(make_task):
     t = make_task(deadline="2024年6月")
     set_(t, progress=90, state=TaskState.IN_PROGRESS)
     s = light(t, date(2024, 6, 25))
-    assert s.light == "blue" and "还剩5天" in s.reason and "当前进度90%" in s.reason
+    assert (s.light, s.label) == ("blue", "即将到期") and "还剩5天" in s.reason and "当前进度90%" in s.reason
     assert light(t, date(2024, 6, 22)).light == "green"  # 8 days left
 
 
@@ -48,7 +48,7 @@ def test_yellow_when_behind_the_time_elapsed(make_task):
     t = make_task()
     set_(t, progress=20, state=TaskState.IN_PROGRESS)
     s = light(t, date(2024, 7, 1))
-    assert s.light == "yellow" and s.reason == "进度滞后：按时间进度应完成约50%，实际20%"
+    assert (s.light, s.label) == ("yellow", "滞后") and s.reason == "进度滞后：按时间进度应完成约50%，实际20%"
 
 
 def test_yellow_when_a_milestone_is_missed(make_task):
@@ -62,7 +62,8 @@ def test_red_when_overdue(make_task):
     t = make_task(deadline="2024年6月")
     set_(t, progress=70, state=TaskState.IN_PROGRESS)
     s = light(t, date(2024, 7, 10))
-    assert s.light == "red" and s.reason.startswith("已逾期10天（完成时限：2024年6月") and "70%" in s.reason
+    assert (s.light, s.label, s.colour) == ("red", "逾期", "红灯")
+    assert s.reason.startswith("已逾期10天（完成时限：2024年6月") and "70%" in s.reason
 
 
 def test_recurring_and_ongoing_tasks(make_task):

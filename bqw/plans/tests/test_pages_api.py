@@ -24,6 +24,11 @@ def test_pages_for_a_heshan_task(client, login, heshan_task):
     login("hs_reporter")  # sees 鹤山 but is not the lead unit
     assert client.post(f"/plans/tasks/{t.pk}/report/", {"percent": 10, "text": "x"}).status_code == 403
     login("hs_reviewer")  # lead unit
+    r = client.post(f"/plans/tasks/{t.pk}/report/", {"percent": 140, "text": "完成主体工程"},
+                    HTTP_REFERER=f"http://testserver/plans/tasks/{t.pk}/")
+    page = r.content.decode()  # a business rule: the one error page with the reason and the way back, not a 500
+    assert r.status_code == 400 and "操作未完成" in page and f'href="http://testserver/plans/tasks/{t.pk}/"' in page
+    assert Task.objects.get(pk=t.pk).state != TaskState.SUBMITTED
     r = client.post(f"/plans/tasks/{t.pk}/report/", {"percent": 40, "text": "完成主体工程"})
     assert r.status_code == 302 and Task.objects.get(pk=t.pk).state == TaskState.SUBMITTED
     assert "建设鹤山测试项目" in client.get("/plans/my/").content.decode()
@@ -51,8 +56,8 @@ def test_board_filters_stats_and_ledger(client, login, make_task, plan, bureau):
     assert resp["Content-Disposition"].startswith("attachment")
     ws = load_workbook(BytesIO(resp.content)).active
     row = next(r for r in ws.iter_rows(min_row=3) if r[2].value == late.content)
-    assert row[11].value == "红灯" and row[11].fill.fgColor.rgb.endswith("FFC7CE")
-    assert "已逾期10天" in row[12].value
+    assert row[11].value == "红灯" and row[11].fill.fgColor.rgb.endswith("FFC7CE") and row[12].value == "逾期"
+    assert "已逾期10天" in row[13].value
     login("xh_reporter")
     assert client.get(f"/plans/{plan.pk}/ledger.xlsx").status_code == 404
     assert client.get(f"/plans/{plan.pk}/import/").status_code == 404
@@ -99,3 +104,14 @@ def test_api_scope_and_workflow(client, login, heshan_task):
     assert client.get(f"/api/v1/plans/tasks/{t.pk}/light?on=2025-01-05").json()["light"] == "red"
     assert client.post(f"/api/v1/plans/tasks/{t.pk}/close").json()["state"] == "done"
     _ = date
+
+
+def test_a_rejected_task_list_shows_the_one_rejected_import_partial_and_writes_nothing(client, login, plan):
+    login("jm_admin")
+    before = Task.objects.count()
+    rows = "任务内容,牵头单位,完成时限\n推进某项工作,江门市农业农村局,不知何时\n"
+    bad = SimpleUploadedFile("清单.csv", rows.encode())
+    r = client.post(f"/plans/{plan.pk}/import/", {"file": bad})
+    page = r.content.decode()
+    assert r.status_code == 422 and 'id="import-errors"' in page and "<td>完成时限</td>" in page
+    assert "下载标注了错误单元格的工作簿" in page and Task.objects.count() == before

@@ -4,7 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from bqw.accounts.cli import cli_actor
-from bqw.plans.supervision import supervise_run
+from bqw.plans.supervision import run_passes, supervise_run
 
 
 class Command(BaseCommand):
@@ -19,11 +19,15 @@ class Command(BaseCommand):
             on = date.fromisoformat(opts["date"]) if opts["date"] else None
         except ValueError:
             raise CommandError(f"日期格式应为 YYYY-MM-DD：{opts['date']}")
-        r = supervise_run(actor=cli_actor(None), on=on)
+        actor = cli_actor(None)
+        r = supervise_run(actor=actor, on=on)
+        others = run_passes(actor=actor, on=r.on)
         if opts["json"]:
-            self.stdout.write(json.dumps(r.as_dict(), ensure_ascii=False))
+            self.stdout.write(json.dumps({**r.as_dict(), "passes": others}, ensure_ascii=False))
             return
         self.stdout.write(f"{r.on} 督办日检：到期提醒 {r.reminders} 条，督办单 {r.notices} 份，"
                           f"列入通报 {r.briefings} 项；站内通知 {r.notifications} 条，邮件 {r.emails} 封")
         for n in r.numbers:
             self.stdout.write(f"  {n}")
+        for o in others:
+            self.stdout.write(o.get("text", ""))

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bqw.accounts.cli import cli_actor
 from bqw.core.errors import ApplicationError, ImportRejected
 from bqw.plans.imports import task_import
+from bqw.plans.lights import LIGHT_ORDER
 from bqw.plans.models import Plan
 from bqw.plans.selectors import light_counts_by_lead, tasks_for_user
 
@@ -73,7 +74,7 @@ class Command(BaseCommand):
         if opts["json"]:
             self.stdout.write(json.dumps(counts, ensure_ascii=False, indent=1))
             return
-        self.stdout.write(f"{'牵头单位':<24}  红灯 黄灯 蓝灯 灰灯 绿灯")
+        self.stdout.write(f"{'牵头单位':<24}  " + " ".join(lt.label for lt in LIGHT_ORDER))
         for name, c in counts.items():
-            cells = " ".join(f"{c[k]:>4}" for k in ("red", "yellow", "blue", "grey", "green"))
+            cells = " ".join(f"{c[lt.value]:>4}" for lt in LIGHT_ORDER)
             self.stdout.write(f"{name:<24}  {cells}")
