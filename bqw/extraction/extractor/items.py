@@ -15,7 +15,7 @@ from ..numbers import parse_number
 from .kinds import classify_kind, doc_kind, section_heading
 from .naming import all_name, cover_name, indicator_for, industry_name, rank_indicator, share_name, tidy_name
 from .places import find_issuer, is_place_name, place_stems, subject_for
-from .quantities import PRE_GE_TARGET, Quantity, grammar_quantities
+from .quantities import COUNT_UNITS, PRE_GE_TARGET, Quantity, grammar_quantities
 from .text import Span, book_titles, clauses, inside, paragraphs, quoted_names, sentences
 from .times import (
     DeadlineValue,
@@ -205,7 +205,8 @@ def _name_from_context(item: Item, items: list[Item], text: str, sent: Span) -> 
         noun = tidy_name(re.sub(r"(?:持续|稳步|继续|保持)?(?:增长|提升|发展)?$", "", parts[-1]), is_place_name)
     noun = re.sub(r"(?:增速|增长率|数量|总数|数)$", "", noun)
     if 1 < len(noun) <= 20:
-        item.indicator = noun + ("数" if item.indicator in ("数量", "数") else item.indicator)
+        bare_count = item.indicator in ("数量", "数")
+        item.indicator = noun + (("数" if item.unit in COUNT_UNITS else "") if bare_count else item.indicator)
 
 
 def _span_deadline(before: str, kind: str, year: int | None) -> int | None:

@@ -13,7 +13,7 @@ from .worded import GOAL_VERBS
 LEAD_STRIP = (
     r"^(?:[^，。；]*?(?:方面|来看|其中)[，,]?)?(?:提出)?(?:到|至|截至|截止)?(?:\d{4}年(?:底|末)?(?:前|以来)?)?[，,]?"
     r"(?:\d{1,2}月(?:\d{1,2}日)?(?:[至到—\-–]\d{1,2}月(?:份)?)?)?"
-    r"(?:今年以来|年初以来|以来|今年|明年|全年|年内|目前|现有|同时|此外|另外|其中|并)?"
+    r"(?:今年以来|年初以来|以来|今年|明年|去年|上年|过去一年|上半年|前三季度|全年|年内|目前|现有|同时|此外|另外|其中|并)?"
     r"(?:力争|争取|确保|努力|计划|将|要|全力|加快|持续|推动|推进|着力|重点|积极|大力|实现|力求)*"
     r"(?:全市|全区|全县|全省|全镇|全域|所有|全部)?(?:已|累计|共有|共|现有)?"
     r"(?:(?:打造|培育|扶持|建设|引进|组织|建成)一批)?"
@@ -117,7 +117,7 @@ def _relative(clause: str, rel_b: int, np: str) -> str | None:
     k = rest.find(np)
     if k < 0 or k > 2:
         return None
-    tail = re.sub(r"的[^，。；]*$", "", rest[k + len(np) :])
+    tail = re.sub(r"的[^，。；]*$", "", rest[k + len(np) :].rstrip("。；;！!？? "))
     m = re.match(r"(入选|上榜)$|((?:迈入|达到|进入|实现|完成|开展|加强)[^，。；、\d]{2,14})$", tail)
     if not m:
         return None
@@ -157,13 +157,21 @@ def tidy_name(name: str, is_place=None) -> str:
             if is_place(n[:k]):
                 n = re.sub(r"^(?:将|要|已|在)+", "", n[k:])
                 break
+    n = re.sub(r"^[\u4e00-\u9fff]{2,6}?将(?:在)?(?=.{3})", "", n)  # "江门将在…": the subject before 将
+    n = re.sub(r"经过[\d一二三四五六七八九十]+年(?:左右)?", "", n)
     n = re.sub(r"^[’”」』、，,：:)）]+", "", n)
     n = re.sub(r"^\d+年(?:底|末)?前?", "", n)
     n = re.sub(r"^(?:全年|今年|明年|年内|每年)(?=.{3})", "", n)
     n = re.sub(VERB_LEAD, "", n) if len(re.sub(VERB_LEAD, "", n)) >= 3 else n
     n = re.sub(rf"^(?:{GOAL_VERBS})(?=.{{4}})", "", n) if n.endswith("排名") else n
     n = re.sub(PURPOSE_TAIL, "", n)
+    per = re.match(rf"^(每个?[\u4e00-\u9fff]{{0,4}}?{PER_UNIT})(.{{2,}})$", n)
+    if per:
+        n = f"{per.group(2)}({per.group(1)})"  # "每个行政村植树数" → 植树数(每个行政村): the target is per unit
     return n.strip("，,；;：: ") or name
+
+
+PER_UNIT = r"(?:县城|圩镇|行政村|自然村|社区|街道|园区|学校|医院|县|镇|村|区|市)"
 
 
 def industry_name(phrase: str) -> str:

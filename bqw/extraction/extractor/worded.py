@@ -36,8 +36,8 @@ class _WordedReader:
         ranks = []
         for m in re.finditer(rf"({NUM_RE})强(以内|之内)?", self.s):
             v = parse_number(m.group(1))
-            if v is None or not self.free(m.start(), m.end()):
-                continue
+            if v is None or not self.free(m.start(), m.end()) or re.search(r"[万亿]", m.group(1)):
+                continue  # "千亿强镇" names an economy class, not a place in a ranking
             if re.match(r"[\u4e00-\u9fff]{0,2}前", self.s[m.end() :]):
                 continue  # "百强县前80位": the places named after the list are the statement
             if m.group(2) or re.search(GOAL_VERBS + r"[^，。；]{0,14}$", self.s[: m.start()]):

@@ -207,7 +207,7 @@ def test_subject_is_the_nearest_unit_or_scope(text: str, subjects: list[str]) ->
     ("text", "indicators"),
     [
         # brackets inside a counted noun stay whole
-        ("共有22个县(市、区)、110个镇、1062个村(社区)入选。", ["县(市、区)数", "镇数", "村(社区)数"]),
+        ("共有22个县(市、区)、110个镇、1062个村(社区)入选。", ["县(市、区)数", "镇数", "入选村(社区)数"]),
         # each list item names its own indicator; lengths say so
         ("新建供水管道4.8公里、市政天然气管道12.1公里。", ["新建供水管道长度", "市政天然气管道长度"]),
         # scope words, achieved cues and time openers are not part of the name
@@ -394,3 +394,18 @@ def test_tenths_streaks_ranks_and_doubling_without_digits() -> None:
 def test_a_span_of_years_dates_a_target_from_the_document_year() -> None:
     assert one("力争10年内建成30个示范村。", year=2024).deadline == 2034
     assert [i.deadline for i in extract("全镇已连续3年实现零事故。", year=2024)] == [None, None]  # a streak, not a span
+
+
+def names(text: str, **kw) -> list[str]:
+    return [i.indicator for i in extract(text, **kw)]
+
+
+def test_indicator_names_an_office_would_write() -> None:
+    assert names("今年某市将在每个行政村种植果树200株以上。", year=2024) == ["种植果树数(每个行政村)"]
+    assert names("到2026年，全县所有行政村达到卫生村标准。") == ["达到卫生村标准的行政村比例"]
+    assert names("推动镇域污水处理设施实现全覆盖。") == ["镇域污水处理设施覆盖率"]
+    assert names("去年全县地区生产总值312亿元，同比增长5.1%。") == ["地区生产总值", "地区生产总值增速"]
+    assert names("着力做大做强电子信息、新能源两大主导产业。") == ["主导产业数量"]
+    assert names("到2025年，5个镇迈入全省千亿强镇行列。") == ["迈入全省千亿强镇行列的镇数"]
+    assert names("全年完成年度投资计划的105%。", year=2024) == ["年度投资计划完成率"]
+    assert all(len(n) <= 20 for n in names("《实施方案》提出，到2025年新建改造农村公路1200公里以上。"))
