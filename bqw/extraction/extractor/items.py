@@ -272,6 +272,9 @@ def filter_clause(quantities: list[Quantity], clause: Span) -> list[Quantity]:
     qs = quantities
     if len(qs) > 1:
         qs = [q for q in qs if q.form != "industry_count"]  # "六大X产值超800亿元": the count only names the set
+    if any(q.unit == "%" and not q.form for q in qs):
+        qs = [q for q in qs if q.form != "cover"]  # "80%以上的县城实现…全覆盖": 全覆盖 is what the share reaches
+    _share_list_bound(qs, clause)
     if any(q.unit != "元" for q in qs):
         qs = [q for q in qs if not (q.unit == "元" and (q.money_qualifier or q.comparator in (">", ">=")))]
     if any(q.form == "zero" and q.unit == "个" for q in qs):
@@ -284,6 +287,18 @@ def filter_clause(quantities: list[Quantity], clause: Span) -> list[Quantity]:
             continue  # "在11个镇(街)优选22个村": the scope of the next count
         out.append(q)
     return out
+
+
+def _share_list_bound(qs: list[Quantity], clause: Span) -> None:
+    """ "分别达到3万人、2.5万人、2万人" / "分别为5个、3个以上": the list's bound holds for every item."""
+    plain = [q for q in qs if not q.form and "分别" in clause.text[: q.start - clause.start]]
+    if len(plain) < 2:
+        return
+    bound = next((q.comparator for q in (plain[0], plain[-1]) if q.comparator in (">=", ">", "<=", "<")), None)
+    if bound:
+        for q in plain:
+            if q.comparator == "=":
+                q.comparator = bound
 
 
 def _scopes_next(clause: Span, q: Quantity, nxt: Quantity) -> bool:

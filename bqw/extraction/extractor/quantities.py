@@ -225,6 +225,8 @@ def _quantities_of(
     streak = re.search(r"(?:连续|延长|延期|已连续)$", tok.before)  # "连续39年": a streak in years
     if tok.unit == "年" and comp not in (">=", "<=", ">") and not m.group("num2") and not streak:
         return []  # "三年行动", "五年显著变化": durations in names, not quantities
+    if tok.unit == "位" and re.search(r"(?:前移|后移|上升|下降|前进|进位)$", tok.before):
+        base_unit = "名"  # "较上年前移6位": a move in a ranking
     if base_unit == "个" and re.match(r"[^，。；的]{0,16}?(?:公司|企业)(?=的|[，。；]|$)", tok.after):
         base_unit = "家"
     a = tok.clause.start + m.start()
@@ -307,8 +309,10 @@ def _is_chinese_non_count(tok: NumberToken, pre: str | None, quoted: bool) -> bo
         and pre is None
         and not re.search(r"新增$", tok.before)
         and tok.unit not in ("个百分点", "百分点", "倍")
-        or re.search(r"[、]", tok.before)
-        and tok.unit in COUNT_UNITS
+        or re.search(r"[、”]$|、", tok.before)
+        and tok.unit in COUNT_UNITS  # "A、B、C三条通道", "“甲”“乙”三项工程": the count restates the list
+        or tok.unit == "级"
+        and bool(re.match(r"(?:医院|甲等|乙等|综合)", tok.after))  # "三级医院": a grade in a name
     )
 
 

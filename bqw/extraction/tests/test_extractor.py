@@ -409,3 +409,18 @@ def test_indicator_names_an_office_would_write() -> None:
     assert names("到2025年，5个镇迈入全省千亿强镇行列。") == ["迈入全省千亿强镇行列的镇数"]
     assert names("全年完成年度投资计划的105%。", year=2024) == ["年度投资计划完成率"]
     assert all(len(n) <= 20 for n in names("《实施方案》提出，到2025年新建改造农村公路1200公里以上。"))
+
+
+def test_fenbie_lists_share_their_bound_and_shares_absorb_coverage() -> None:
+    assert triples("到2026年，龙镇、虎镇、凤镇镇区常住人口分别达到4万人、3万人、2.5万人。") == [
+        (">=", 40000, "人"),
+        (">=", 30000, "人"),
+        (">=", 25000, "人"),
+    ]
+    assert triples("推动70%以上的行政村实现垃圾分类全覆盖。") == [(">=", 70, "%")]
+
+
+def test_restated_lists_grades_and_rank_moves() -> None:
+    assert triples("深入实施“强镇”“兴村”两项工程。") == []
+    assert triples("力争县中医院达到三级医院水平。") == []
+    assert triples("今年以来全县综合排名较上年前移4位。", year=2024) == [("=", 4, "名")]
