@@ -334,11 +334,13 @@ def test_task_drafts_only_for_sentences_that_assign_work() -> None:
         "1．农村污水治理。新增完成80个自然村生活污水治理，已建设施正常运行率不低于90%。"
         "牵头单位：各县（市、区）农业农村局、生态环境分局。完成时限：2025年10月底前。\n"
         "2．村庄清洁。为改善村容村貌，年内开展村庄清洁行动不少于4次。\n"
+        "3．垃圾治理。以“无害化”为目标，保持生活垃圾收运体系全覆盖。完成时限：2025年12月底前。\n"
     )
     tasks = extract_tasks(notice)
     assert [t.content for t in tasks] == [
         "新增完成80个自然村生活污水治理，已建设施正常运行率不低于90%",
         "年内开展村庄清洁行动不少于4次",
+        "保持生活垃圾收运体系全覆盖",
     ]
     assert tasks[0].lead_units == ["各县（市、区）农业农村局", "生态环境分局"]
     assert tasks[0].deadline_text == "2025年10月底前"
