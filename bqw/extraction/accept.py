@@ -184,13 +184,45 @@ def _indicator_code(name: str) -> str:
     return "X" + hashlib.sha1(name.encode()).hexdigest()[:10].upper()
 
 
-def indicator_candidates(item: DraftItem, limit: int = 5) -> list[Any]:
-    """Existing indicators whose name is like the draft's (and whose unit agrees), best first."""
+def indicator_candidates(item: DraftItem, limit: int = 5, level: int | None = None) -> list[Any]:
+    """Existing indicators like the draft's, best first: by name, then the same unit, then the level
+    the target will be set at (the scope level, else the document's region level)."""
     from bqw.indicators.models import Indicator
 
-    pool = [i for i in Indicator.objects.only("id", "code", "name", "unit") if not i.unit or not item.unit
-            or i.unit == item.unit]
-    return rank_by_name(item.indicator, pool)[:limit]
+    pool = [i for i in Indicator.objects.only("id", "code", "name", "unit", "level")
+            if not i.unit or not item.unit or i.unit == item.unit]
+    named = rank_by_name(item.indicator, pool)
+    if level is None:
+        level = scope_level_of(item) or (item.document.region.level if item.document.region_id else None)
+
+    def score(i: Any) -> float:
+        return name_similarity(item.indicator, i.name) + 0.05 * (i.unit == item.unit) + 0.05 * (i.level == level)
+
+    return sorted(named, key=score, reverse=True)[:limit]
+
+
+def scope_level_of(item: DraftItem) -> int | None:
+    """ "所有行政村", "每个镇", "各县(市、区)" in the subject or the quote: the target applies to every unit
+    of that level under the chosen region."""
+    for text in (item.subject or "", item.quote or ""):
+        for lv, words in LEVEL_WORDS:
+            if re.search(rf"(?:各|每个|每一个|所有|全部)(?:涉农)?(?:{words})", text):
+                return lv
+    return None
+
+
+def duplicate_target(item: DraftItem, indicator: Any, region: Any, scope_level: int | None) -> Any:
+    """An existing target the accept would repeat: same indicator, region, scope, deadline and comparator."""
+    from bqw.indicators.models import Target
+
+    if indicator is None or region is None:
+        return None
+    try:
+        deadline = target_deadline(item)
+    except ApplicationError:
+        return None
+    return Target.objects.filter(indicator=indicator, region=region, deadline=str(deadline),
+                                 comparator=item.comparator, scope_level=scope_level).first()
 
 
 def accept_target(*, actor: User, item: DraftItem, region: Any = None, indicator: Any = None,
@@ -246,10 +278,12 @@ def _target_options(user: User, item: DraftItem) -> dict[str, Any]:
         regions = [user.view_scope]
     subject = (item.subject or "").split("各")[0]
     selected = next((r for r in regions if r.name == subject), doc_region)
-    level = next((lv for lv, words in LEVEL_WORDS if re.search(rf"各(?:涉农)?(?:{words})", item.subject or "")), None)
+    level = scope_level_of(item)
+    candidates = indicator_candidates(item, level=level or (selected.level if selected else None))
+    duplicate = duplicate_target(item, candidates[0] if candidates else None, selected, level)
     return {"enabled": True, "regions": regions, "selected_region": selected, "scope_level": level,
             "levels": [(3, "各县（市、区）"), (4, "各镇（街）"), (5, "各村（社区）")],
-            "indicators": indicator_candidates(item)}
+            "indicators": candidates, "duplicate": duplicate}
 
 
 def _parse_target_form(user: User, item: DraftItem, data: Any) -> dict[str, Any]:

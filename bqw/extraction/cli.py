@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .evaluate import evaluate, format_table
-from .extractor import extract
+from .extractor import extract, extract_tasks
 
 
 def run_eval(gold_path: Path, texts_dir: Path) -> dict:
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def extract_main(argv: list[str] | None = None) -> int:
-    """`FILE [--year Y] [--subject NAME] [--json]`: print the items of one text."""
+    """`FILE [--year Y] [--subject NAME] [--json]`: print the targets, achieved facts and task drafts of one text."""
     ap = argparse.ArgumentParser(prog="bqw extract")
     ap.add_argument("file", type=Path)
     ap.add_argument("--year", type=int)
@@ -67,14 +67,22 @@ def extract_main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     text = args.file.read_text(encoding="utf-8")
     items = extract(text, year=args.year, subject=args.subject)
+    tasks = extract_tasks(text, year=args.year)
     if args.json:
-        print(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=1))
+        out = {
+            "targets": [i.as_dict() for i in items if i.kind == "target"],
+            "achieved": [i.as_dict() for i in items if i.kind == "achieved"],
+            "tasks": [t.as_dict() for t in tasks],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         for i in items:
             print(
                 f"{i.kind:8} {i.comparator:6} {i.value!s:>14} {i.unit or '':4} {i.deadline!s:10} "
                 f"{i.subject or '':8} {i.indicator} | {i.quote}"
             )
+        for t in tasks:
+            print(f"task     {t.deadline_text or '':12} {'、'.join(t.lead_units):12} {t.content}")
     return 0
 
 

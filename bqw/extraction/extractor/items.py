@@ -11,10 +11,11 @@ from dataclasses import asdict, dataclass, field
 
 from bqw.core.periods import deadline_heading
 
+from ..numbers import parse_number
 from .kinds import classify_kind, doc_kind, section_heading
-from .naming import indicator_for, rank_indicator
-from .places import find_issuer, place_stems, subject_for
-from .quantities import PRE_GE_TARGET, Quantity, grammar_quantities
+from .naming import all_name, cover_name, indicator_for, industry_name, rank_indicator, share_name, tidy_name
+from .places import find_issuer, is_place_name, place_stems, subject_for
+from .quantities import COUNT_UNITS, PRE_GE_TARGET, Quantity, grammar_quantities
 from .text import Span, book_titles, clauses, inside, paragraphs, quoted_names, sentences
 from .times import (
     DeadlineValue,
@@ -139,6 +140,7 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                     if key in seen:
                         continue
                     seen.add(key)
+                    _name_from_context(item, items, text, sent)
                     items.append(item)
     return _dedupe_overlaps(items)
 
@@ -176,11 +178,48 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         comparator=q.comparator,
         value=q.value,
         unit=q.unit,
-        deadline=item_deadline(sentence.mentions, sent, q.start, kind, section.deadline, section.lead_period),
+        deadline=_span_deadline(text[sent.start : q.start], kind, doc.year)
+        or item_deadline(sentence.mentions, sent, q.start, kind, section.deadline, section.lead_period),
         quote=text[quote_a:quote_b],
         start=quote_a,
         end=quote_b,
     )
+
+
+BARE_NAME = r"数量|数|(?:年均)?增速|同比增速|总数|总量"
+
+
+def _name_from_context(item: Item, items: list[Item], text: str, sent: Span) -> None:
+    """A bare name ("增长5.2%", "累计达到526家") borrows the noun of the sentence's previous statement
+    or clause: "地区生产总值3850亿元，同比增长5.2%" → 地区生产总值增速."""
+    if not re.fullmatch(BARE_NAME, item.indicator):
+        return
+    prev = next((it for it in reversed(items) if it.start >= sent.start), None)
+    if prev is not None:
+        noun = prev.indicator
+    else:
+        before = text[sent.start : item.start]
+        parts = [p for p in re.split(r"[，,；;：:]", before)[:-1] if p.strip()]
+        if not parts:
+            return
+        noun = tidy_name(re.sub(r"(?:持续|稳步|继续|保持)?(?:增长|提升|发展)?$", "", parts[-1]), is_place_name)
+    noun = re.sub(r"(?:增速|增长率|数量|总数|数)$", "", noun)
+    if 1 < len(noun) <= 20:
+        bare_count = item.indicator in ("数量", "数")
+        item.indicator = noun + (("数" if item.unit in COUNT_UNITS else "") if bare_count else item.indicator)
+
+
+def _span_deadline(before: str, kind: str, year: int | None) -> int | None:
+    """ "10年内建成20个…", "经过10年…平均增速": a target N years from the document's year."""
+    if kind != "target" or not year:
+        return None
+    m = re.search(r"(?:经过|用|再用)?([一二两三四五六七八九十\d]{1,2})年(?:内|时间|左右)?(?=[^年]{0,12}$)", before)
+    if not m or re.search(r"\d{4}年", before[m.start() :]) or re.search(r"连续|每$|近$", before[: m.start()][-2:]):
+        return None
+    n = parse_number(m.group(1))
+    if not n or not (re.search(r"内|时间", m.group(0)) or m.group(0).startswith(("经过", "用"))):
+        return None
+    return year + int(n)
 
 
 def _is_reached_level(text: str, clause: Span, q: Quantity) -> bool:
@@ -193,9 +232,27 @@ def _is_reached_level(text: str, clause: Span, q: Quantity) -> bool:
 
 
 def _indicator(text: str, clause: Span, q: Quantity) -> str:
+    """The indicator's name by the form of the quantity, tidied as an office would write it."""
+    return tidy_name(_raw_indicator(text, clause, q), is_place_name)
+
+
+def _raw_indicator(text: str, clause: Span, q: Quantity) -> str:
+    rel_a, rel_b = q.start - clause.start, q.end - clause.start
     if q.form in ("rank", "ordinal") and q.unit == "名":
         return rank_indicator(text, clause, q.start, q.end)
-    return indicator_for(clause.text, q.start - clause.start, q.end - clause.start, q.unit)
+    if q.form == "industry_count":
+        return industry_name(text[q.start : q.end])
+    name = indicator_for(clause.text, rel_a, rel_b, q.unit)
+    if q.form == "all":
+        return all_name(clause.text) or name
+    if q.form == "cover":
+        return cover_name(tidy_name(clause.text[:rel_a], is_place_name))
+    if q.unit == "%" and not q.form and (name == "数量" or re.search(SHARE_LEAD, clause.text[:rel_a].strip())):
+        return share_name(clause.text[rel_b:]) or name
+    return name
+
+
+SHARE_LEAD = r"(?:完成|安排|实现|推动|力争|确保)(?:不少于|不低于|至少|超过|达到)?$"
 
 
 def _repeat_key(text: str, q: Quantity) -> tuple:
@@ -215,6 +272,9 @@ def filter_clause(quantities: list[Quantity], clause: Span) -> list[Quantity]:
     qs = quantities
     if len(qs) > 1:
         qs = [q for q in qs if q.form != "industry_count"]  # "六大X产值超800亿元": the count only names the set
+    if any(q.unit == "%" and not q.form for q in qs):
+        qs = [q for q in qs if q.form != "cover"]  # "80%以上的县城实现…全覆盖": 全覆盖 is what the share reaches
+    _share_list_bound(qs, clause)
     if any(q.unit != "元" for q in qs):
         qs = [q for q in qs if not (q.unit == "元" and (q.money_qualifier or q.comparator in (">", ">=")))]
     if any(q.form == "zero" and q.unit == "个" for q in qs):
@@ -227,6 +287,18 @@ def filter_clause(quantities: list[Quantity], clause: Span) -> list[Quantity]:
             continue  # "在11个镇(街)优选22个村": the scope of the next count
         out.append(q)
     return out
+
+
+def _share_list_bound(qs: list[Quantity], clause: Span) -> None:
+    """ "分别达到3万人、2.5万人、2万人" / "分别为5个、3个以上": the list's bound holds for every item."""
+    plain = [q for q in qs if not q.form and "分别" in clause.text[: q.start - clause.start]]
+    if len(plain) < 2:
+        return
+    bound = next((q.comparator for q in (plain[0], plain[-1]) if q.comparator in (">=", ">", "<=", "<")), None)
+    if bound:
+        for q in plain:
+            if q.comparator == "=":
+                q.comparator = bound
 
 
 def _scopes_next(clause: Span, q: Quantity, nxt: Quantity) -> bool:

@@ -13,7 +13,7 @@ from .worded import GOAL_VERBS
 LEAD_STRIP = (
     r"^(?:[^，。；]*?(?:方面|来看|其中)[，,]?)?(?:提出)?(?:到|至|截至|截止)?(?:\d{4}年(?:底|末)?(?:前|以来)?)?[，,]?"
     r"(?:\d{1,2}月(?:\d{1,2}日)?(?:[至到—\-–]\d{1,2}月(?:份)?)?)?"
-    r"(?:今年以来|年初以来|以来|今年|明年|全年|年内|目前|现有|同时|此外|另外|其中|并)?"
+    r"(?:今年以来|年初以来|以来|今年|明年|去年|上年|过去一年|上半年|前三季度|全年|年内|目前|现有|同时|此外|另外|其中|并)?"
     r"(?:力争|争取|确保|努力|计划|将|要|全力|加快|持续|推动|推进|着力|重点|积极|大力|实现|力求)*"
     r"(?:全市|全区|全县|全省|全镇|全域|所有|全部)?(?:已|累计|共有|共|现有)?"
     r"(?:(?:打造|培育|扶持|建设|引进|组织|建成)一批)?"
@@ -25,8 +25,13 @@ MEASURE_END = r"(?:数|量|率|比|比例|比重|占比|面积|长度|里程|总
 NOUN_AFTER = r"(?:以上|以下|以内|左右)?(?:的)?((?:[(（][^()（）]{0,12}[)）]|[^，。；、,;()（）]){1,24})"
 
 
-def _count_name(np: str) -> str:
-    return np if re.search(MEASURE_END, np) else np + "数"
+def _count_name(np: str, unit: str | None = None) -> str:
+    """A count's name ends in 数 (户数 and 人数 for households and people)."""
+    if unit and unit.endswith("次") and len(unit) == 2:
+        return np if np.endswith(unit) else np + unit  # "培训1100人次" → 培训人次
+    if re.search(MEASURE_END, np):
+        return np
+    return np + ("户数" if unit == "户" and not np.endswith("户") else "数")
 
 
 def _drop_plan_period(m: re.Match) -> str:
@@ -41,7 +46,7 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
     list ("供水管道4.8公里、天然气管道12.1公里") only the item's own part counts; counts end in 数,
     lengths and areas say so (长度, 面积).
     """
-    before = clause[:rel_a]
+    before = before_raw = clause[:rel_a]
     after = clause[rel_b:]
     before = re.split(r"[\d一二三四五六七八九十百千万亿][^、\d]{0,6}、", before)[-1]  # the list item's own part
     before = re.sub(
@@ -60,18 +65,136 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
     noun_after = re.match(NOUN_AFTER, after)
     if unit in COUNT_UNITS and noun_after:
         np = re.split(
-            r"(?:实现|达到|完成|开展|推进|参与|建设|入选|迈入|向|在|进入|加强|结对|之一|上榜)", noun_after.group(1)
+            COUNT_NOUN_END,
+            noun_after.group(1),
         )[0]
         if np:
-            return _count_name(np)[:30]
+            rel = _relative(clause, rel_b, np)
+            return rel or _count_name(_verb_before(before_raw) + np, unit)[:30]
     name = (before[-24:] or (noun_after.group(1) if noun_after else "")).strip()
     if not name:
         return "数量"
     if unit in COUNT_UNITS and not noun_after:
-        return _count_name(name)[:30]  # "已建成美丽圩镇45个": the count comes last
+        return _count_name(name, unit)[:30]  # "已建成美丽圩镇45个": the count comes last
+    if unit in MEASURE_NOUN and re.fullmatch(r"(?:总|全)?长|建设|保障|新增|完成", name) and noun_after:
+        name = re.sub(r"^[(（][^)）]*[)）]", "", noun_after.group(1)) or name  # "建设超万亩产业集聚区"
     if unit in MEASURE_NOUN and not re.search(MEASURE_END, name):
         return name + MEASURE_NOUN[unit]
+    return _measure_of(name, after, unit)
+
+
+def _measure_of(name: str, after: str, unit: str | None) -> str:
+    """A bare measure word names the thing after it ("总投资3.2亿元的X项目" → X项目总投资); shares and
+    growth say so ("占全市经济总量" → …比重, "三年增长" → 三年增长率)."""
+    m = re.match(r"(?:以上|左右)?的([^，。；、]{2,16})", after)
+    if m and re.fullmatch(r"(?:计划)?(?:总投资|投资|总长|全长|占地|规模|总额)", name):
+        return m.group(1) + name
+    if name.startswith("占") and not re.search(r"(?:比重|比例|占比)$", name):
+        return name + "比重"
+    done = re.fullmatch(r"完成(.{2,10}?)的?", name)
+    if unit == "%" and done:
+        return done.group(1) + "完成率"  # "完成年度计划的53.6%"
+    if unit == "%" and re.search(r"增长率?$", name):
+        return re.sub(r"(?:同比|比上年|较上年)?增长率?$", "增速", name)  # offices write 增速
     return name
+
+
+COUNT_NOUN_END = r"(?:实现|达到|完成|开展|推进|参与|建设|入选|迈入|向|在|到|进入|加强|结对|之一|上榜|等|及|与|的宣传)"
+# verbs that make a count a count of things created or done ("建成10个美丽宜居示范村" → 建成美丽宜居示范村数)
+MAKE_VERBS = r"(?:新开工改造|开工建设|盘活或新建|新增完成|新引进|新建|新增|建成|完成|培育|引进|引育|新开工|改造)"
+
+
+def _verb_before(before: str) -> str:
+    m = re.search(rf"(每年)?(?:至少|不少于|不低于)?{MAKE_VERBS}(?:不少于|至少|超过)?$", before.strip())
+    if not m:
+        return "每年" if re.search(r"每年[^，、]{0,4}$", before) else ""
+    return re.sub(r"(?:不少于|至少|不低于|超过)", "", m.group(0))
+
+
+def _relative(clause: str, rel_b: int, np: str) -> str | None:
+    """ "7个县(市、区)迈入千亿经济强县行列" → "迈入千亿经济强县行列的县(市、区)数": what the counted units did."""
+    rest = clause[rel_b:]
+    k = rest.find(np)
+    if k < 0 or k > 2:
+        return None
+    tail = re.sub(r"的[^，。；]*$", "", rest[k + len(np) :].rstrip("。；;！!？? "))
+    m = re.match(r"(入选|上榜)$|((?:迈入|达到|进入|实现|完成|开展|加强)[^，。；、\d]{2,14})$", tail)
+    if not m:
+        return None
+    return f"{m.group(1)}{np}数" if m.group(1) else f"{m.group(2)}的{np}数"
+
+
+def all_name(phrase: str) -> str | None:
+    """ "全部行政村达到美丽宜居村标准" → "达到美丽宜居村标准的行政村比例"; "…实现5G网络覆盖" → "…覆盖率"."""
+    m = re.search(r"(?:所有|全部)([^，。；]{1,12}?)(达到|实现|完成|建成|纳入|覆盖|通(?!过))([^，。；]*)", phrase)
+    if not m:
+        return None
+    noun, verb, rest = m.groups()
+    if "覆盖" in verb + rest:
+        return noun + re.sub(r"覆盖.*$", "", rest) + "覆盖率"
+    return f"{verb}{rest}的{noun}比例"
+
+
+# verbs that open a phrase without belonging to the measure's name ("尽快实现农林牧渔业总产值")
+VERB_LEAD = (
+    r"^(?:尽快|全力|奋力|着力|重点|高标准|大力|持续|深入|积极)?"
+    r"(?:实现|做大做强|巩固提升|对接|加强|推广|扶持|保障|打造|安排|组织|推动|推进|加快|力争|争取|确保)+"
+)
+PURPOSE_TAIL = r"(?:的目标|的任务|的要求|目标|任务)$"
+
+
+def tidy_name(name: str, is_place=None) -> str:
+    """An office's indicator name: no leading subject, cue, citation or verb, no dangling punctuation.
+
+    "江门将在每个县城植树数" → "每个县城植树数"; "作要点》提出全年完成…" → "全年完成…" → "完成…";
+    "’、建好主平台、争创百强县排名" → "百强县排名"; "025年建成全国工业百强县排名" → "全国工业百强县排名".
+    """
+    n = re.split(r"[、]", name)[-1] if re.search(r"[、].{2,}(?:排名)$", name) else name
+    for _ in range(2):
+        n = re.sub(r"^.*?(?:》|提出|指出|明确)[，,：:]?", "", n) or n
+    if is_place is not None:
+        for k in range(min(10, len(n) - 2), 1, -1):
+            if is_place(n[:k]):
+                n = re.sub(r"^(?:将|要|已|在)+", "", n[k:])
+                break
+    n = re.sub(r"^[\u4e00-\u9fff]{2,6}?将(?:在)?(?=.{3})", "", n)  # "江门将在…": the subject before 将
+    n = re.sub(r"经过[\d一二三四五六七八九十]+年(?:左右)?", "", n)
+    n = re.sub(r"^[’”」』、，,：:)）]+", "", n)
+    n = re.sub(r"^\d+年(?:底|末)?前?", "", n)
+    n = re.sub(r"^(?:全年|今年|明年|年内|每年)(?=.{3})", "", n)
+    n = re.sub(VERB_LEAD, "", n) if len(re.sub(VERB_LEAD, "", n)) >= 3 else n
+    n = re.sub(rf"^(?:{GOAL_VERBS})(?=.{{4}})", "", n) if n.endswith("排名") else n
+    n = re.sub(PURPOSE_TAIL, "", n)
+    per = re.match(rf"^(每个?[\u4e00-\u9fff]{{0,4}}?{PER_UNIT})(.{{2,}})$", n)
+    if per:
+        n = f"{per.group(2)}({per.group(1)})"  # "每个行政村植树数" → 植树数(每个行政村): the target is per unit
+    return n.strip("，,；;：: ") or name
+
+
+PER_UNIT = r"(?:县城|圩镇|行政村|自然村|社区|街道|园区|学校|医院|县|镇|村|区|市)"
+
+
+def industry_name(phrase: str) -> str:
+    """ "三大超千亿产业集群" → "超千亿产业集群数量": the set's noun, not the list that names it."""
+    noun = re.sub(r"^[一二两三四五六七八九十]{1,2}大", "", phrase)
+    return noun + "数量"
+
+
+def share_name(after: str) -> str | None:
+    """A percentage whose noun follows it ("60%以上存量农房完成微改造") names the share of that noun."""
+    m = re.match(NOUN_AFTER, after)
+    if not m:
+        return None
+    np = re.sub(PURPOSE_TAIL, "", m.group(1))
+    return np + "比例" if len(np) >= 2 else None
+
+
+def cover_name(before: str) -> str:
+    """ "推动县城社区一刻钟便民生活圈实现全覆盖" → "县城社区一刻钟便民生活圈覆盖率"."""
+    n = re.sub(r"(?:实现|达到|基本|全面|做到)+$", "", before)
+    n = re.split(r"(?:零[\u4e00-\u9fff]{1,2})?和", n)[-1] if "零" in n else n
+    n = re.sub(r"覆盖$", "", n)
+    return n + "覆盖率" if n else "覆盖率"
 
 
 def rank_indicator(text: str, clause: Span, start: int, end: int) -> str:
@@ -79,4 +202,8 @@ def rank_indicator(text: str, clause: Span, start: int, end: int) -> str:
     rm = re.search(rf"(?:{GOAL_VERBS})?([^，。；]{{0,10}}?)$", clause.text[: start - clause.start])
     head = (rm.group(1) if rm else "") + text[start : end + 1]
     head = re.sub(rf"^(?:力争|争取|确保|全力|奋力)*(?:{GOAL_VERBS})?", "", head)
-    return re.sub(r"^(排名|居|位居|位列)", "", head).rstrip("，。；第") + "排名"
+    head = re.split(rf"(?:{GOAL_VERBS})", head)[-1] or head
+    head = re.sub(r"^(?:我[省市县区镇]|继续|稳居|排名|位居|位列|居|在)+", "", head)
+    head = re.sub(r"第[\d一二三四五六七八九十百]+位?|前[\d一二三四五六七八九十]+位?", "", head)
+    head = re.sub(r"中?排名[\d第].*$|(?<=[区县镇市])\d+强(?:以内|之内)?.*$", "", head)
+    return head.rstrip("，。；第,") + "排名"

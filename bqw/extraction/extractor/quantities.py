@@ -70,6 +70,16 @@ COUNT_UNITS = {
     "起",
     "床",
     "人次",
+    "户次",
+    "场次",
+    "批次",
+    "头",
+    "只",
+    "例",
+    "门",
+    "棵",
+    "艘",
+    "盏",
     "件",
     "份",
     "期",
@@ -91,7 +101,10 @@ CN_COUNT_UNITS = {
     "个百分点",
     "百分点",
     "册",
+    "成",
 }
+# head-counts written "N万 + noun" without 人: 1.2万居民, 3万群众, 5万参保人
+PEOPLE_NOUN = r"(?:名|位)?(?:居民|群众|村民|农民|人口|游客|党员|参保人|劳动力|学生|患者|老人|职工|干部|市民|务工人员)"
 
 
 @dataclass
@@ -175,6 +188,8 @@ def _number_token(m: re.Match, clause: Span) -> NumberToken | None:
         return None
     if next_ch.isascii() and next_ch.isalpha() and not unit:
         return None
+    if not unit and re.search(r"[万亿]$", token) and re.match(PEOPLE_NOUN, after):
+        unit = "人"  # "惠及1.2万居民": a head-count
     if not unit and "分之" not in token:
         if not (re.search(r"倍差|收入比", before) and m.group("post") or re.search(r"倍差[^，。；]{0,4}$", before)):
             return None
@@ -189,6 +204,12 @@ def _quantities_of(
     m = tok.match
     if _is_date_or_vague(tok) or _read_by_rank_rules(tok) or _repeats_previous(tok, found):
         return []
+    if (
+        re.search(rf"(?:{UNIT_RE})\s*[—\-–~～]$", tok.before)
+        and found
+        and found[-1].end >= tok.clause.start + len(tok.before) - 3
+    ):
+        return []  # the upper end of "5.5%—6%", read with its lower end
     pre = prefix_comparator(tok.before, is_target)
     if _is_chinese_non_count(tok, pre, inside(tok.clause.start + m.start(), quotes)):
         return []
@@ -201,14 +222,24 @@ def _quantities_of(
         return []  # "千亩茶园": a name, not a quantity
     if comp is None and tok.unit in TIME_UNITS and is_target:
         comp = "<="  # "30分钟上高速": a travel-time limit
-    if tok.unit == "年" and comp not in (">=", "<=", ">") and not m.group("num2"):
+    streak = re.search(r"(?:连续|延长|延期|已连续)$", tok.before)  # "连续39年": a streak in years
+    if tok.unit == "年" and comp not in (">=", "<=", ">") and not m.group("num2") and not streak:
         return []  # "三年行动", "五年显著变化": durations in names, not quantities
+    if tok.unit == "位" and re.search(r"(?:前移|后移|上升|下降|前进|进位)$", tok.before):
+        base_unit = "名"  # "较上年前移6位": a move in a ranking
     if base_unit == "个" and re.match(r"[^，。；的]{0,16}?(?:公司|企业)(?=的|[，。；]|$)", tok.after):
         base_unit = "家"
     a = tok.clause.start + m.start()
     b = tok.clause.start + m.end() - (1 if m.group("post") == "级" and base_unit != "元" else 0)
     if m.group("num2"):
         return _range(tok, base_val, base_unit, a, b)
+    upper = re.match(rf"\s*[—\-–~～]\s*({NUM_RE}){re.escape(m.group('unit') or '%')}", tok.after)
+    if upper and m.group("unit"):
+        hi = parse_number(upper.group(1))
+        if hi is not None:  # "5.5%—6%": a range with the unit on both ends
+            hi_base, _ = to_base(hi, tok.unit)
+            end = b + upper.end()
+            return [Quantity(base_val, base_unit, ">=", a, end), Quantity(hi_base, base_unit, "<=", a, end)]
     admin_count = base_unit == "个" and bool(re.match(ADMIN_NOUN, tok.after))
     return [
         Quantity(
@@ -278,8 +309,10 @@ def _is_chinese_non_count(tok: NumberToken, pre: str | None, quoted: bool) -> bo
         and pre is None
         and not re.search(r"新增$", tok.before)
         and tok.unit not in ("个百分点", "百分点", "倍")
-        or re.search(r"[、]", tok.before)
-        and tok.unit in COUNT_UNITS
+        or re.search(r"[、”]$|、", tok.before)
+        and tok.unit in COUNT_UNITS  # "A、B、C三条通道", "“甲”“乙”三项工程": the count restates the list
+        or tok.unit == "级"
+        and bool(re.match(r"(?:医院|甲等|乙等|综合)", tok.after))  # "三级医院": a grade in a name
     )
 
 

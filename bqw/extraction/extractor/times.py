@@ -8,7 +8,7 @@ parser); this module only decides which mention dates which statement and the do
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from bqw.core.periods import (
     MONTH,
@@ -36,6 +36,10 @@ def deadline_value(when: Period | date | None) -> DeadlineValue:
     if when is None:
         return SERIES_START
     if isinstance(when, date):
+        if (when.month, when.day) == (12, 31):
+            return when.year  # 到2027年底 / 2027年底前 give the year (GOLD.md)
+        if (when + timedelta(days=1)).day == 1:
+            return f"{when.year}-{when.month:02d}"  # 2024年6月底前 gives the month
         return when.isoformat()
     if when.kind == YEAR:
         return when.year
@@ -61,6 +65,10 @@ def heading_deadline(text: str) -> int | None:
         if re.search(PLAN_WORDS, around):
             return int(m.group(2))
     lines = [ln.strip() for ln in head.splitlines() if ln.strip()]
+    if lines and re.search(PLAN_WORDS, lines[0]):
+        m = re.search(r"[“\"]?十([四五六七])五[”\"]?", lines[0])  # a "十四五" plan runs to 2025
+        if m:
+            return 2025 + 5 * "四五六七".index(m.group(1))
     candidates = lines[:12] + re.findall(r"《([^》]{4,80})》", head)
     for line in candidates:
         m = re.search(rf"({YEAR_RE})\s*年[^，。,]{{0,40}}?{PLAN_WORDS}", line)
@@ -74,7 +82,12 @@ def heading_deadline(text: str) -> int | None:
 
 
 def lead_period(text: str, doc_year: int | None) -> int | None:
-    """A report whose lead paragraph opens with "今年以来" dates all its facts to that year."""
+    """A report whose lead paragraph opens with "今年以来" dates all its facts to that year; a summary
+    titled "2023年工作总结…" dates them to the year it sums up."""
+    title = next((ln.strip() for ln in text[:300].splitlines() if ln.strip()), "")
+    m = re.search(rf"({YEAR_RE})\s*年[^，。]{{0,12}}?(?:总结|回顾|工作报告|成效)", title)
+    if m:
+        return int(m.group(1))
     for para in paragraphs(text):
         if len(para.text.strip()) >= 40:
             if doc_year and re.search(r"今年以来|年初以来", para.text):

@@ -36,8 +36,10 @@ class _WordedReader:
         ranks = []
         for m in re.finditer(rf"({NUM_RE})强(以内|之内)?", self.s):
             v = parse_number(m.group(1))
-            if v is None or not self.free(m.start(), m.end()):
-                continue
+            if v is None or not self.free(m.start(), m.end()) or re.search(r"[万亿]", m.group(1)):
+                continue  # "千亿强镇" names an economy class, not a place in a ranking
+            if re.match(r"[\u4e00-\u9fff]{0,2}前", self.s[m.end() :]):
+                continue  # "百强县前80位": the places named after the list are the statement
             if m.group(2) or re.search(GOAL_VERBS + r"[^，。；]{0,14}$", self.s[: m.start()]):
                 ranks.append(self.quantity(m, normalise(v), "名", "<=", "rank"))
         if ranks:
@@ -46,8 +48,8 @@ class _WordedReader:
     def exact_ranks(self) -> None:
         """居江门第二, 排名344位: an exact place, which later worded forms must not overlap."""
         for m in re.finditer(rf"{RANK_WORD}[^，。；\d]{{0,6}}?第?({NUM_RE})(位|名)?", self.s):
-            if "第" not in m.group(0) and not m.group(2):
-                continue
+            if "第" not in m.group(0) and not m.group(2) or self.s[: m.start(1)].endswith("前"):
+                continue  # "前60位" is a bound, read by the top-N rule
             v = parse_number(m.group(1))
             if v is not None and self.free(m.start(), m.end()):
                 self.out.append(self.quantity(m, normalise(v), "名", "=", "ordinal"))
@@ -93,7 +95,7 @@ class _WordedReader:
 
     def ranking_places(self) -> None:
         """Places in a ranking after a goal verb: "进入全省前五位", "前10名"."""
-        for m in re.finditer(rf"前({NUM_RE})(?:位|名|强)", self.s):
+        for m in re.finditer(rf"前({NUM_RE})(?:位|名|强|(?=[，。；,;]|$))", self.s):
             v = parse_number(m.group(1))
             if (
                 v is not None
@@ -104,8 +106,8 @@ class _WordedReader:
 
     def doubling(self) -> None:
         """翻一番 → 2 倍, 翻两番 → 4 倍."""
-        for m in re.finditer(r"翻(一|两|二|三)番", self.s):
-            n = {"一": 1, "两": 2, "二": 2, "三": 3}[m.group(1)]
+        for m in re.finditer(r"翻(一|两|二|三)?番", self.s):
+            n = {"一": 1, "两": 2, "二": 2, "三": 3, None: 1}[m.group(1)]
             self.out.append(self.quantity(m, 2**n, "倍", "=", "double"))
 
     def zero_targets(self) -> None:

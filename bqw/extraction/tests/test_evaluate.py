@@ -55,15 +55,31 @@ def test_matching_is_one_to_one_and_scores() -> None:
     assert "精确率" in format_table(res)
 
 
-@pytest.mark.skipif(
-    not (SHARED / "seeds_targets_gold.json").exists(), reason="shared seeds not beside the repo"
-)
+@pytest.mark.skipif(not (SHARED / "seeds_targets_gold.json").exists(), reason="shared seeds not beside the repo")
 def test_seed_articles_meet_targets() -> None:
     t = run_eval(SHARED / "seeds_targets_gold.json", SHARED / "seeds")["total"]
     assert t["precision"] >= 0.95
     assert t["recall"] >= 0.90
     assert t["deadline_acc"] >= 0.85
     assert t["kind_acc"] >= 0.90
+    assert t["indicator_acc"] >= 0.74  # 0.653 before issue 20's naming rules, 0.751 after
+
+
+BLIND = Path(__file__).parent / "blind"
+
+
+def test_blind_set_does_not_regress() -> None:
+    """Nine texts written by someone who had not read the rules (issue 20). Scored once before any
+    tuning: P 0.931 R 0.902 deadline 0.626 kind 0.988 indicator 0.784. After general fixes (never
+    patched item by item): P 0.972 R 0.958 deadline 0.824 kind 0.989 indicator 0.853; guarded with a
+    small tolerance so a change that loses ground on unseen wording fails here."""
+    t = run_eval(BLIND / "gold.json", BLIND / "texts")["total"]
+    assert t["gold"] >= 285
+    assert t["precision"] >= 0.96
+    assert t["recall"] >= 0.945
+    assert t["deadline_acc"] >= 0.81
+    assert t["kind_acc"] >= 0.975
+    assert t["indicator_acc"] >= 0.84
 
 
 def test_held_out_texts_meet_targets() -> None:
@@ -106,8 +122,11 @@ def test_extract_cli_prints_items_as_json(capsys, tmp_path) -> None:
     from bqw.extraction.cli import extract_main
 
     f = tmp_path / "doc.txt"
-    f.write_text("今年将新建学校3所。", encoding="utf-8")
+    f.write_text("今年将新建学校3所。去年已建成学校2所。由县教育局牵头，年底前完成校舍改造。", encoding="utf-8")
     assert extract_main([str(f), "--year", "2024", "--subject", "阳山县", "--json"]) == 0
-    items = json.loads(capsys.readouterr().out)
+    out = json.loads(capsys.readouterr().out)
+    items = out["targets"]
     assert items[0]["value"] == 3 and items[0]["subject"] == "阳山县" and items[0]["deadline"] == 2024
     assert {"quote", "start", "end"} <= items[0].keys()
+    assert [a["value"] for a in out["achieved"]] == [2]
+    assert any("校舍改造" in t["content"] and t["lead_units"] == ["县教育局"] for t in out["tasks"])

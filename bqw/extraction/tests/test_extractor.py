@@ -69,8 +69,8 @@ def test_range_gives_two_bounds_with_one_quote(text: str) -> None:
     [
         ("到2025年，农村自来水普及率达99%。", 2025),
         ("力争2023—2025年每年引入项目超500亿元。", 2025),
-        ("年底前完成1500个自然村雨污分流改造。", "2024-12-31"),
-        ("到2027年底建成10个美丽宜居示范村。", "2027-12-31"),
+        ("年底前完成1500个自然村雨污分流改造。", 2024),  # GOLD.md: a year-end gives the year
+        ("到2027年底建成10个美丽宜居示范村。", 2027),
         ("今年将新建供水管道50公里。", 2024),
         ("明年新增就业岗位3000个。", 2025),
     ],
@@ -207,7 +207,7 @@ def test_subject_is_the_nearest_unit_or_scope(text: str, subjects: list[str]) ->
     ("text", "indicators"),
     [
         # brackets inside a counted noun stay whole
-        ("共有22个县(市、区)、110个镇、1062个村(社区)入选。", ["县(市、区)数", "镇数", "村(社区)数"]),
+        ("共有22个县(市、区)、110个镇、1062个村(社区)入选。", ["县(市、区)数", "镇数", "入选村(社区)数"]),
         # each list item names its own indicator; lengths say so
         ("新建供水管道4.8公里、市政天然气管道12.1公里。", ["新建供水管道长度", "市政天然气管道长度"]),
         # scope words, achieved cues and time openers are not part of the name
@@ -320,3 +320,109 @@ def test_notice_for_a_year_round_sets_default_deadline() -> None:
         "村级集体经济收入达到30万元以上，村庄绿化覆盖率不低于40%。\n\n某厅\n2025年5月20日\n"
     )
     assert [(i.value, i.deadline) for i in extract(text)] == [(300000, 2025), (40, 2025)]
+
+
+def test_task_drafts_only_for_sentences_that_assign_work() -> None:
+    news = (
+        "某县推进乡村振兴见闻\n"
+        "近日，记者走进某县，看到村里的道路已全部硬化。去年全县新建公厕30座，村民纷纷点赞。"
+        "县农业农村局负责人表示，下一步将持续推进人居环境整治。\n"
+    )
+    assert extract_tasks(news) == []
+    notice = (
+        "某市2025年农村人居环境整治工作要点\n"
+        "1．农村污水治理。新增完成80个自然村生活污水治理，已建设施正常运行率不低于90%。"
+        "牵头单位：各县（市、区）农业农村局、生态环境分局。完成时限：2025年10月底前。\n"
+        "2．村庄清洁。为改善村容村貌，年内开展村庄清洁行动不少于4次。\n"
+        "3．垃圾治理。以“无害化”为目标，保持生活垃圾收运体系全覆盖。完成时限：2025年12月底前。\n"
+    )
+    tasks = extract_tasks(notice)
+    assert [t.content for t in tasks] == [
+        "新增完成80个自然村生活污水治理，已建设施正常运行率不低于90%",
+        "年内开展村庄清洁行动不少于4次",
+        "保持生活垃圾收运体系全覆盖",
+    ]
+    assert tasks[0].lead_units == ["各县（市、区）农业农村局", "生态环境分局"]
+    assert tasks[0].deadline_text == "2025年10月底前"
+
+
+def test_task_drafts_skip_the_review_part_of_a_summary() -> None:
+    text = (
+        "某镇2024年工作总结和2025年工作计划\n"
+        "一、主要工作成效\n"
+        "全年完成固定资产投资5亿元，新建改造村道12公里。\n"
+        "二、2025年工作计划\n"
+        "由镇农业办牵头，年底前完成高标准农田建设2000亩。\n"
+    )
+    tasks = extract_tasks(text)
+    assert [(t.content, t.lead_units) for t in tasks] == [("年底前完成高标准农田建设2000亩", ["镇农业办"])]
+
+
+def test_plan_period_title_and_summary_title_give_default_dates() -> None:
+    plan = "某县农业农村现代化“十四五”规划\n主要目标\n农作物耕种收综合机械化率达到70%。\n"
+    assert [i.deadline for i in extract(plan)] == [2025]
+    summary = "某镇2023年工作总结和2024年工作计划\n一、主要工作成效\n新增就业420人，新建村道8公里。\n"
+    assert [(i.kind, i.deadline) for i in extract(summary)] == [("achieved", 2023), ("achieved", 2023)]
+
+
+# ---- issue 20: general patterns from unseen texts (sentences written for these tests)
+
+
+def test_counting_units_with_ci_and_measure_words_after_a_number() -> None:
+    assert triples("今年计划开展培训12场次、服务群众3000户次。") == [("=", 12, "场次"), ("=", 3000, "户次")]
+    assert triples("去年已完成三批次验收。") == [("=", 3, "批次")]
+    assert triples("全县生猪出栏18万头，家禽出栏260万只。") == [("=", 180000, "头"), ("=", 2600000, "只")]
+    assert triples("力争粮食总产量稳定在45亿斤以上。") == [(">=", 4500000000, "斤")]
+    assert triples("全年共报告病例12例。") == [("=", 12, "例")]
+
+
+def test_head_counts_written_as_wan_plus_noun() -> None:
+    assert triples("项目建成后将惠及2.6万居民。") == [("=", 26000, "人")]
+    assert triples("活动共吸引3万群众参与。") == [("=", 30000, "人")]
+
+
+def test_range_with_the_unit_on_both_ends() -> None:
+    assert triples("今年全市生产总值增长4.5%—5%。", year=2025) == [(">=", 4.5, "%"), ("<=", 5, "%")]
+
+
+def test_tenths_streaks_ranks_and_doubling_without_digits() -> None:
+    assert triples("去年乡村旅游收入占比已超过三成。") == [(">", 30, "%")]
+    assert triples("全县茶叶产量已连续5年增长。") == [("=", 5, "年")]
+    assert triples("力争县域经济综合实力进入全省前十。") == [("<=", 10, "名")]
+    assert triples("到2026年园区产值实现翻番。") == [("=", 2, "倍")]
+    assert triples("到2027年进入全国百强县前60位。") == [("<=", 60, "名")]
+
+
+def test_a_span_of_years_dates_a_target_from_the_document_year() -> None:
+    assert one("力争10年内建成30个示范村。", year=2024).deadline == 2034
+    assert [i.deadline for i in extract("全镇已连续3年实现零事故。", year=2024)] == [None, None]  # a streak, not a span
+
+
+def names(text: str, **kw) -> list[str]:
+    return [i.indicator for i in extract(text, **kw)]
+
+
+def test_indicator_names_an_office_would_write() -> None:
+    assert names("今年某市将在每个行政村种植果树200株以上。", year=2024) == ["种植果树数(每个行政村)"]
+    assert names("到2026年，全县所有行政村达到卫生村标准。") == ["达到卫生村标准的行政村比例"]
+    assert names("推动镇域污水处理设施实现全覆盖。") == ["镇域污水处理设施覆盖率"]
+    assert names("去年全县地区生产总值312亿元，同比增长5.1%。") == ["地区生产总值", "地区生产总值增速"]
+    assert names("着力做大做强电子信息、新能源两大主导产业。") == ["主导产业数量"]
+    assert names("到2025年，5个镇迈入全省千亿强镇行列。") == ["迈入全省千亿强镇行列的镇数"]
+    assert names("全年完成年度投资计划的105%。", year=2024) == ["年度投资计划完成率"]
+    assert all(len(n) <= 20 for n in names("《实施方案》提出，到2025年新建改造农村公路1200公里以上。"))
+
+
+def test_fenbie_lists_share_their_bound_and_shares_absorb_coverage() -> None:
+    assert triples("到2026年，龙镇、虎镇、凤镇镇区常住人口分别达到4万人、3万人、2.5万人。") == [
+        (">=", 40000, "人"),
+        (">=", 30000, "人"),
+        (">=", 25000, "人"),
+    ]
+    assert triples("推动70%以上的行政村实现垃圾分类全覆盖。") == [(">=", 70, "%")]
+
+
+def test_restated_lists_grades_and_rank_moves() -> None:
+    assert triples("深入实施“强镇”“兴村”两项工程。") == []
+    assert triples("力争县中医院达到三级医院水平。") == []
+    assert triples("今年以来全县综合排名较上年前移4位。", year=2024) == [("=", 4, "名")]

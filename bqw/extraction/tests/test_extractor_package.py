@@ -36,7 +36,9 @@ def test_no_extractor_function_over_complexity_15() -> None:
 def test_mentions_are_written_as_the_review_page_writes_deadlines() -> None:
     assert deadline_value(Period(2025, YEAR, 1)) == 2025
     assert deadline_value(Period(2024, MONTH, 6)) == "2024-06"
-    assert deadline_value(date(2027, 12, 31)) == "2027-12-31"
+    assert deadline_value(date(2027, 12, 31)) == 2027  # 到2027年底 (GOLD.md)
+    assert deadline_value(date(2024, 6, 30)) == "2024-06"
+    assert deadline_value(date(2024, 11, 6)) == "2024-11-06"
     assert deadline_value(None) == SERIES_START
 
 

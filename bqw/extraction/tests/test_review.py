@@ -292,7 +292,7 @@ def test_accept_task_creates_plan_task_with_leads_and_deadline(persona, jm_plan)
     item = services.draft_item_accept(actor=admin, item=item, plan=plan, action=action)
     task = item.task
     assert item.state == "accepted" and item.object_type == "plans.Task" and item.object_id == str(task.pk)
-    assert task.plan == plan and task.action == action and task.content.startswith("由市农业农村局牵头")
+    assert task.plan == plan and task.action == action and task.content.startswith("推动全市行政村")
     assert [o.name for o in task.lead_units.all()] == ["江门市农业农村局"]
     assert str(task.due_on) == "2024-12-31" and task.deadline_text == "年底前"
     assert task.draft_items.get() == item and item.quote in doc.text  # the source quote stays with the task
@@ -448,3 +448,34 @@ def test_a_task_accepted_after_its_sentences_target_serves_that_target(persona, 
     task = services.draft_item_accept(actor=admin, item=doc.items.get(kind="task"), plan=plan, action=action).task
     assert list(task.targets.all()) == [target_item.target]
     assert AuditEntry.objects.filter(action="task.targets.set", object_id=str(task.pk)).exists()
+
+
+@needs_indicators
+@pytest.mark.django_db
+def test_accept_form_proposes_scope_similar_indicator_first_and_flags_a_duplicate(persona) -> None:
+    """Issue 20 items 2 and 4: 每个行政村 → every village; the most similar indicator by name, unit and
+    level comes first; accepting the same target twice is flagged (and updates, never duplicates)."""
+    from bqw.indicators.models import Target
+    from bqw.indicators.services import indicator_ensure
+
+    admin = persona("jm_admin")
+    indicator_ensure(actor=system_user(), code="T_INC_CITY", name="村集体经营性收入", unit="元", level=2,
+                     periodicity="Y", rule="sum")
+    village = indicator_ensure(actor=system_user(), code="T_INC_VIL", name="村集体经营性收入", unit="元", level=5,
+                               periodicity="Y", rule="sum")
+    indicator_ensure(actor=system_user(), code="T_INC_PCT", name="村集体经营性收入", unit="%", level=5,
+                     periodicity="Y", rule="mean")
+    text = "江门市2025年工作要点\n到2025年，每个行政村村集体经营性收入达到20万元以上。\n"
+    item = make_doc(admin, text=text).items.get(unit="元")
+    options = accept.accept_options(user=admin, item=item)
+    assert options["scope_level"] == 5
+    assert options["indicators"][0] == village and all(i.unit == "元" for i in options["indicators"])
+    assert options["duplicate"] is None
+    services.draft_item_accept(actor=admin, item=item, indicator=village, scope_level=5)
+    again = make_doc(admin, text=text).items.get(unit="元")
+    dup = accept.accept_options(user=admin, item=again)["duplicate"]
+    assert dup is not None and dup.indicator == village and dup.scope_level == 5
+    services.draft_item_accept(actor=admin, item=again, indicator=village, scope_level=5)
+    assert Target.objects.filter(indicator=village, scope_level=5).count() == 1
+    outsider = persona("xh_reporter")
+    assert accept.accept_options(user=outsider, item=again)["enabled"] is False
