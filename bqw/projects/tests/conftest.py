@@ -30,10 +30,10 @@ def hs_hq(hs) -> Organization:
 
 @pytest.fixture
 def make_project(persona, hs, hs_hq):
-    def make(name="测试项目", *, region=None, planned=2 * YI, stage="idea", intro_on=date(2023, 3, 10), actor=None,
+    def make(name="测试项目", *, region=None, planned=2 * YI, stage="idea", intro_on=date(2023, 3, 10), by=None,
              **kw):
         spec = ProjectSpec(name=name, region=region or hs, planned_investment=planned, responsible=hs_hq,
                            intro_on=intro_on, stage=stage, **kw)
-        return project_create(actor=actor or persona("jm_admin"), spec=spec)
+        return project_create(actor=by or persona("jm_admin"), spec=spec)
 
     return make
