@@ -37,6 +37,8 @@ class Period:
         if not m:
             raise PeriodError(f"无法识别的期间：{text!r}（应为 2024、2024Q2 或 202406）")
         y = int(m["y"])
+        if not 1900 <= y <= 2100:
+            raise PeriodError(f"无法识别的期间：{text!r}（年份应在 1900—2100 之间）")
         if m["q"]:
             return cls(y, QUARTER, int(m["q"][1]))
         if m["m"]:
@@ -115,6 +117,29 @@ class Period:
     def months_between(self, other: Period) -> float:
         """Months from the end of self to the end of other (fractional never; may be negative)."""
         return (other.year - self.year) * 12 + (other.last_month - self.last_month)
+
+
+def program_start() -> Period:
+    """The first month values may be reported for (settings.BQW_PROGRAM_START, e.g. "202301": 百千万工程 began
+    in 2023)."""
+    from django.conf import settings
+
+    return Period.parse(getattr(settings, "BQW_PROGRAM_START", "202301"))
+
+
+def check_reporting_period(period: Period, *, today: date | None = None) -> Period:
+    """The one window every reported value passes (pages, API, imports): from the program's start to the
+    current period, never beyond it. Raises PeriodError (a ValueError) with the Chinese reason."""
+    if today is None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+    start = program_start()
+    if period.end < start.start:
+        raise PeriodError(f"{period.label}早于本平台的填报起始期（{start.label}），不能填报")
+    if period.start > today:
+        raise PeriodError(f"{period.label}尚未开始，不能填报未来期间")
+    return period
 
 
 def month_range(first: Period, last: Period) -> list[Period]:

@@ -104,6 +104,9 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 def my_tasks_view(request: HttpRequest) -> HttpResponse:
     on = _on(request)
     rows = my_tasks(request.user, on=on)
+    light = request.GET.get("light")
+    if light in Light.values:  # from a 工作台 card: only the tasks of that light
+        rows = [r for r in rows if r.status.light == light]
     return render(request, "plans/my.html", {"rows": rows, "on": on})
 
 
