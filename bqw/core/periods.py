@@ -208,6 +208,16 @@ def parse_year(cell: object) -> int:
 
 
 def parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadline | None:
+    """See _parse_deadline; any failure is a PeriodError in Chinese (never "bad month number 13")."""
+    try:
+        return _parse_deadline(text, year=year)
+    except PeriodError:
+        raise
+    except (ValueError, KeyError):
+        raise PeriodError(f"无法识别的完成时限：{str(text).strip()!r}（日期不存在）")
+
+
+def _parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadline | None:
     """Parse a deadline cell. `year` resolves 今年/明年/年底前 without a year; a year written after the
     wording in brackets ("年底前(2024)", as extraction records it) takes its place. Lead words (到, 于, 在, 至)
     are dropped; Deadline.text is the wording without them and without the bracketed year. None for blank.

@@ -221,7 +221,11 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("plans-import", pk=plan.pk)
             data, filename = f.read(), f.name
         try:
-            result = task_import(actor=request.user, plan=plan, data=data, filename=filename, confirm=confirm)
+            # the preview asks per unsure or new name: match to…, create, or skip (unit_<n> = org:<id>|create|skip)
+            decisions = {request.POST[k]: request.POST.get("decision_" + k.removeprefix("unit_"), "")
+                         for k in request.POST if k.startswith("unit_")}
+            result = task_import(actor=request.user, plan=plan, data=data, filename=filename, confirm=confirm,
+                                 decisions={k: v for k, v in decisions.items() if v})
         except ImportRejected as exc:
             request.session.pop(IMPORT_SESSION_KEY, None)
             ctx.update(rejection_context(exc, data, filename))
