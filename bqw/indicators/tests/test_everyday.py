@@ -168,3 +168,20 @@ def test_targets_page_counts_filters_and_lagging_units(client, login, tree):
                       ).content.decode().count("查看落后单位") == 0
     units = client.get(f"/indicators/targets/{t.pk}/units/?region={tree['沙坪'].code}&period=202406").content.decode()
     assert tree["B"].name in units and tree["A"].name not in units
+
+
+def test_audit_page_reads_as_sentences_filtered_by_person_object_and_date(client, login, tree, catalog, persona):
+    reporter, reviewer = persona("hs_reporter"), persona("hs_reviewer")
+    dv = datavalue_save(actor=reporter, region=tree["A"], indicator=catalog["t_inc"], period="202401", value=100,
+                        submit=True)
+    from bqw.indicators.services import datavalue_return
+
+    datavalue_return(actor=reviewer, value=dv, reason="请核实口径", version=dv.version)
+    login("jm_admin")
+    page = client.get("/accounts/audit/?person=hs_reviewer").content.decode()
+    assert "退回了数据" in page and "状态：已提交 → 已退回" in page and "原因：（空） → 请核实口径" in page
+    assert "填报了数据" not in page  # another person's entries are filtered out
+    assert "{&#x27;" not in page and "datavalue.return" not in page  # no raw dicts or codes
+    assert "填报了数据" in client.get("/accounts/audit/?person=hs_reporter&since=2020-01-01").content.decode()
+    assert "暂无记录" in client.get("/accounts/audit/?person=hs_reporter&until=2020-01-01").content.decode()
+    assert client.get("/accounts/audit/?since=昨天").status_code == 400
