@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "bqw.core.views.nav_links",
             ],
         },
     },
@@ -153,6 +154,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("BQW_FROM_EMAIL", "bqw@localhost")
 # Background work (briefings): Django's task framework (django-tasks backport) with its database backend; the
 # worker is `bqw worker` (started by `bqw serve`). Tests may switch to the immediate backend.
 TASKS = {"default": {"BACKEND": os.environ.get("BQW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Values may be reported from this month up to the current period (core.periods.check_reporting_period).
+BQW_PROGRAM_START = os.environ.get("BQW_PROGRAM_START", "202301")
 
 BQW_PLANS = {
     "BLUE_DAYS": int(os.environ.get("BQW_PLANS_BLUE_DAYS", 7)),

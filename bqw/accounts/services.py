@@ -8,12 +8,13 @@ from .audit import audit_record, snapshot
 from .models import ApiToken, Role, Unit, User
 from .scope import require_admin
 
-USER_FIELDS = ["username", "first_name", "organization_id", "role", "view_scope_id", "capture_scope_id", "is_active"]
+USER_FIELDS = ["username", "first_name", "email", "organization_id", "role", "view_scope_id", "capture_scope_id",
+               "is_active"]
 
 
 @transaction.atomic
 def user_ensure(*, actor: User, username: str, password: str, organization: models.Model, role: str,
-                view_scope: Unit, capture_scope: Unit | None, display_name: str = "") -> User:
+                view_scope: Unit, capture_scope: Unit | None, display_name: str = "", email: str = "") -> User:
     """Create or update a user; scopes must lie within the acting admin's view scope."""
     require_admin(actor, view_scope)
     if capture_scope is not None:
@@ -27,6 +28,8 @@ def user_ensure(*, actor: User, username: str, password: str, organization: mode
     if user is None:
         user = User(username=username)
     user.first_name = display_name
+    if email:
+        user.email = email
     user.organization = organization
     user.role = role
     user.view_scope = view_scope

@@ -7,9 +7,7 @@ class BriefingsConfig(AppConfig):
     verbose_name = "通报"
 
     def ready(self) -> None:
-        from bqw.core.views import MODULE_LINKS
+        from bqw.core.views import register_link
 
-        link = {"url": "/briefings/", "title": "工作通报",
-                "text": "按地区和月份/季度生成通报（Word 公文格式与 Excel），编号、留存与撤销"}
-        if link not in MODULE_LINKS:
-            MODULE_LINKS.append(link)
+        register_link({"url": "/briefings/", "title": "工作通报", "order": 60,
+                       "text": "按地区和月份/季度生成通报（Word 公文格式与 Excel），编号、留存与撤销"})

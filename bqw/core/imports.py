@@ -38,7 +38,8 @@ class Column:
 @dataclass
 class Table:
     headers: list[str]
-    rows: list[list[Any]]  # data rows; spreadsheet row number = index + 2
+    rows: list[list[Any]]  # data rows; spreadsheet row number = index + first_row
+    first_row: int = 2  # the spreadsheet row of rows[0] (a header found below title rows moves it down)
 
 
 @dataclass
@@ -136,7 +137,7 @@ def parse_table(table: Table, columns: Iterable[Column]) -> Preview:
     columns = list(columns)
     preview = map_headers(table.headers, columns)
     index = {h: i for i, h in enumerate(table.headers)}
-    for n, raw in enumerate(table.rows, start=HEADER_ROW + 1):
+    for n, raw in enumerate(table.rows, start=table.first_row):
         values: dict[str, Any] = {}
         for col in columns:
             header = preview.mapping.get(col.key)

@@ -37,6 +37,8 @@ class Period:
         if not m:
             raise PeriodError(f"无法识别的期间：{text!r}（应为 2024、2024Q2 或 202406）")
         y = int(m["y"])
+        if not 1900 <= y <= 2100:
+            raise PeriodError(f"无法识别的期间：{text!r}（年份应在 1900—2100 之间）")
         if m["q"]:
             return cls(y, QUARTER, int(m["q"][1]))
         if m["m"]:
@@ -117,6 +119,29 @@ class Period:
         return (other.year - self.year) * 12 + (other.last_month - self.last_month)
 
 
+def program_start() -> Period:
+    """The first month values may be reported for (settings.BQW_PROGRAM_START, e.g. "202301": 百千万工程 began
+    in 2023)."""
+    from django.conf import settings
+
+    return Period.parse(getattr(settings, "BQW_PROGRAM_START", "202301"))
+
+
+def check_reporting_period(period: Period, *, today: date | None = None) -> Period:
+    """The one window every reported value passes (pages, API, imports): from the program's start to the
+    current period, never beyond it. Raises PeriodError (a ValueError) with the Chinese reason."""
+    if today is None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+    start = program_start()
+    if period.end < start.start:
+        raise PeriodError(f"{period.label}早于本平台的填报起始期（{start.label}），不能填报")
+    if period.start > today:
+        raise PeriodError(f"{period.label}尚未开始，不能填报未来期间")
+    return period
+
+
 def month_range(first: Period, last: Period) -> list[Period]:
     out, p = [], Period(first.year, MONTH, first.first_month)
     while p.start <= last.start:
@@ -183,6 +208,16 @@ def parse_year(cell: object) -> int:
 
 
 def parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadline | None:
+    """See _parse_deadline; any failure is a PeriodError in Chinese (never "bad month number 13")."""
+    try:
+        return _parse_deadline(text, year=year)
+    except PeriodError:
+        raise
+    except (ValueError, KeyError):
+        raise PeriodError(f"无法识别的完成时限：{str(text).strip()!r}（日期不存在）")
+
+
+def _parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadline | None:
     """Parse a deadline cell. `year` resolves 今年/明年/年底前 without a year; a year written after the
     wording in brackets ("年底前(2024)", as extraction records it) takes its place. Lead words (到, 于, 在, 至)
     are dropped; Deadline.text is the wording without them and without the bracketed year. None for blank.

@@ -69,10 +69,17 @@ def build_users(orgs: dict[str, Organization]) -> list[DemoLogin]:
         ("hs_reporter", "Hs@report2024", orgs[shaping.code], Role.REPORTER, hs, shaping, "鹤山市沙坪街道填报员"),
         ("xh_reporter", "Xh@report2024", orgs[huicheng.code], Role.REPORTER, xh, huicheng, "新会区会城街道填报员"),
     ]
+    # village-level reporters for a few 沙坪街道 villages (simulated people): capture scope = their village
+    for k, village in enumerate(Region.objects.filter(parent=shaping, level=5).order_by("code")[:3], start=1):
+        office = organization_ensure(actor=system, name=village.name, region=village,
+                                     kind=Organization.Kind.VILLAGE_COMMITTEE, parent=orgs[shaping.code])
+        people.append((f"hs_village{k}", "Hs@village2024", office, Role.REPORTER, shaping, village,
+                       f"{village.name}填报员（模拟）"))
     logins = []
     for username, password, org, role, view, capture, who in people:
         user_ensure(actor=system, username=username, password=password, organization=org, role=role,
-                    view_scope=view, capture_scope=capture, display_name=who)
+                    view_scope=view, capture_scope=capture, display_name=who,
+                    email=f"{username}@demo.bqw.invalid")  # simulated address (.invalid never delivers)
         logins.append(DemoLogin(username, password, Role(role).label, who))
     return logins
 

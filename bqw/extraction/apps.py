@@ -7,7 +7,7 @@ class ExtractionConfig(AppConfig):
     verbose_name = "政策文本提取"
 
     def ready(self) -> None:
-        from bqw.core.views import MODULE_LINKS
+        from bqw.core.views import register_link
 
-        MODULE_LINKS.append({"url": "/extraction/", "title": "政策文本提取",
-                             "text": "粘贴或上传政策文件，自动提取量化目标和工作任务，逐条审核后采纳"})
+        register_link({"url": "/extraction/", "title": "政策文本提取", "nav": "文本提取", "order": 50,
+                       "text": "粘贴或上传政策文件，自动提取量化目标和工作任务，逐条审核后采纳"})

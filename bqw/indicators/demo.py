@@ -23,6 +23,7 @@ from .services import datavalues_bulk_load, indicator_ensure, target_ensure
 
 JM, HS, XH, GD = "440700000000", "440784000000", "440705000000", "440000000000"
 START = Period.parse("202301")
+OPEN_TOWN = "440784001"  # 鹤山市沙坪街道: the demo reporter's town, its current month left to enter
 DATA = Path(__file__).parent / "data" / "demo_targets.json"
 ONLY_COUNTIES: tuple[str, ...] | None = None  # tests simulate fewer villages (e.g. ("440784",)) to stay fast
 
@@ -272,11 +273,20 @@ def step(orgs=None) -> dict:
     counties = list(units.filter(level=3).order_by("code"))
 
     def rows():
-        yield from _village_rows(villages, months, quarters)
+        yield from _village_rows(villages, months[:-1], quarters)
         yield from _area_rows(towns, counties, months, quarters)
         yield from _own_rows(specs, indicators, now)
 
+    def reported_this_month():
+        # the month being reported: villages' figures submitted and awaiting review, 沙坪街道's still due (its
+        # reporter's 工作台 and form open on them)
+        for row in _village_rows(villages, [now], []):
+            if not row[0].startswith(OPEN_TOWN):
+                yield row
+
     loaded = datavalues_bulk_load(rows(), actor=system_user(), simulated=True, upsert=True)
+    loaded += datavalues_bulk_load(reported_this_month(), actor=system_user(), simulated=True, upsert=True,
+                                   state="submitted")
     targets = []
     for s in specs:
         e = s["entry"]

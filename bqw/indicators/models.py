@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Now
 
 from bqw.core.comparators import Comparator, symbol
+from bqw.core.numbers import fmt
 from bqw.core.periods import Period, PeriodError
 from bqw.regions.models import Region
 
@@ -86,6 +87,16 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+    @property
+    def yes_no(self) -> bool:
+        """A 是/否 indicator (allowed values exactly 0 and 1): entered with two choices, shown as 是/否."""
+        return self.min_value == 0 and self.max_value == 1 and (self.integer or "是0否" in self.name)
+
+    @property
+    def display_name(self) -> str:
+        """The name without the "（1是0否）" coding note (the page shows 是/否 choices instead)."""
+        return self.name.replace("（1是0否）", "").replace("(1是0否)", "")
 
     @property
     def derived(self) -> bool:
@@ -260,8 +271,17 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        goal = f"{self.comparator_symbol} {self.value.normalize():f}"
+        unit = "%" if self.kind in (self.Kind.GROWTH, self.Kind.RELATIVE) else self.indicator.unit
+        goal = f"{self.comparator_symbol} {fmt(self.value, unit)}"
         return self.title or f"{self.region.name} {self.indicator.name} {goal}"
+
+    @property
+    def deadline_label(self) -> str:
+        """The deadline as offices write it: 2025年, 2024年第4季度, 2024年6月."""
+        try:
+            return Period.parse(self.deadline).label
+        except PeriodError:
+            return self.deadline
 
     @property
     def comparator_symbol(self) -> str:

@@ -107,12 +107,21 @@ def entry_period(indicator: Indicator, period: Period) -> Period:
 
 def entry_rows(user: User, region: Region, period: Period) -> list[dict]:
     """The entry form: every due indicator with the current value (if any) — one values query."""
+    from bqw.core.numbers import fmt
+
     indicators = indicators_due(region, period)
-    periods = {i.id: entry_period(i, period).id for i in indicators}
-    current = {(dv.indicator_id, dv.period): dv for dv in DataValue.objects.filter(
-        region=region, indicator__in=indicators, period__in=set(periods.values())).select_related("indicator")}
-    return [{"indicator": i, "period": periods[i.id], "value": current.get((i.id, periods[i.id]))}
-            for i in indicators]
+    periods = {i.id: entry_period(i, period) for i in indicators}
+    previous = {i.id: periods[i.id].shift(-1).id for i in indicators}
+    stored = {(dv.indicator_id, dv.period): dv for dv in DataValue.objects.filter(
+        region=region, indicator__in=indicators,
+        period__in={p.id for p in periods.values()} | set(previous.values())).select_related("indicator")}
+    rows = []
+    for i in indicators:
+        p, before = periods[i.id], stored.get((i.id, previous[i.id]))
+        rows.append({"indicator": i, "period": p.id, "period_label": p.label, "value": stored.get((i.id, p.id)),
+                     "previous": fmt(before.value, i.unit, yes_no=i.yes_no) if before else "—",
+                     "previous_label": p.shift(-1).label})
+    return rows
 
 
 def review_queue(user: User) -> QuerySet[DataValue]:
@@ -127,3 +136,81 @@ def returned_values(user: User) -> QuerySet[DataValue]:
     """Values sent back to the user's units, with the reviewer's reason."""
     return (DataValue.objects.filter(capture_q(user), state=DataValue.State.RETURNED)
             .select_related("region", "indicator").order_by("-period", "region__code"))
+
+
+# ------------------------------------------------------------------ 工作台 and the period that is due
+
+DONE_STATES = (DataValue.State.SUBMITTED, DataValue.State.APPROVED)
+
+
+def capture_units(user: User, *, limit: int = 500) -> list[Region]:
+    """The administrative units a user may enter values for (a town reporter: the town and its villages)."""
+    if user.capture_scope_id is None:
+        return []
+    return list(Region.objects.within(user.capture_scope).administrative().order_by("code")[:limit])
+
+
+def reporting_progress(units: list[Region], period: Period) -> tuple[int, int]:
+    """(values due, values submitted or approved) from these units for the month's form (each due
+    indicator at its own entry period) — one values query."""
+    due_by_level = {lv: indicators_due(Region(level=lv), period) for lv in {u.level for u in units}}
+    expected = sum(len(due_by_level[u.level]) for u in units)
+    if not expected:
+        return 0, 0
+    inds = {i.id: i for lst in due_by_level.values() for i in lst}
+    wanted = {(u.id, i.id, entry_period(i, period).id) for u in units for i in due_by_level[u.level]}
+    rows = DataValue.objects.filter(region_id__in=[u.id for u in units], indicator_id__in=list(inds),
+                                    period__in={w[2] for w in wanted}, state__in=DONE_STATES)
+    done = sum(1 for key in rows.values_list("region_id", "indicator_id", "period") if key in wanted)
+    return expected, done
+
+
+def due_period(user: User, *, today=None) -> Period:
+    """The month a reporter's form opens on: last month while any value due from the user's units is not yet
+    submitted, else the current month (the reporting window never reaches beyond it)."""
+    from django.utils import timezone
+
+    current = Period.of_date(today or timezone.localdate())
+    last = current.shift(-1)
+    units = capture_units(user)
+    if units:
+        expected, done = reporting_progress(units, last)
+        if expected and done < expected:
+            return last
+    return current
+
+
+def review_rows(user: User, *, region: Region | None = None, limit: int = 300) -> list[dict]:
+    """The review queue (inside `region` when given) with what a reviewer weighs beside each value: the
+    previous period's value, 环比 and 同比 change, and the outlier flag against the unit's history — two
+    queries for the whole page. Rows are grouped by unit (ordered by unit code)."""
+    from bqw.core.numbers import fmt, fmt_change
+
+    from .services import outlier_histories, outlier_reason
+
+    qs = review_queue(user)
+    if region is not None:
+        lo, hi = code_range(region.prefix)
+        qs = qs.filter(region__code__gte=lo, region__code__lte=hi)
+    values = list(qs.order_by("region__code", "period", "indicator__code")[:limit])
+    keys = [(dv.region_id, dv.indicator_id, dv.get_period()) for dv in values]
+    history = outlier_histories(keys)
+    yoy = {(dv.region_id, dv.indicator_id): _same_period_last_year(dv.get_period()).id for dv in values}
+    last_year = {(r, i, p): v for r, i, p, v in DataValue.objects.filter(
+        region_id__in={k[0] for k in yoy}, indicator_id__in={k[1] for k in yoy},
+        period__in=set(yoy.values())).values_list("region_id", "indicator_id", "period", "value")}
+    rows = []
+    for dv, (rid, iid, p) in zip(values, keys, strict=True):
+        ind = dv.indicator
+        prev = history.get((rid, iid, p.shift(-1).id))
+        ly = last_year.get((rid, iid, yoy[(rid, iid)]))
+        rows.append({"value": dv, "period": p, "shown": fmt(dv.value, ind.unit, yes_no=ind.yes_no),
+                     "previous": fmt(prev, ind.unit, yes_no=ind.yes_no) if prev is not None else "—",
+                     "mom": "—" if ind.yes_no else fmt_change(dv.value, prev, ind.unit),
+                     "yoy": "—" if ind.yes_no else fmt_change(dv.value, ly, ind.unit),
+                     "outlier": outlier_reason(ind, dv.region, p, dv.value, history=history)})
+    return rows
+
+
+def _same_period_last_year(p: Period) -> Period:
+    return p.shift({"M": -12, "Q": -4, "Y": -1}[p.kind])

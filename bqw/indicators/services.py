@@ -16,7 +16,7 @@ from bqw.accounts.audit import audit_record, audit_records, snapshot
 from bqw.accounts.models import Role, User
 from bqw.accounts.scope import require_admin, require_capture
 from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError, FormRejected
-from bqw.core.periods import Period, PeriodError
+from bqw.core.periods import Period, PeriodError, check_reporting_period
 from bqw.regions.models import Region
 
 from .models import DataValue, Indicator, Target
@@ -41,9 +41,13 @@ def _fmt(d: Decimal | float) -> str:
     return f"{d.normalize():f}" if d == d.to_integral_value() else f"{d:f}".rstrip("0")
 
 
-def parse_period_for(indicator: Indicator, text: str | Period) -> Period:
-    """The period, checked against the indicator's periodicity (202406 for monthly, 2024Q2 quarterly…)."""
+def parse_period_for(indicator: Indicator, text: str | Period, *, window: bool = True) -> Period:
+    """The period, checked against the indicator's periodicity (202406 for monthly, 2024Q2 quarterly…) and,
+    for a reported value (`window`), against the reporting window (core.periods.check_reporting_period: from
+    the program's start up to the current period). Every reported value passes here: pages, API, imports."""
     period = text if isinstance(text, Period) else Period.parse(text)
+    if window:
+        check_reporting_period(period)
     if period.kind != indicator.periodicity:
         raise PeriodError(f"{indicator.name}为{indicator.get_periodicity_display()}，期间应为"
                           f"{ {'M': '202406', 'Q': '2024Q2', 'Y': '2024'}[indicator.periodicity] }这样的格式")
@@ -201,7 +205,7 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
     periods: list[Period | ValueError] = []
     for item in items:
         try:
-            periods.append(parse_period_for(item["indicator"], item["period"]))
+            periods.append(parse_period_for(item["indicator"], item["period"], window=not derived))
         except ValueError as exc:  # reported in item order below
             periods.append(exc)
     good = [p for p in periods if isinstance(p, Period)]
@@ -332,6 +336,38 @@ def datavalue_submit(*, actor: User, value: DataValue, version: int | None = Non
 def datavalue_approve(*, actor: User, value: DataValue, version: int | None = None) -> DataValue:
     _reviewer(actor, value.region)
     return _transition(actor, value, version, DataValue.State.APPROVED, ("submitted",), "datavalue.approve")
+
+
+@transaction.atomic
+def datavalues_approve(*, actor: User, values: Iterable[DataValue]) -> list[DataValue]:
+    """Approve many submitted values in one action (a unit's or a page's submissions): one locking read,
+    one UPDATE, one audit row per value. The versions the reviewer saw must still be current and every value
+    must still be submitted, else nothing is approved (409 naming the value)."""
+    seen = {dv.pk: dv.version for dv in values}
+    if not seen:
+        raise ApplicationError("没有选中待审核的数据")
+    locked = list(DataValue.objects.select_for_update(of=("self",)).select_related("region", "indicator")
+                  .filter(pk__in=list(seen)).order_by("pk"))
+    if len(locked) != len(seen):
+        raise ConflictError("部分数据已被删除，请刷新后重试")
+    for region in {dv.region_id: dv.region for dv in locked}.values():
+        _reviewer(actor, region)
+    now = timezone.now()
+    audits = []
+    for dv in locked:
+        if dv.version != seen[dv.pk] or dv.state != DataValue.State.SUBMITTED:
+            raise ConflictError(f"{dv.region.name}的“{dv.indicator.name}”（{dv.get_period().label}）已被他人处理，"
+                                "请刷新后重试", extra={"current": value_dict(dv)})
+        before = snapshot(dv, VALUE_FIELDS)
+        dv.state = DataValue.State.APPROVED
+        dv.version += 1
+        dv.updated_by = actor
+        dv.updated_at = now
+        audits.append({"actor": actor, "action": "datavalue.approve", "obj": dv, "object_repr": str(dv),
+                       "region": dv.region, "before": before, "after": snapshot(dv, VALUE_FIELDS)})
+    DataValue.objects.bulk_update(locked, ["state", "version", "updated_by", "updated_at"])
+    audit_records(audits)
+    return locked
 
 
 @transaction.atomic

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from bqw.accounts.models import User
 from bqw.core.comparators import Comparator, holds, symbol
+from bqw.core.numbers import fmt, fmt_gap, negligible  # noqa: F401  (re-exported: status.fmt)
 from bqw.core.periods import Period
 from bqw.core.status import Light, Status
 from bqw.regions.models import Region, code_range
@@ -40,28 +40,6 @@ ORDER = [OFF_TRACK, AT_RISK, NO_DATA, ON_TRACK, ACHIEVED]
 def status_legend() -> list[tuple[str, str]]:
     """(light, status word) from best to worst, for the legend under a page of target lights."""
     return [(LIGHTS[s].value, LABELS[s]) for s in ORDER[::-1]]
-
-
-def fmt(v: float | Decimal | None, unit: str) -> str:
-    """A value as offices write it: 76.0%、1300.0亿元、12.5万元、400.0万元."""
-    if v is None:
-        return "—"
-    v = float(v)
-    if unit == "%":
-        return f"{v:.1f}%"
-    if unit == "元":
-        if abs(v) >= 1e8:
-            return f"{v / 1e8:.1f}亿元"
-        if abs(v) >= 1e4:
-            return f"{v / 1e4:.1f}万元"
-    s = f"{int(v):,}" if v == int(v) else f"{v:,.1f}"
-    return f"{s}{unit}"
-
-
-def fmt_gap(v: float, unit: str) -> str:
-    if unit == "%":
-        return f"{abs(v):.1f} 个百分点"
-    return fmt(abs(v), unit).replace("亿元", " 亿元").replace("万元", " 万元")
 
 
 @dataclass
@@ -266,12 +244,17 @@ def _level(t: Target, unit: Region, a: float | None, b: float | None, tp: Period
     ev = Evaluation(unit, NO_DATA, "", actual=a, baseline=b, required_growth=required,
                     achieved_growth=achieved_growth)
     if _meets(a, t.comparator, v, sign):
-        ev.state, ev.reason = ACHIEVED, f"{m.label} 实际 {fmt(a, unit_s)}，已达到目标 {goal}（期限 {deadline.label}）"
+        ev.state = ACHIEVED
         ev.required_growth = None
+        if left <= 0:  # judged on its value at the deadline
+            over = "" if negligible(a - v, unit_s) else f"，超出 {fmt_gap(a - v, unit_s)}"
+            ev.reason = f"期限 {deadline.label} 已到：{m.label} 实际 {fmt(a, unit_s)}，达成目标 {goal}{over}"
+        else:
+            ev.reason = f"{m.label} 实际 {fmt(a, unit_s)}，已达到目标 {goal}（期限 {deadline.label}）"
         return ev
     if left <= 0:
         ev.state = OFF_TRACK
-        ev.reason = (f"期限 {deadline.label} 已到，{m.label} 实际 {fmt(a, unit_s)}，未达到目标 {goal}，"
+        ev.reason = (f"期限 {deadline.label} 已到：{m.label} 实际 {fmt(a, unit_s)}，未达成目标 {goal}，"
                      f"差 {fmt_gap(v - a, unit_s)}")
         return ev
     if b is None:
@@ -284,9 +267,10 @@ def _level(t: Target, unit: Region, a: float | None, b: float | None, tp: Period
     gap = (a - e) * sign
     band = float(t.at_risk_band) * (abs(v - b) if v != b else abs(v))
     head = f"预期 {tp.label} 应达 {fmt(e, unit_s)}，实际 {fmt(a, unit_s)}"
-    if gap >= 0:
+    if gap >= 0 or negligible(gap, unit_s):
         ev.state = ON_TRACK
-        ev.reason = f"{head}，领先 {fmt_gap(gap, unit_s)}（目标 {goal}，{deadline.label}）{growth_s}"
+        ahead = "与预期进度持平" if negligible(gap, unit_s) else f"领先 {fmt_gap(gap, unit_s)}"
+        ev.reason = f"{head}，{ahead}（目标 {goal}，{deadline.label}）{growth_s}"
     else:
         ev.state = AT_RISK if -gap <= band else OFF_TRACK
         ev.reason = f"{head}，落后 {fmt_gap(gap, unit_s)}（目标 {goal}，{deadline.label}）{growth_s}"
@@ -311,12 +295,13 @@ def _growth(t: Target, unit: Region, a: float | None, b: float | None, tp: Perio
                     achieved_growth=done)
     tail = f"；已实现年均增长 {_pct(done)}，目标年均 {g:.1f}%" + (
         f"，剩余期限需年均增长 {_pct(required)}" if required is not None else "")
-    if left <= 0:
+    if left <= 0:  # judged on its value at the deadline
         ev.state = ACHIEVED if done is not None and done >= g else OFF_TRACK
-        ev.reason = f"期限 {deadline.label} 已到，{m.label} 实际 {fmt(a, unit_s)}{tail}"
+        word = "达成" if ev.state == ACHIEVED else "未达成"
+        ev.reason = f"期限 {deadline.label} 已到：{m.label} 实际 {fmt(a, unit_s)}，{word}目标{tail}"
         return ev
     head = f"预期 {tp.label} 应达 {fmt(e, unit_s)}（年均增长 {g:.1f}%），实际 {fmt(a, unit_s)}"
-    if a >= e:
+    if a >= e or negligible(e - a, unit_s):
         ev.state, ev.reason = ON_TRACK, f"{head}，领先 {fmt_gap(a - e, unit_s)}{tail}"
     else:
         ok = done is not None and done >= g * (1 - float(t.at_risk_band))
@@ -378,7 +363,10 @@ def _relative(t: Target, units: list[Region], tp: Period) -> list[Evaluation]:
 
 def evaluate(target: Target, period: Period | str, *, within: Region | None = None) -> TargetStatus:
     """The status of a target at a period over its units (those inside `within` if given)."""
-    tp = period if isinstance(period, Period) else Period.parse(period)
+    asked = period if isinstance(period, Period) else Period.parse(period)
+    # past its deadline a target is judged on its value at the deadline, not on later figures
+    deadline = as_month(Period.parse(target.deadline))
+    tp = deadline if as_month(asked).start > deadline.start else asked
     units = target_units(target, within)
     if target.kind == Target.Kind.RELATIVE:
         evals = _relative(target, units, tp)
@@ -399,7 +387,7 @@ def evaluate(target: Target, period: Period | str, *, within: Region | None = No
             else:
                 b = mb.value(vals, u.id)
             evals.append(fn(target, u, a, b, at, m))
-    return summarize(target, tp, evals)
+    return summarize(target, asked, evals)
 
 
 def summary_state(counts: dict[str, int]) -> tuple[str, str]:

@@ -13,14 +13,22 @@ from bqw.accounts.scope import require_capture
 from bqw.core.errors import ApplicationError, ImportRejected, NotFoundError
 from bqw.core.imports import rejection_context
 from bqw.core.middleware import inline_errors
-from bqw.core.periods import Period
+from bqw.core.periods import Period, PeriodError, check_reporting_period
 from bqw.regions.access import get_region_for_user
 from bqw.regions.models import Region
+from bqw.regions.selectors import RegionResolver
 
-from .access import get_datavalue_by_id_for_user, get_period
-from .selectors import entry_rows, indicators_due, returned_values, review_queue
-from .services import datavalue_approve, datavalue_reopen, datavalue_return, datavalues_save_form
-from .status import region_statuses, status_legend
+from .access import get_datavalue_by_id_for_user, get_period, get_target_for_user
+from .models import Target
+from .selectors import capture_units, due_period, entry_rows, indicators_due, returned_values, review_rows
+from .services import (
+    datavalue_approve,
+    datavalue_reopen,
+    datavalue_return,
+    datavalues_approve,
+    datavalues_save_form,
+)
+from .status import evaluate, region_statuses, status_legend
 from .values_exchange import template_workbook, values_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,11 +39,17 @@ def _period(request: HttpRequest) -> Period:
     return get_period(text) if text else Period.of_date(timezone.localdate()).shift(-1)
 
 
-def _capture_units(user) -> list[Region]:
-    scope = user.capture_scope
-    if scope is None:
-        return []
-    return list(Region.objects.within(scope).administrative().order_by("code")[:500])
+def _entry_period(request: HttpRequest) -> Period:
+    """The entry form's period: the one asked for, inside the reporting window (else a Chinese 400), or the
+    period that is due (selectors.due_period)."""
+    text = request.GET.get("period") or request.POST.get("period")
+    if not text:
+        return due_period(request.user)
+    period = get_period(text)
+    try:
+        return check_reporting_period(period)
+    except PeriodError as exc:
+        raise ApplicationError(str(exc), extra={"field": "period"})
 
 
 def _default_unit(units: list[Region], period: Period) -> Region | None:
@@ -48,8 +62,8 @@ def _default_unit(units: list[Region], period: Period) -> Region | None:
 def entry(request: HttpRequest) -> HttpResponse:
     """The reporter's form: every indicator due from the unit for the period, with the entry checks."""
     user = request.user
-    units = _capture_units(user)
-    period = _period(request)
+    units = capture_units(user)
+    period = _entry_period(request)
     default = _default_unit(units, period)
     code = request.GET.get("region") or request.POST.get("region") or (default.code if default else None)
     if code is None:
@@ -80,8 +94,10 @@ def entry(request: HttpRequest) -> HttpResponse:
         if ind.code in errors:
             r["error"] = errors[ind.code].message
             r["error_field"] = errors[ind.code].extra.get("field", "value")
+        dv = r["value"]
+        r["raw"] = f"{dv.value.normalize():f}" if dv is not None else ""
         if rejected:  # nothing was saved: the clerk's own entries come back to be corrected
-            r["posted"] = request.POST.get(f"v{ind.id}")
+            r["raw"] = request.POST.get(f"v{ind.id}") or ""
             r["posted_comment"] = request.POST.get(f"c{ind.id}")
     return render(request, "indicators/entry.html", {
         "region": region, "period": period, "rows": rows, "units": units,
@@ -108,9 +124,39 @@ def _entry_items(request: HttpRequest, user, region: Region, period: Period, sub
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    queue = list(review_queue(request.user)[:300])
+    """The queue grouped by unit, each value with its previous value, 环比/同比 and outlier flag; a unit's
+    (or the whole page's) values are approved in one action, a value is returned with its own reason."""
+    user = request.user
+    code = request.GET.get("region")
+    region = get_region_for_user(user, code) if code else None
+    rows = review_rows(user, region=region)
+    groups: dict[str, dict] = {}
+    for r in rows:
+        unit = r["value"].region
+        groups.setdefault(unit.code, {"unit": unit, "rows": []})["rows"].append(r)
     from .validation import review_violations  # the rules between indicators, shown in review (issue 11)
-    return render(request, "indicators/review.html", {"queue": queue, "violations": review_violations(queue)})
+
+    violations = review_violations([r["value"] for r in rows])
+    return render(request, "indicators/review.html", {"groups": list(groups.values()), "count": len(rows),
+                                                      "region": region, "violations": violations})
+
+
+@login_required
+@require_POST
+def review_approve_many(request: HttpRequest) -> HttpResponse:
+    """Approve the values the reviewer saw (ids with their versions posted by the page) in one action."""
+    user = request.user
+    picked = []
+    for token in request.POST.getlist("value"):
+        pk, _, version = token.partition(":")
+        if not (pk.isdigit() and version.isdigit()):
+            raise ApplicationError("提交的数据有误，请刷新后重试")
+        dv = get_datavalue_by_id_for_user(user, int(pk), write=True)
+        dv.version = int(version)  # the version the reviewer saw; the service compares it with the stored one
+        picked.append(dv)
+    done = datavalues_approve(actor=user, values=picked)
+    messages.success(request, f"已审核通过 {len(done)} 项")
+    return redirect(request.POST.get("next") or "indicators-review")
 
 
 @login_required
@@ -128,16 +174,73 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(request.POST.get("next") or "indicators-review")
 
 
+def _target_region(request: HttpRequest) -> Region:
+    """The region asked for by code or by name (the picker sends a name), inside the view scope."""
+    user = request.user
+    text = (request.GET.get("region") or "").strip()
+    if not text:
+        return get_region_for_user(user, user.view_scope.code if user.view_scope else "440000000000")
+    if text.isdigit():
+        return get_region_for_user(user, text)
+    try:
+        found = RegionResolver(user=user, within=user.view_scope).resolve(text)
+    except ValueError as exc:
+        raise NotFoundError(str(exc))
+    return get_region_for_user(user, found.code)
+
+
+def _region_choices(user) -> list[Region]:
+    """The picker's units: the view scope and the units down to county level inside it, by name."""
+    scope = user.view_scope or Region.objects.filter(level=Region.Level.PROVINCE).first()
+    if scope is None:
+        return []
+    return list(Region.objects.within(scope).administrative().filter(level__lte=max(scope.level, 3))
+                .order_by("code")[:300])
+
+
+TARGET_FILTERS = ("light", "stage", "indicator", "scope")
+
+
 @login_required
 def targets(request: HttpRequest) -> HttpResponse:
+    """Targets of a region with counts per light on top and filters (light, stage, indicator, scope)."""
     user = request.user
-    code = request.GET.get("region") or (user.view_scope.code if user.view_scope else "440000000000")
-    region = get_region_for_user(user, code)
+    region = _target_region(request)
     period = _period(request)
     statuses = region_statuses(user, region, period)
-    return render(request, "indicators/targets.html", {"region": region, "period": period, "statuses": statuses,
-                                                       "prev": period.shift(-1), "next": period.shift(1),
-                                                       "legend": status_legend()})
+    counts = {light: 0 for light, _ in status_legend()}
+    for s in statuses:
+        counts[s.status.light] = counts.get(s.status.light, 0) + 1
+    f = {k: request.GET.get(k, "") for k in TARGET_FILTERS}
+    shown = [s for s in statuses
+             if (not f["light"] or s.status.light == f["light"]) and (not f["stage"] or s.target.stage == f["stage"])
+             and (not f["indicator"] or s.target.indicator.code == f["indicator"])
+             and (not f["scope"] or s.target.scope == f["scope"])]
+    indicators = sorted({(s.target.indicator.code, s.target.indicator.name) for s in statuses}, key=lambda x: x[1])
+    return render(request, "indicators/targets.html", {
+        "region": region, "period": period, "statuses": shown, "total": len(statuses),
+        "prev": period.shift(-1), "next": period.shift(1), "legend": status_legend(),
+        "counts": [(light, word, counts.get(light, 0)) for light, word in status_legend()],
+        "filters": f, "indicators": indicators, "stages": Target.Stage.choices, "scopes": Target.Scope.choices,
+        "choices": _region_choices(user)})
+
+
+@login_required
+def target_units(request: HttpRequest, pk: int) -> HttpResponse:
+    """The units of a multi-unit target inside the region, the lagging ones (red, then yellow) first."""
+    user = request.user
+    target = get_target_for_user(user, pk)
+    region = _target_region(request) if request.GET.get("region") else target.region
+    period = _period(request)
+    st = evaluate(target, period, within=region if target.scope != Target.Scope.REGION else None)
+    order = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_track": 3, "achieved": 4}
+    units = sorted(st.units, key=lambda e: (order[e.state], e.region.code))
+    lagging = [e for e in units if e.state in ("off_track", "at_risk")]
+    only_lagging = request.GET.get("all") != "1"
+    return render(request, "indicators/target_units.html", {
+        "target": target, "status": st, "region": region, "period": period,
+        "units": lagging if only_lagging else units, "lagging": len(lagging), "total": len(units),
+        "only_lagging": only_lagging})
 
 
 @login_required

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from bqw.accounts.admin import AuditedAdmin
 
-from .models import Action, Milestone, Plan, ProgressReport, SupervisionNotice, Task, TaskLead
+from .models import Action, Delivery, Milestone, OrgChannel, Plan, ProgressReport, SupervisionNotice, Task, TaskLead
 
 
 @admin.register(Plan)
@@ -49,3 +49,17 @@ class SupervisionNoticeAdmin(AuditedAdmin):
     list_display = ["__str__", "kind", "task", "organization", "issued_on", "reply_due"]
     list_filter = ["kind"]
     raw_id_fields = ["task", "organization"]
+
+
+@admin.register(OrgChannel)
+class OrgChannelAdmin(AuditedAdmin):
+    list_display = ["organization", "kind", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["organization__name"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["created", "organization", "title", "state", "attempts", "error"]
+    list_filter = ["state"]
+    readonly_fields = ["attempts", "error", "last_try", "next_try", "sent_at"]

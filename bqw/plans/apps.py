@@ -7,10 +7,18 @@ class PlansConfig(AppConfig):
     verbose_name = "计划任务与督办"
 
     def ready(self) -> None:
-        from bqw.core.views import MODULE_LINKS
-        if not any(link["url"] == "/plans/" for link in MODULE_LINKS):
-            MODULE_LINKS.append({"url": "/plans/", "title": "任务督办",
-                                 "text": "工作要点、行动与任务清单，进度报送、红黄蓝灯与督办"})
+        from bqw.core.views import register_card, register_link
+
+        from . import workbench
+
+        register_link({"url": "/plans/", "title": "任务督办", "nav": "任务督办", "order": 40,
+                       "text": "工作要点、行动与任务清单，进度报送、红黄蓝灯与督办"})
+        register_link({"url": "/plans/inbox/", "title": "消息", "nav": "消息", "order": 45,
+                       "text": "到期提醒、督办单、退回等站内通知"})
+        register_link({"url": "/plans/deliveries/", "title": "消息投递", "roles": ("admin",), "order": 70,
+                       "text": "企业微信、钉钉群机器人消息的送达、重试与失败记录"})
+        for card in (workbench.lead_unit_card, workbench.admin_tasks_card):
+            register_card(card)
         from bqw.orgs.people_views import MANAGE_LINKS
         if not any(link["url"] == "/plans/manage/" for link in MANAGE_LINKS):
             MANAGE_LINKS.insert(0, {"url": "/plans/manage/", "title": "计划与任务",

@@ -304,6 +304,23 @@ def step(orgs: dict[str, Organization]) -> None:
         result = _simulate(plan, today)
         audit_record(actor=system_user(), action="plan.simulate", obj=plan, region=plan.region,
                      after={"date": today.isoformat(), **result})
+    _lead_users([p for p, _, _ in plans])
+
+
+def _lead_users(plans: list[Plan]) -> None:
+    """Every lead bureau of the demo plans gets a (simulated) user with an address, so reminders and 督办单 reach
+    someone: username lead_<organization id>, password Lead@2024."""
+    from bqw.accounts.models import Role, User
+    from bqw.accounts.services import user_ensure
+
+    leads = Organization.objects.filter(task_lead_links__task__plan__in=plans).distinct().select_related("region")
+    have = set(User.objects.filter(organization__in=leads).values_list("organization_id", flat=True))
+    for org in leads:
+        if org.pk in have:
+            continue
+        user_ensure(actor=system_user(), username=f"lead_{org.pk}", password="Lead@2024", organization=org,
+                    role=Role.REPORTER, view_scope=org.region, capture_scope=None,
+                    display_name=f"{org.name}联络员（模拟）", email=f"lead_{org.pk}@demo.bqw.invalid")
 
 
 # Words shared by a task's wording and the indicator of the target it serves (demo links only).

@@ -314,3 +314,64 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OrgChannel(models.Model):
+    """An organization's group robot (企业微信 or 钉钉 webhook URL; 钉钉's signing secret when it uses one)."""
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", "企业微信群机器人"
+        DINGTALK = "dingtalk", "钉钉群机器人"
+
+    organization = models.ForeignKey(Organization, verbose_name="机构", on_delete=models.CASCADE,
+                                     related_name="channels")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    url = models.URLField("Webhook 地址", max_length=500)
+    secret = models.CharField("加签密钥", max_length=200, blank=True, help_text="钉钉机器人启用“加签”时填写")
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "群机器人"
+        verbose_name_plural = "群机器人"
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.url.lower().startswith(("http://", "https://")):
+            raise ValidationError({"url": "Webhook 地址须以 http:// 或 https:// 开头"})
+
+
+class Delivery(models.Model):
+    """One message to one robot: attempts, the last error and the next try are kept, so failures are visible."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已送达"
+        RETRYING = "retrying", "失败待重试"
+        FAILED = "failed", "发送失败"
+
+    channel = models.ForeignKey(OrgChannel, verbose_name="渠道", on_delete=models.CASCADE, related_name="deliveries")
+    organization = models.ForeignKey(Organization, verbose_name="机构", on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(Task, verbose_name="任务", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    kind = models.CharField("类型", max_length=20)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    error = models.CharField("最近错误", max_length=500, blank=True)
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+    last_try = models.DateTimeField("最近尝试", null=True, blank=True)
+    next_try = models.DateTimeField("下次重试", null=True, blank=True)
+    sent_at = models.DateTimeField("送达时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "消息投递"
+        verbose_name_plural = "消息投递"
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.channel}"

@@ -122,6 +122,7 @@ class TaskSpec:
     region: Region | None = None
     deadline: Deadline | None = None
     milestones: list[MilestoneSpec] = field(default_factory=list)
+    start_on: date | None = None  # when the task's clock starts if its deadline gives no start (an import: today)
 
 
 def _apply_deadline(task: Task, deadline: Deadline) -> None:
@@ -144,6 +145,9 @@ def _build_task(plan: Plan, spec: TaskSpec, parent: Task | None = None) -> Task:
     task = Task(plan=plan, action=spec.action, parent=parent, number=spec.number, content=spec.content.strip(),
                 region=spec.region or plan.region, weight=spec.weight)
     _apply_deadline(task, deadline)
+    if task.start_on is None and spec.start_on is not None and task.deadline_kind == "due" and (
+            task.due_on is None or spec.start_on < task.due_on):
+        task.start_on = spec.start_on
     task.full_clean(exclude=["plan", "region", "parent", "action"])
     return task
 
@@ -389,4 +393,8 @@ def _notify_leads(task: Task, *, kind: str, title: str, body: str) -> int:
     users = User.objects.filter(is_active=True, organization__task_lead_links__task=task).distinct()
     rows = [Notification(user=u, task=task, kind=kind, title=title[:200], body=body) for u in users]
     Notification.objects.bulk_create(rows)
+    from .delivery import deliveries_queue
+
+    deliveries_queue([(list(TaskLead.objects.filter(task=task).values_list("organization_id", flat=True)), title,
+                       body, kind, task.pk)])
     return len(rows)

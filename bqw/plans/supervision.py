@@ -23,6 +23,7 @@ from bqw.accounts.models import User
 from bqw.core.errors import ForbiddenError
 from bqw.core.periods import RECURRING, Deadline
 
+from .delivery import deliveries_queue
 from .lights import cycle_start
 from .models import Notification, SupervisionKind, SupervisionNotice, Task, TaskLead, TaskState
 
@@ -49,12 +50,13 @@ class SuperviseResult:
     briefings: int = 0
     notifications: int = 0
     emails: int = 0
+    robots: int = 0  # messages queued for organizations' group robots (企业微信/钉钉)
     numbers: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"date": self.on.isoformat(), "reminders": self.reminders, "notices": self.notices,
                 "briefings": self.briefings, "notifications": self.notifications, "emails": self.emails,
-                "numbers": self.numbers}
+                "robots": self.robots, "numbers": self.numbers}
 
 
 def _d(d: date) -> str:
@@ -177,7 +179,10 @@ def supervise_run(*, actor: User, on: date | None = None) -> SuperviseResult:
                 if email:
                     mails.append((f"【百千万工程督办】{title}"[:200], body, settings.DEFAULT_FROM_EMAIL, [email]))
     Notification.objects.bulk_create(notes, batch_size=1000)
+    robots = deliveries_queue([(leads.get(r["id"], []), title, body, kind, r["id"])
+                               for r, kind, title, body in messages])
     result.notifications, result.emails = len(notes), len(mails)
+    result.robots = len(robots)
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
     audit_record(actor=actor, action="supervise.run", object_type="plans.SupervisionNotice",

@@ -5,6 +5,8 @@ from . import admin_views, views
 urlpatterns = [
     path("", views.index, name="plans-index"),
     path("my/", views.my_tasks_view, name="plans-my"),
+    path("inbox/", views.inbox, name="plans-inbox"),
+    path("deliveries/", views.deliveries, name="plans-deliveries"),
     path("<int:pk>/", views.board, name="plans-board"),
     path("<int:pk>/stats/", views.stats, name="plans-stats"),
     path("<int:pk>/ledger.xlsx", views.ledger, name="plans-ledger"),

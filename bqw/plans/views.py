@@ -14,11 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bqw.core.errors import ImportRejected
+from bqw.accounts.models import Role
+from bqw.core.errors import ForbiddenError, ImportRejected
 from bqw.core.imports import rejection_context
 from bqw.core.status import Light
 from bqw.orgs.models import Organization
-from bqw.regions.models import Region
+from bqw.regions.models import Region, code_range
 
 from .access import (
     ADMIN,
@@ -33,7 +34,7 @@ from .access import (
 from .imports import task_import
 from .ledger import ledger_workbook
 from .lights import task_light
-from .models import TaskLead
+from .models import Delivery, Notification, TaskLead
 from .selectors import lead_unit_stats, my_tasks, plans_for_user, task_target_statuses, tasks_for_user
 from .services import report_accept, report_return, report_submit, task_close, task_decompose
 
@@ -104,6 +105,9 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 def my_tasks_view(request: HttpRequest) -> HttpResponse:
     on = _on(request)
     rows = my_tasks(request.user, on=on)
+    light = request.GET.get("light")
+    if light in Light.values:  # from a 工作台 card: only the tasks of that light
+        rows = [r for r in rows if r.status.light == light]
     return render(request, "plans/my.html", {"rows": rows, "on": on})
 
 
@@ -218,7 +222,11 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("plans-import", pk=plan.pk)
             data, filename = f.read(), f.name
         try:
-            result = task_import(actor=request.user, plan=plan, data=data, filename=filename, confirm=confirm)
+            # the preview asks per unsure or new name: match to…, create, or skip (unit_<n> = org:<id>|create|skip)
+            decisions = {request.POST[k]: request.POST.get("decision_" + k.removeprefix("unit_"), "")
+                         for k in request.POST if k.startswith("unit_")}
+            result = task_import(actor=request.user, plan=plan, data=data, filename=filename, confirm=confirm,
+                                 decisions={k: v for k, v in decisions.items() if v})
         except ImportRejected as exc:
             request.session.pop(IMPORT_SESSION_KEY, None)
             ctx.update(rejection_context(exc, data, filename))
@@ -247,3 +255,30 @@ def notice_document(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(notice_docx(notice), content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.number or '督办单')}.docx"
     return response
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The user's notifications (reminders, 督办单, returns), newest first; opening the page marks them read."""
+    notes = list(Notification.objects.filter(user=request.user).select_related("task")[:200])
+    unread = [n.pk for n in notes if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(request, "plans/inbox.html", {"notes": notes, "unread": set(unread)})
+
+
+@login_required
+def deliveries(request: HttpRequest) -> HttpResponse:
+    """Messages to organizations' group robots with their attempts and failures (admins, within their scope)."""
+    user = request.user
+    if not (user.is_superuser or user.role == Role.ADMIN):
+        raise ForbiddenError("仅指挥部管理员可以查看消息投递记录")
+    qs = Delivery.objects.select_related("channel", "organization")
+    if not user.is_superuser and user.view_scope is not None:
+        lo, hi = code_range(user.view_scope.prefix)
+        qs = qs.filter(organization__region__code__gte=lo, organization__region__code__lte=hi)
+    state = request.GET.get("state")
+    if state in Delivery.State.values:
+        qs = qs.filter(state=state)
+    return render(request, "plans/deliveries.html", {"rows": qs[:300], "states": Delivery.State.choices,
+                                                     "state": state})

@@ -2,12 +2,15 @@
 returned by the 鹤山 reviewer with a reason, corrected, approved — and the county total moves at once."""
 
 import json
+from datetime import date
 
 import pytest
 
+from bqw.core.periods import Period
+
 pytestmark = pytest.mark.e2e
 
-PERIOD = "202612"  # after the demo's simulated months: nothing entered yet
+PERIOD = Period.of_date(date.today()).id  # the month being reported: the demo leaves 沙坪街道's open
 
 
 def _county_total(page, indicator: str, period: str) -> float | None:
@@ -27,11 +30,11 @@ def test_enter_submit_return_correct_approve(browser, live_url):
         page.wait_for_url("**/")
 
     reporter.goto(f"/indicators/entry/?period={PERIOD}")
-    row = reporter.locator("form.card tr", has=reporter.locator("input[name^=v]")).first
-    indicator = row.locator("small").first.inner_text()
-    period = row.locator("td").nth(1).inner_text().strip()
+    row = reporter.locator("tr.entry-row", has=reporter.locator("input[inputmode=decimal]")).first
+    indicator = row.get_attribute("data-indicator")
+    period = row.get_attribute("data-period")
     before = _county_total(reviewer, indicator, period) or 0.0
-    row.locator("input[name^=v]").first.fill("12")
+    row.locator("input[inputmode=decimal]").first.fill("12")
     row.locator("input[name^=c]").fill("新口径，已核实")  # a jump from earlier periods needs a comment
     reporter.click("button[value=submit]")
     assert "已提交" in row.inner_text()

@@ -41,7 +41,7 @@ def test_review_queue_approve_and_return_with_reason(client, login, persona, tre
                          submit=True)
     login("hs_reviewer")
     page = client.get("/indicators/review/").content.decode()
-    assert "待审核 2 条" in page and "模拟" in page
+    assert "待审核 2 项" in page and "模拟" in page
     r = client.post(f"/indicators/review/{dv1.pk}/approve/", {"version": dv1.version})
     assert r.status_code == 302
     r = client.post(f"/indicators/review/{dv2.pk}/return/", {"version": dv2.version, "reason": "数据偏小请核实"})
@@ -100,7 +100,8 @@ def test_entry_form_with_3_bad_values_of_5_saves_nothing_and_shows_each_error_be
         # the reason sits in the row of its own indicator, right after that indicator's input
         row = page.split(f'name="v{c[code].id}"', 1)[1].split("</tr>", 1)[0]
         assert f'data-indicator="{code}"><li>{reason}</li>' in row
-    assert f'name="v{c["t_inc"].id}" size="12" value="100"' in page  # the clerk's entries come back
+    i = c["t_inc"].id
+    assert f'name="v{i}" id="v{i}" size="12" inputmode="decimal" autocomplete="off" value="100"' in page  # comes back
     data[f"v{c['t_avg'].id}"], data[f"v{c['t_min'].id}"], data[f"v{c['t_max'].id}"] = "3", "1", "12"
     r = client.post(url, data)
     assert r.status_code == 302 and DataValue.objects.filter(region=a, period="202401", state="submitted").count() == 5

@@ -49,9 +49,27 @@ def test_level_target_no_data_and_past_deadline(tree, county):
     target = level_target(tree, pct)
     st = evaluate(target, "202405")
     assert (st.state, st.status.light, st.reason) == ("no_data", "grey", "2024年5月 无 自然村生活污水治理率 数据")
-    load(admin, [(tree["鹤山"].code, "t_pct", "202501", 85)])
-    st = evaluate(target, "202501")
-    assert st.state == "off_track" and "期限 2024年 已到" in st.reason and "差 7.0 个百分点" in st.reason
+    load(admin, [(tree["鹤山"].code, "t_pct", "202412", 85), (tree["鹤山"].code, "t_pct", "202503", 95)])
+    # past the deadline the target is judged on its value at the deadline (85 in 2024年12月), not on 95 later
+    st = evaluate(target, "202503")
+    assert st.state == "off_track" and st.period.id == "202503"
+    assert st.reason == "期限 2024年 已到：2024年12月 实际 85.0%，未达成目标 ≥ 92.0%，差 7.0 个百分点"
+
+
+def test_past_deadline_target_achieved_at_its_deadline_says_by_how_much(tree, county):
+    admin, pct, _, _ = county
+    target = level_target(tree, pct)
+    load(admin, [(tree["鹤山"].code, "t_pct", "202412", 93.5), (tree["鹤山"].code, "t_pct", "202506", 60)])
+    st = evaluate(target, "202506")
+    assert st.state == "achieved"
+    assert st.reason == "期限 2024年 已到：2024年12月 实际 93.5%，达成目标 ≥ 92.0%，超出 1.5 个百分点"
+
+
+def test_a_gap_that_rounds_to_zero_is_never_written_as_behind(tree, county):
+    admin, pct, _, _ = county
+    load(admin, [(tree["鹤山"].code, "t_pct", "202406", 82.38)])  # expected 82.4: 0.02 behind
+    st = evaluate(level_target(tree, pct), "202406")
+    assert st.state == "on_track" and "落后" not in st.reason and "与预期进度持平" in st.reason
 
 
 def test_required_growth_for_a_level_target(tree, county):

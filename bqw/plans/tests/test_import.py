@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from bqw.core.errors import ForbiddenError, ImportRejected
+from bqw.core.errors import ApplicationError, ForbiddenError, ImportRejected
 from bqw.core.imports import error_workbook, read_table
 from bqw.orgs.models import Organization
 from bqw.plans.imports import task_import
@@ -60,7 +60,10 @@ def test_preview_then_apply_with_confirmation(plan, agri, persona):
     assert pre.needs_confirm and set(pre.new_actions) == {"大抓产业发展", "大抓人居环境建设",
                                                            "大抓公共服务和社会治理", "大抓社会力量参与"}
 
-    done = task_import(actor=admin, plan=plan, data=data, filename="清单.xlsx", confirm=True)
+    with pytest.raises(ApplicationError, match="江门市农业农村"):  # an unsure match is never confirmed blindly
+        task_import(actor=admin, plan=plan, data=data, filename="清单.xlsx", confirm=True)
+    done = task_import(actor=admin, plan=plan, data=data, filename="清单.xlsx", confirm=True,
+                       decisions={"江门市农业农村": f"org:{agri.pk}"})
     assert done.applied and done.created == 7
     tasks = {t.number: t for t in Task.objects.filter(plan=plan)}
     assert (tasks["1"].due_on, tasks["2"].due_on, tasks["3"].due_on) == (

@@ -22,11 +22,15 @@ class Command(BaseCommand):
         actor = cli_actor(None)
         r = supervise_run(actor=actor, on=on)
         others = run_passes(actor=actor, on=r.on)
+        from bqw.plans.delivery import deliveries_retry_due
+
+        deliveries_retry_due()  # robot messages whose retry time has come (also scheduled in the worker)
         if opts["json"]:
             self.stdout.write(json.dumps({**r.as_dict(), "passes": others}, ensure_ascii=False))
             return
         self.stdout.write(f"{r.on} 督办日检：到期提醒 {r.reminders} 条，督办单 {r.notices} 份，"
-                          f"列入通报 {r.briefings} 项；站内通知 {r.notifications} 条，邮件 {r.emails} 封")
+                          f"列入通报 {r.briefings} 项；站内通知 {r.notifications} 条，邮件 {r.emails} 封，"
+                          f"群机器人消息 {r.robots} 条")
         for n in r.numbers:
             self.stdout.write(f"  {n}")
         for o in others:

@@ -22,6 +22,9 @@ class Command(BaseCommand):
         imp.add_argument("--plan", required=True, help="计划名称")
         imp.add_argument("--confirm", action="store_true", help="确认单位匹配/新建并写入")
         imp.add_argument("--user", help="以该用户身份导入（默认：系统）")
+        imp.add_argument("--unit", action="append", default=[], metavar="名称=处理",
+                         help="逐个确认近似匹配或新建的单位：名称=create（新建）、名称=skip（跳过）"
+                              "或 名称=机构ID（匹配到该机构）")
         lights = sub.add_parser("lights", help="各牵头单位各灯色任务数")
         lights.add_argument("--plan", help="只统计该计划")
         lights.add_argument("--date", help="按该日期计算（YYYY-MM-DD），默认今天")
@@ -43,8 +46,15 @@ class Command(BaseCommand):
         plan = self._plan(opts["plan"])
         user = cli_actor(opts["user"])
         try:
+            decisions = {}
+            for item in opts["unit"]:
+                name, sep, choice = item.partition("=")
+                if not sep:
+                    raise CommandError(f"--unit 应写成 名称=create|skip|机构ID：{item}")
+                decisions[name.strip()] = choice.strip() if choice.strip() in ("create", "skip") else \
+                    f"org:{choice.strip()}"
             r = task_import(actor=user, plan=plan, data=path.read_bytes(), filename=path.name,
-                            confirm=opts["confirm"])
+                            confirm=opts["confirm"], decisions=decisions)
         except ImportRejected as exc:
             raise CommandError(str(exc))
         except ApplicationError as exc:
