@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from bqw.accounts.api import AUTH
 from bqw.core.errors import ApplicationError
@@ -16,6 +17,18 @@ api = NinjaAPI(title="百千万工程指挥信息平台 API", version="1", auth=
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError):
     return api.create_response(request, {"message": exc.message, "extra": exc.extra}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    message = "未登录或令牌无效：请登录，或在 Authorization 头中提供有效的 Bearer 令牌"
+    return api.create_response(request, {"message": message, "extra": {}}, status=401)
+
+
+@api.exception_handler(OverflowError)
+def overflow(request: HttpRequest, exc: OverflowError):
+    """An integer too large for the database (an id such as 99999999999999999999) names nothing: 404."""
+    return api.create_response(request, {"message": "数字超出范围，找不到对应的数据", "extra": {}}, status=404)
 
 
 api.add_router("/regions", regions_router)

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .scope import require_admin
 from .selectors import audit_entries_visible_to
+from .throttle import is_locked, lockout_message, record_failure
 
 
 @login_required
@@ -15,3 +19,24 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     entries = audit_entries_visible_to(user=request.user, action=request.GET.get("action") or None)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit.html", {"page": page})
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """The login form with the lockout named in Chinese (the lock itself is in throttle.LockoutBackend)."""
+
+    locked = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if is_locked(username, self.request):
+            self.locked = True
+            record_failure(None, self.request)  # guessing on a locked account still counts for the address
+            raise ValidationError(lockout_message(), code="locked")
+        return super().clean()
+
+
+class LoginView(auth_views.LoginView):
+    """Login with throttling; `next` is checked by Django's LoginView (url_has_allowed_host_and_scheme)."""
+
+    template_name = "accounts/login.html"
+    form_class = ThrottledLoginForm

@@ -259,17 +259,15 @@ def check_duplicates(preview: Preview, keys: tuple[str, ...]) -> None:
 
 def error_workbook(table: Table, errors: list[RowError]) -> bytes:
     """The user's rows back as xlsx, each bad cell filled red with the reason as a comment."""
-    from openpyxl import Workbook
     from openpyxl.comments import Comment
 
+    from .spreadsheet import new_workbook, set_cell, workbook_bytes, write_row
     from .status import Light, light_fill
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "导入数据"
-    ws.append([*table.headers, "错误说明"])
+    wb, ws = new_workbook("导入数据")
+    write_row(ws, [*table.headers, "错误说明"], bold=True)
     for r in table.rows:
-        ws.append([c if not isinstance(c, (dict, list)) else json.dumps(c, ensure_ascii=False) for c in r])
+        write_row(ws, [c if not isinstance(c, (dict, list)) else json.dumps(c, ensure_ascii=False) for c in r])
     red = light_fill(Light.RED)
     col_of = {h: i + 1 for i, h in enumerate(table.headers)}
     reasons: dict[int, list[str]] = {}
@@ -284,10 +282,8 @@ def error_workbook(table: Table, errors: list[RowError]) -> bytes:
         reasons.setdefault(e.row, []).append(f"{e.column}：{e.message}")
     last = len(table.headers) + 1
     for row, msgs in reasons.items():
-        ws.cell(row=row, column=last, value="；".join(msgs)).fill = red
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        set_cell(ws.cell(row=row, column=last), "；".join(msgs)).fill = red
+    return workbook_bytes(wb)
 
 
 def rejection_context(exc: ImportRejected, data: bytes, filename: str) -> dict:

@@ -46,9 +46,10 @@ def fit_decimal(value: Any, *, max_digits: int = MAX_DIGITS, decimal_places: int
     """The number as it will be stored: rounded to `decimal_places`, refused (ValueError, in Chinese) when it
     is too large, too small to keep, or longer than 15 significant digits."""
     d = to_decimal(value)
-    limit = Decimal(10) ** (max_digits - decimal_places)
-    if abs(d) >= limit:
+    if d and d.adjusted() >= max_digits - decimal_places:  # by the exponent: 1e999999999 overflows arithmetic
         raise ValueError(f"数值超出范围：绝对值须小于 1{'0' * (max_digits - decimal_places)}")
+    if d and d.adjusted() < -decimal_places - 1:  # 1e-30: rounds to nothing
+        raise ValueError(f"数值过小：最多保留{decimal_places}位小数")
     with localcontext() as ctx:
         ctx.prec = max_digits + 2
         q = d.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
