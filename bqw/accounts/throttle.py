@@ -1,7 +1,7 @@
 """Login throttling: after repeated wrong passwords a username (and, separately, a client address) is locked for a
 while, whichever login page or client is used.
 
-Enforced inside authentication itself (`LockoutBackend`, first in AUTHENTICATION_BACKENDS: a locked account
+Enforced inside authentication itself (`LockoutBackend`, the authentication backend: a locked account
 cannot authenticate even with the right password) and counted from Django's `user_login_failed` signal, so the
 platform login, the admin login and any future login path share it. Tests that log in with `client.login()` or
 `force_login()` are unaffected unless they fail on purpose. Counters live in Django's cache (per process with the
@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -66,17 +68,15 @@ def reset(username: str | None) -> None:
         cache.delete(_key("user", username))
 
 
-class LockoutBackend:
-    """First authentication backend: refuses (PermissionDenied stops the other backends) while locked."""
+class LockoutBackend(ModelBackend):
+    """Django's ModelBackend that refuses while the username or address is locked (PermissionDenied: even the
+    right password does not log in)."""
 
     def authenticate(self, request: HttpRequest | None, username: str | None = None, password: str | None = None,
                      **kwargs):
-        if is_locked(username, request):
+        if is_locked(username or kwargs.get(get_user_model().USERNAME_FIELD), request):
             raise PermissionDenied(lockout_message())
-        return None
-
-    def get_user(self, user_id):  # never the backend a session was made with
-        return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def on_login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from .errors import ImportRejected, RowError
@@ -80,6 +81,23 @@ MAX_CELL_TEXT = 10_000  # one cell; longer text is cut (no import field needs mo
 def unreadable(reason: str) -> ImportRejected:
     """The import error for a file that cannot be read at all (row 1: the file itself)."""
     return ImportRejected([RowError(HEADER_ROW, "文件", f"无法读取文件：{reason}")])
+
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # an office's spreadsheet is far smaller; more is a mistake or an attack
+
+
+def read_file(path: str | Path) -> bytes:
+    """The bytes of a file named on the command line; ImportRejected (no traceback) when it is missing, a
+    directory, unreadable or too large."""
+    p = Path(path)
+    try:
+        if not p.is_file():
+            raise unreadable(f"文件不存在或不是普通文件：{p}")
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise unreadable(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB")
+        return p.read_bytes()
+    except OSError as exc:
+        raise unreadable(f"{p}（{exc.strerror or type(exc).__name__}）") from None
 
 
 def decode_text(data: bytes) -> str:
@@ -294,7 +312,7 @@ def rejection_context(exc: ImportRejected, data: bytes, filename: str) -> dict:
     ctx: dict = {"errors": exc.errors, "message": exc.message}
     try:
         table = read_table(data, filename)
-    except Exception:  # unreadable file: the errors alone say why
+    except ImportRejected:  # unreadable file: the errors alone say why
         return ctx
     ctx["error_workbook_b64"] = base64.b64encode(error_workbook(table, exc.errors)).decode()
     return ctx

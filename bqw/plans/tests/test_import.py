@@ -114,3 +114,25 @@ def test_missing_required_column_and_permissions(plan, persona):
     assert {e.column for e in exc.value.errors} >= {"任务内容", "牵头单位", "完成时限"}
     with pytest.raises(ForbiddenError):
         task_import(actor=persona("jm_viewer"), plan=plan, data=workbook(HEADERS, ROWS), filename="x.xlsx")
+
+
+@pytest.mark.parametrize(("data", "name"), [(bytes(range(256)), "t.xlsx"), (b"\x89PNG\r\n\x1a\n", "t.csv"),
+                                            (b'[{"a": 1', "t.json"), (None, "missing.xlsx"), (None, "")])
+def test_the_tasks_import_command_never_prints_a_traceback(plan, tmp_path, data, name):
+    """`bqw tasks import` on a bad file ends in one CommandError line (no traceback) naming the problem."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / name if name else tmp_path
+    if data is not None:
+        path.write_bytes(data)
+    with pytest.raises(CommandError) as exc:
+        call_command("tasks", "import", str(path), plan=plan.name)
+    assert "无法读取文件" in str(exc.value)
+
+
+@pytest.mark.parametrize("q", ["action=99999999999999999999", "lead=abc", "region=²", "region=" + "9" * 40,
+                               "on=0000-01-01", "due_before=99999-1-1"])
+def test_board_filters_with_oversized_or_odd_values_are_ignored(client, login, plan, q):
+    login("gd_admin")
+    assert client.get(f"/plans/{plan.pk}/?{q}").status_code == 200
