@@ -71,3 +71,15 @@ def csv_cell(value: Any) -> Any:
 
 def csv_row(values: Iterable[Any]) -> list[Any]:
     return [csv_cell(v) for v in values]
+
+
+def csv_bytes(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> bytes:
+    """A CSV export as Chinese Excel opens it (UTF-8 with BOM), every row through `csv_row`."""
+    import csv
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(csv_row(header))
+    for r in rows:
+        w.writerow(csv_row(r))
+    return buf.getvalue().encode("utf-8-sig")

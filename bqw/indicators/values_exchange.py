@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -14,7 +12,7 @@ from bqw.accounts.scope import require_view
 from bqw.core.errors import ImportRejected
 from bqw.core.imports import Column, check_duplicates, parse_decimal, parse_table, read_table
 from bqw.core.periods import Period
-from bqw.core.spreadsheet import csv_row, new_workbook, workbook_bytes, write_row
+from bqw.core.spreadsheet import csv_bytes, new_workbook, workbook_bytes, write_row
 from bqw.regions.models import Region, code_range
 from bqw.regions.selectors import RegionResolver
 
@@ -182,11 +180,7 @@ def values_export(user: User, region: Region, period: Period, fmt: str) -> bytes
     rows = [[dv.region.code, dv.region.full_name or dv.region.name, dv.indicator.code, dv.indicator.name,
              dv.indicator.unit, dv.period, float(dv.value), dv.version, dv.comment] for dv in values]
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(HEADERS)
-        w.writerows(csv_row(r) for r in rows)
-        return buf.getvalue().encode("utf-8-sig")
+        return csv_bytes(HEADERS, rows)
     wb, ws = new_workbook("填报数据")
     write_row(ws, HEADERS, bold=True)
     for r in rows:

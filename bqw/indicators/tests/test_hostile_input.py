@@ -149,3 +149,22 @@ def test_the_import_command_never_prints_a_traceback(db, tmp_path, data, name):
     with pytest.raises(CommandError) as exc:
         call_command("import", "values", str(_bad_path(tmp_path, data, name)), errors=str(tmp_path / "err.xlsx"))
     assert "无法读取文件" in str(exc.value) or "导入被拒绝" in str(exc.value)
+
+
+def test_template_and_exports_keep_comments_as_text_never_a_formula(client, reporter, tree, catalog, persona):
+    """CWE-1236: a reporter's comment starting with = reaches the reviewer's template and exports as text."""
+    from bqw.core.periods import Period
+    from bqw.indicators.services import datavalue_save
+    from bqw.indicators.values_exchange import template_workbook, values_export
+    from tests.test_workbooks_safe import HOSTILE, assert_no_formula
+
+    for i, text in enumerate(HOSTILE):
+        datavalue_save(actor=persona("hs_reporter"), region=tree["ABC"[i % 3]], indicator=catalog["t_inc"],
+                       period=f"20240{1 + i // 3}", value="5", comment=text)
+    reviewer = persona("hs_reviewer")
+    assert assert_no_formula(template_workbook(persona("hs_reporter"), Period.parse("202401"))) >= 3
+    assert assert_no_formula(values_export(reviewer, tree["鹤山"], Period.parse("202401"), "xlsx")) >= 1
+    csv_text = values_export(reviewer, tree["鹤山"], Period.parse("202401"), "csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and ",=HYPERLINK" not in csv_text
+    r = client.get("/indicators/template/?period=202401")
+    assert r.status_code == 200 and assert_no_formula(r.content) >= 1

@@ -136,3 +136,15 @@ def test_the_tasks_import_command_never_prints_a_traceback(plan, tmp_path, data,
 def test_board_filters_with_oversized_or_odd_values_are_ignored(client, login, plan, q):
     login("gd_admin")
     assert client.get(f"/plans/{plan.pk}/?{q}").status_code == 200
+
+
+def test_the_ledger_keeps_task_text_as_text_never_a_formula(client, login, plan, make_task):
+    """CWE-1236: a task whose text starts with = + - @ reaches the 台账 download as text."""
+    from tests.test_workbooks_safe import HOSTILE, assert_no_formula
+
+    for text in HOSTILE:
+        make_task(content=text)
+    login("gd_admin")
+    r = client.get(f"/plans/{plan.pk}/ledger.xlsx")
+    assert r.status_code == 200
+    assert assert_no_formula(b"".join(r.streaming_content) if r.streaming else r.content) >= len(HOSTILE)
