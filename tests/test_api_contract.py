@@ -30,8 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKEN_SCRIPT = """
 from bqw.accounts.models import ApiToken, User
 key = ApiToken.new_key()
-ApiToken.objects.create(user=User.objects.get(username="hs_reporter"), name="schemathesis", digest=ApiToken.hash(key),
-                        prefix=key[:10])
+ApiToken.objects.create(user=User.objects.get(username="hs_reporter"), name="schemathesis", digest=ApiToken.hash(key))
 print(key)
 """
 

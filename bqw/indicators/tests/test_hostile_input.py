@@ -168,3 +168,25 @@ def test_template_and_exports_keep_comments_as_text_never_a_formula(client, repo
     assert "'=HYPERLINK" in csv_text and ",=HYPERLINK" not in csv_text
     r = client.get("/indicators/template/?period=202401")
     assert r.status_code == 200 and assert_no_formula(r.content) >= 1
+
+
+def test_an_import_killed_mid_transaction_leaves_nothing(tree, catalog, persona, monkeypatch):
+    """A crash after the rows were inserted (here: while writing their audit rows) rolls back every row, its
+    rollups and its audit: all or nothing holds for failures, not only for bad rows."""
+    from bqw.accounts.models import AuditEntry
+    from bqw.indicators import services
+    from bqw.indicators.models import Rollup
+    from bqw.indicators.values_exchange import values_import
+
+    rows = "\n".join(f"{tree[k].code},t_inc,202401,{n}" for n, k in enumerate("ABC", start=1))
+    data = f"单位代码,指标代码,期间,数值\n{rows}\n".encode()
+    before = (DataValue.objects.count(), Rollup.objects.count(), AuditEntry.objects.count())
+
+    def killed(*args, **kwargs):
+        assert DataValue.objects.filter(region__in=[tree["A"], tree["B"], tree["C"]]).count() == 3  # rows are in
+        raise RuntimeError("killed mid-import")
+
+    monkeypatch.setattr(services, "audit_records", killed)
+    with pytest.raises(RuntimeError):
+        values_import(actor=persona("hs_reporter"), data=data, filename="v.csv")
+    assert (DataValue.objects.count(), Rollup.objects.count(), AuditEntry.objects.count()) == before

@@ -148,3 +148,27 @@ def test_the_ledger_keeps_task_text_as_text_never_a_formula(client, login, plan,
     r = client.get(f"/plans/{plan.pk}/ledger.xlsx")
     assert r.status_code == 200
     assert assert_no_formula(b"".join(r.streaming_content) if r.streaming else r.content) >= len(HOSTILE)
+
+
+def test_a_task_import_killed_after_some_rows_leaves_nothing(plan, agri, persona, monkeypatch):
+    """A crash after three tasks were written rolls the whole file back (tasks, actions, units, audit)."""
+    from bqw.accounts.models import AuditEntry
+    from bqw.plans import imports
+    from bqw.plans.models import Action
+
+    real, calls = imports.task_create, []
+
+    def dying(**kwargs):
+        calls.append(1)
+        if len(calls) > 3:
+            raise RuntimeError("killed mid-import")
+        return real(**kwargs)
+
+    before = (Task.objects.count(), Action.objects.count(), Organization.objects.count(), AuditEntry.objects.count())
+    monkeypatch.setattr(imports, "task_create", dying)
+    with pytest.raises(RuntimeError):
+        task_import(actor=persona("jm_admin"), plan=plan, data=workbook(HEADERS, ROWS), filename="x.xlsx",
+                    confirm=True)
+    assert len(calls) == 4
+    assert (Task.objects.count(), Action.objects.count(), Organization.objects.count(),
+            AuditEntry.objects.count()) == before
