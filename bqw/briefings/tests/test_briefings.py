@@ -232,3 +232,35 @@ def test_collect_reads_as_the_requesting_user(db, persona, region):
     """A reviewer of 鹤山 sees only 鹤山: collecting 江门 as them is refused."""
     with pytest.raises(NotFoundError):
         collect(persona("hs_reviewer"), region("4407"), Period.parse(PERIOD))
+
+
+def test_the_background_job_retries_a_transient_failure_and_surfaces_a_permanent_one(db, persona, region,
+                                                                                      monkeypatch):
+    from bqw.briefings import tasks
+
+    admin = persona("jm_admin")
+    monkeypatch.setattr(tasks, "RETRY_DELAY", 0)
+    real, calls = tasks.briefing_generate, []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("磁盘忙")
+        return real(**kwargs)
+
+    monkeypatch.setattr(tasks, "briefing_generate", flaky)
+    b = briefing_request(actor=admin, region=region("4407"), period=PERIOD, background=False)
+    tasks.generate_briefing.call(b.pk)
+    b.refresh_from_db()
+    assert len(calls) == 2 and b.state == Briefing.State.DONE
+
+    def broken(*args, **kwargs):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr("bqw.briefings.services.write_docx", broken)
+    calls.clear()
+    b2 = briefing_request(actor=admin, region=region("4407"), period=PERIOD, number=b.number + 1, background=False)
+    with pytest.raises(OSError):
+        tasks.generate_briefing.call(b2.pk)
+    b2.refresh_from_db()
+    assert len(calls) == tasks.ATTEMPTS and b2.state == Briefing.State.FAILED and "磁盘已满" in b2.error
