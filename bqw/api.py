@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 
 from bqw.accounts.api import AUTH
 from bqw.assessment.api import router as assessment_router
@@ -18,7 +18,48 @@ from bqw.plans.api import router as plans_router
 from bqw.projects.api import router as projects_router
 from bqw.regions.api import router as regions_router
 
-api = NinjaAPI(title="百千万工程指挥信息平台 API", version="1", auth=AUTH, urls_namespace="api",
+ERROR_SCHEMA = {"type": "object", "required": ["message"], "properties": {
+    "message": {"type": "string", "description": "中文错误说明"},
+    "extra": {"type": "object", "description": "补充信息：字段、当前值（409）、逐行错误（422）等"}}}
+ERROR_RESPONSES = {
+    "400": "请求不符合业务规则（数值超出范围、期间无效等）",
+    "401": "未登录或令牌无效",
+    "403": "可查看但无权修改",
+    "404": "不存在或不在查看范围内（二者对外不作区分）",
+    "409": "版本冲突：数据已被他人修改，extra.current 为当前值",
+    "422": "请求格式错误或导入被拒绝（extra.errors 逐行列出）",
+}
+PARAMETER_FORMATS = {  # parameter name → its documented format (the parsers refuse anything else with a 400)
+    "period": {"pattern": r"^[0-9]{4}(Q[1-4]|0[1-9]|1[0-2])?$", "description": "期间：2024、2024Q2 或 202406"},
+    "region": {"pattern": r"^[0-9]{1,12}$", "description": "区划代码（12 位，可省略末尾的 0）"},
+    "orgUnit": {"pattern": r"^[0-9]{1,12}$", "description": "区划代码（12 位，可省略末尾的 0）"},
+    "code": {"pattern": r"^[0-9]{1,12}$", "description": "区划代码（12 位，可省略末尾的 0）"},
+}
+
+
+class DocumentedAPI(NinjaAPI):
+    """The API whose OpenAPI document states, for every operation, the error responses it may give (the one
+    error shape of the handlers below) and the format of its `period` and region-code parameters — so new
+    routers are documented the same way without repeating it (tests/test_api_contract.py checks it live)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for operations in schema.get("paths", {}).values():
+            for op in operations.values():
+                responses = op.setdefault("responses", {})
+                for code, text in ERROR_RESPONSES.items():
+                    responses.setdefault(code, {"description": text, "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+                for param in op.get("parameters", []):
+                    fmt = PARAMETER_FORMATS.get(param.get("name"))
+                    if fmt and param.get("schema", {}).get("type") == "string":
+                        param["schema"] = {**param["schema"], "pattern": fmt["pattern"]}
+                        param.setdefault("description", fmt["description"])
+        return schema
+
+
+api = DocumentedAPI(title="百千万工程指挥信息平台 API", version="1", auth=AUTH, urls_namespace="api",
                description="bqw：广东“百千万工程”指挥信息平台。使用会话或 `Authorization: Bearer <令牌>` 认证。")
 
 
@@ -32,6 +73,26 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError):
     return api.create_response(request, {"message": exc.message, "extra": exc.extra}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    message = "未登录或令牌无效：请登录，或在 Authorization 头中提供有效的 Bearer 令牌"
+    return api.create_response(request, {"message": message, "extra": {}}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, exc: ValidationError):
+    """A request that does not match the schema: 422 in the one error shape, each problem listed."""
+    errors = [{"loc": [str(x) for x in e.get("loc", ())], "message": str(e.get("msg", ""))} for e in exc.errors]
+    return api.create_response(request, {"message": "请求格式错误：" + "；".join(
+        f"{'.'.join(e['loc'])} {e['message']}" for e in errors[:5]), "extra": {"errors": errors}}, status=422)
+
+
+@api.exception_handler(OverflowError)
+def overflow(request: HttpRequest, exc: OverflowError):
+    """An integer too large for the database (an id such as 99999999999999999999) names nothing: 404."""
+    return api.create_response(request, {"message": "数字超出范围，找不到对应的数据", "extra": {}}, status=404)
 
 
 api.add_router("/regions", regions_router)

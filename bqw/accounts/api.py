@@ -21,9 +21,19 @@ class BearerToken(HttpBearer):
         return user
 
 
+class SessionCookie(SessionAuth):
+    """The session, with its CSRF check only for a logged-in session: a request without a valid session or token
+    then gets 401 (who are you?), not 403 "CSRF check failed" — there is no session a forged request could ride."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
 # Bearer first: ninja's SessionAuth rejects any unsafe request without a CSRF token before the next method is
 # tried, so a token client (scripts, other systems) could never PUT/POST if the session came first.
-AUTH = [BearerToken(), SessionAuth()]
+AUTH = [BearerToken(), SessionCookie()]
 
 
 def actor(request: HttpRequest) -> User:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from bqw.core.official import OfficialDocument, chinese_date
-from bqw.core.spreadsheet import write_row
+from bqw.core.spreadsheet import new_workbook, workbook_bytes, write_row
 from bqw.core.status import Light
 
 from . import charts
@@ -106,9 +104,7 @@ def write_docx(snap: dict, *, number: int, year: int, issuer: str, issued_on: da
 
 
 def write_xlsx(snap: dict, *, number: int, year: int, issuer: str, issued_on: date) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "概况"
+    wb, ws = new_workbook("概况")
     t, k = snap["targets"], snap["tasks"]
     write_row(ws, ["通报", f"{year}年第{number}期"])
     write_row(ws, ["标题", title_of(snap)])
@@ -139,6 +135,4 @@ def write_xlsx(snap: dict, *, number: int, year: int, issuer: str, issued_on: da
         for cell in ws[1]:
             if ws.title != "概况":
                 cell.font = Font(bold=True)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

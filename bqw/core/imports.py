@@ -13,10 +13,12 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from .errors import ImportRejected, RowError
+from .numbers import fit_decimal
 
 HEADER_ROW = 1
 
@@ -74,30 +76,128 @@ def _norm(header: Any) -> str:
     return re.sub(r"[\s（）()\[\]【】:：*]", "", str(header or "")).lower()
 
 
-def read_table(data: bytes, filename: str) -> Table:
-    """Read xlsx, csv or JSON (a list of objects) into headers and rows."""
-    name = filename.lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
+MAX_CELL_TEXT = 10_000  # one cell; longer text is cut (no import field needs more)
 
+
+def unreadable(reason: str) -> ImportRejected:
+    """The import error for a file that cannot be read at all (row 1: the file itself)."""
+    return ImportRejected([RowError(HEADER_ROW, "文件", f"无法读取文件：{reason}")])
+
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # an office's spreadsheet is far smaller; more is a mistake or an attack
+
+
+def read_file(path: str | Path) -> bytes:
+    """The bytes of a file named on the command line; ImportRejected (no traceback) when it is missing, a
+    directory, unreadable or too large."""
+    p = Path(path)
+    try:
+        if not p.is_file():
+            raise unreadable(f"文件不存在或不是普通文件：{p}")
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise unreadable(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB")
+        return p.read_bytes()
+    except OSError as exc:
+        raise unreadable(f"{p}（{exc.strerror or type(exc).__name__}）") from None
+
+
+def decode_text(data: bytes) -> str:
+    """CSV text as offices save it: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030 — what
+    Chinese Excel writes by default. Raises ImportRejected for binary data (e.g. a picture named .csv)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise unreadable("UTF-16 编码有误") from None
+    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise unreadable("这不是文本（CSV）文件，请上传 Excel（.xlsx）或 CSV")
+    if b"\x00" in data:
+        raise unreadable("文件含有二进制内容，不是 CSV 文本")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise unreadable("无法识别文字编码（请另存为 UTF-8 或 GBK 编码的 CSV）")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+        return value[:MAX_CELL_TEXT]
+    return value
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    """Read xlsx, csv or JSON (a list of objects) into headers and rows. Any file that cannot be read
+    (random bytes, a truncated zip or JSON, the wrong shape, a picture) raises ImportRejected 422
+    "无法读取文件…" naming the problem, never anything else."""
+    name = (filename or "").lower()
+    try:
+        if name.endswith((".xlsx", ".xlsm")):
+            return _read_xlsx(data)
+        if name.endswith(".json"):
+            return _read_json(data)
+        return _read_csv(data)
+    except ImportRejected:
+        raise
+    except RecursionError:
+        raise unreadable("文件嵌套过深") from None
+    except Exception as exc:  # any parser failure on hostile bytes is the user's file, not a server error
+        raise unreadable(f"文件已损坏或格式不符（{type(exc).__name__}）") from None
+
+
+def _read_xlsx(data: bytes) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise unreadable("这不是有效的 Excel（.xlsx）文件，可能已损坏或是其他格式")
+    try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise unreadable(f"Excel 文件已损坏（{type(exc).__name__}）") from None
+    try:
+        if not wb.worksheets:
+            raise unreadable("Excel 文件中没有工作表")
+        it = wb.worksheets[0].iter_rows(values_only=True)
         headers = [str(h).strip() if h is not None else "" for h in next(it, ())]
-        rows = [list(r) for r in it if any(c not in (None, "") for c in r)]
-        return Table(headers, rows)
-    if name.endswith(".json"):
-        items = json.loads(data.decode("utf-8-sig"))
-        if isinstance(items, dict):  # {"rows": [...]} or a single object
-            items = next((v for v in items.values() if isinstance(v, list)), [items])
-        headers: list[str] = []
-        for it in items:
-            headers += [k for k in it if k not in headers]
-        return Table(headers, [[it.get(h) for h in headers] for it in items])
-    text = data.decode("utf-8-sig") if not data.startswith(b"\xff\xfe") else data.decode("utf-16")
-    reader = csv.reader(io.StringIO(text))
-    headers = [h.strip() for h in next(reader, [])]
-    rows = [r for r in reader if any(c.strip() for c in r)]
+        rows = [[_cell(c) for c in r] for r in it if any(c not in (None, "") for c in r)]
+    finally:
+        wb.close()
+    return Table(headers, rows)
+
+
+def _read_json(data: bytes) -> Table:
+    try:
+        items = json.loads(decode_text(data))
+    except json.JSONDecodeError as exc:
+        raise unreadable(f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）") from None
+    if isinstance(items, dict):  # {"rows": [...]} or a single object
+        items = next((v for v in items.values() if isinstance(v, list)), [items])
+    if not isinstance(items, list) or not all(isinstance(it, dict) for it in items):
+        raise unreadable("JSON 应为对象列表，如 [{\"列名\": 值, …}]")
+    headers: list[str] = []
+    for it in items:
+        headers += [str(k) for k in it if str(k) not in headers]
+    rows = [[_json_cell(it.get(h)) for h in headers] for it in items]
+    return Table(headers, rows)
+
+
+def _json_cell(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return _cell(value)
+
+
+def _read_csv(data: bytes) -> Table:
+    text = decode_text(data)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        headers = [h.strip() for h in next(reader, [])]
+        rows = [[_cell(c) for c in r] for r in reader if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise unreadable(f"CSV 格式错误（{exc}）") from None
     return Table(headers, rows)
 
 
@@ -158,19 +258,9 @@ def parse_table(table: Table, columns: Iterable[Column]) -> Preview:
 
 
 def parse_decimal(cell: Any) -> Decimal:
-    """A number cell: accepts 1,234.5 and 12.5%; rejects text with a clear reason."""
-    if isinstance(cell, bool):
-        raise ValueError(f"“{cell}”不是数字")
-    s = str(cell).strip().replace(",", "").replace("，", "")
-    if s.endswith("%"):
-        s = s[:-1]
-    try:
-        d = Decimal(s)
-    except InvalidOperation:
-        raise ValueError(f"“{cell}”不是数字") from None
-    if not d.is_finite():
-        raise ValueError(f"“{cell}”不是有限数字")
-    return d
+    """A number cell: accepts 1,234.5 and 12.5%; rejects text and numbers that do not fit the value columns
+    (DecimalField(24, 6), 15 significant digits) with a clear reason."""
+    return fit_decimal(cell)
 
 
 def check_duplicates(preview: Preview, keys: tuple[str, ...]) -> None:
@@ -188,17 +278,15 @@ def check_duplicates(preview: Preview, keys: tuple[str, ...]) -> None:
 
 def error_workbook(table: Table, errors: list[RowError]) -> bytes:
     """The user's rows back as xlsx, each bad cell filled red with the reason as a comment."""
-    from openpyxl import Workbook
     from openpyxl.comments import Comment
 
+    from .spreadsheet import new_workbook, set_cell, workbook_bytes, write_row
     from .status import Light, light_fill
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "导入数据"
-    ws.append([*table.headers, "错误说明"])
+    wb, ws = new_workbook("导入数据")
+    write_row(ws, [*table.headers, "错误说明"], bold=True)
     for r in table.rows:
-        ws.append([c if not isinstance(c, (dict, list)) else json.dumps(c, ensure_ascii=False) for c in r])
+        write_row(ws, [c if not isinstance(c, (dict, list)) else json.dumps(c, ensure_ascii=False) for c in r])
     red = light_fill(Light.RED)
     col_of = {h: i + 1 for i, h in enumerate(table.headers)}
     reasons: dict[int, list[str]] = {}
@@ -213,10 +301,8 @@ def error_workbook(table: Table, errors: list[RowError]) -> bytes:
         reasons.setdefault(e.row, []).append(f"{e.column}：{e.message}")
     last = len(table.headers) + 1
     for row, msgs in reasons.items():
-        ws.cell(row=row, column=last, value="；".join(msgs)).fill = red
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        set_cell(ws.cell(row=row, column=last), "；".join(msgs)).fill = red
+    return workbook_bytes(wb)
 
 
 def rejection_context(exc: ImportRejected, data: bytes, filename: str) -> dict:
@@ -227,7 +313,7 @@ def rejection_context(exc: ImportRejected, data: bytes, filename: str) -> dict:
     ctx: dict = {"errors": exc.errors, "message": exc.message}
     try:
         table = read_table(data, filename)
-    except Exception:  # unreadable file: the errors alone say why
+    except ImportRejected:  # unreadable file: the errors alone say why
         return ctx
     ctx["error_workbook_b64"] = base64.b64encode(error_workbook(table, exc.errors)).decode()
     return ctx

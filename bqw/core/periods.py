@@ -22,6 +22,18 @@ class PeriodError(ValueError):
     pass
 
 
+# The program's window: years a period, deadline or year cell may name (百千万工程 runs 2023—2035; base years and
+# long-range goals reach a little further each way). Anything outside is a typo (year 0000, 20244) and is refused.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def check_year(year: int, text: object = None) -> int:
+    """`year` if inside the program's window, else PeriodError naming the text as written."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise PeriodError(f"年份超出范围：{text if text is not None else year}（应在 {MIN_YEAR}—{MAX_YEAR} 年之间）")
+    return year
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A calendar period; ordering is by start then by length (month < quarter < year)."""
@@ -33,12 +45,11 @@ class Period:
     @classmethod
     def parse(cls, text: str | int) -> Period:
         s = str(text).strip().upper()
-        m = _PERIOD_RE.match(s)
+        m = _PERIOD_RE.match(s) if len(s) <= 6 else None
         if not m:
-            raise PeriodError(f"无法识别的期间：{text!r}（应为 2024、2024Q2 或 202406）")
-        y = int(m["y"])
-        if not 1900 <= y <= 2100:
-            raise PeriodError(f"无法识别的期间：{text!r}（年份应在 1900—2100 之间）")
+            shown = s if len(s) <= 20 else s[:20] + "…"
+            raise PeriodError(f"无法识别的期间：{shown!r}（应为 2024、2024Q2 或 202406）")
+        y = check_year(int(m["y"]), s)
         if m["q"]:
             return cls(y, QUARTER, int(m["q"][1]))
         if m["m"]:
@@ -208,13 +219,19 @@ def parse_year(cell: object) -> int:
 
 
 def parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadline | None:
-    """See _parse_deadline; any failure is a PeriodError in Chinese (never "bad month number 13")."""
+    """Parse a deadline cell (see _parse_deadline); every failure, an impossible date or a year outside the
+    program's window included, is a PeriodError naming the wording."""
     try:
-        return _parse_deadline(text, year=year)
+        found = _parse_deadline(text, year=year)
     except PeriodError:
         raise
-    except (ValueError, KeyError):
-        raise PeriodError(f"无法识别的完成时限：{str(text).strip()!r}（日期不存在）")
+    except (ValueError, KeyError, OverflowError):  # 2024-13-45, 2024年2月30日
+        raise PeriodError(f"无法识别的完成时限：{str(text)[:40]!r}") from None
+    if found is not None and found.kind == DUE:
+        for d in (found.due, found.start):
+            if d is not None:
+                check_year(d.year, str(text)[:40])
+    return found
 
 
 def _parse_deadline(text: str | date | None, *, year: int | None = None) -> Deadline | None:

@@ -23,6 +23,10 @@ class RequestIdMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> None:
+        from .errors import ApplicationError
+
+        if isinstance(exc, ApplicationError):  # a business rule answered by ApplicationErrorMiddleware, not a crash
+            return None
         log.error("未处理的异常 request_id=%s %s %s", getattr(request, "id", "-"), request.method, request.path,
                   exc_info=exc)
         return None  # Django then answers with handler500

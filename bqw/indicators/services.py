@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import ExitStack
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -16,6 +16,7 @@ from bqw.accounts.audit import audit_record, audit_records, snapshot
 from bqw.accounts.models import Role, User
 from bqw.accounts.scope import require_admin, require_capture
 from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError, FormRejected
+from bqw.core.numbers import fit_decimal
 from bqw.core.periods import Period, PeriodError, check_reporting_period
 from bqw.regions.models import Region
 
@@ -57,15 +58,7 @@ def parse_period_for(indicator: Indicator, text: str | Period, *, window: bool =
 def check_value(indicator: Indicator, value: Any, *, computed_ok: bool = False) -> Decimal:
     """Type, unit and allowed range. Raises ValueError with the Chinese reason. Indicators computed from other
     apps' records take values only from datavalues_record_derived (`computed_ok`)."""
-    if isinstance(value, Decimal):
-        d = value
-    else:
-        try:
-            d = Decimal(str(value).strip().replace(",", ""))
-        except InvalidOperation:
-            raise ValueError(f"“{value}”不是数字")
-    if not d.is_finite():
-        raise ValueError(f"“{value}”不是有限数字")
+    d = fit_decimal(value)  # the value as stored: range and precision of DecimalField(24, 6)
     if indicator.derived:
         raise ValueError(f"{indicator.name}由其他指标自动计算，不能填报")
     if indicator.computed and not computed_ok:
@@ -569,7 +562,12 @@ def target_ensure(*, actor: User, indicator: Indicator, region: Region, deadline
     if t is None:
         t = Target(**key)
     t.title = title
-    t.value = Decimal(str(value))
+    try:
+        t.value = fit_decimal(value)
+        if fields.get("baseline_value") is not None:
+            fields["baseline_value"] = fit_decimal(fields["baseline_value"])
+    except ValueError as exc:
+        raise ApplicationError(f"目标值：{exc}")
     for k, v in fields.items():
         setattr(t, k, Decimal(str(v)) if isinstance(v, float) else v)
     t.full_clean()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -14,6 +12,7 @@ from bqw.accounts.scope import require_view
 from bqw.core.errors import ImportRejected
 from bqw.core.imports import Column, check_duplicates, parse_decimal, parse_table, read_table
 from bqw.core.periods import Period
+from bqw.core.spreadsheet import csv_bytes, new_workbook, workbook_bytes, write_row
 from bqw.regions.models import Region, code_range
 from bqw.regions.selectors import RegionResolver
 
@@ -71,28 +70,19 @@ def template_rows(user: User, period: Period) -> list[list[Any]]:
 
 
 def template_workbook(user: User, period: Period) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     from bqw.core.status import Light, light_fill
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"填报{period.id}"
-    ws.append(HEADERS)
-    for c in ws[1]:
-        c.font = Font(bold=True)
+    wb, ws = new_workbook(f"填报{period.id}")
+    write_row(ws, HEADERS, bold=True)
     for r in template_rows(user, period):
-        ws.append(r)
+        write_row(ws, r)
     yellow = light_fill(Light.YELLOW)  # the cells to fill in
     for row in ws.iter_rows(min_row=2, min_col=7, max_col=7):
         for c in row:
             c.fill = yellow
     for col, width in zip("ABCDEFGHI", (14, 36, 24, 30, 8, 9, 14, 6, 30), strict=True):
         ws.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 @transaction.atomic
@@ -190,21 +180,12 @@ def values_export(user: User, region: Region, period: Period, fmt: str) -> bytes
     rows = [[dv.region.code, dv.region.full_name or dv.region.name, dv.indicator.code, dv.indicator.name,
              dv.indicator.unit, dv.period, float(dv.value), dv.version, dv.comment] for dv in values]
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(HEADERS)
-        w.writerows(rows)
-        return buf.getvalue().encode("utf-8-sig")
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADERS)
+        return csv_bytes(HEADERS, rows)
+    wb, ws = new_workbook("填报数据")
+    write_row(ws, HEADERS, bold=True)
     for r in rows:
-        ws.append(r)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        write_row(ws, r)
+    return workbook_bytes(wb)
 
 
 def datavalueset(values: list[DataValue]) -> dict:

@@ -13,6 +13,7 @@ from bqw.accounts.scope import require_capture
 from bqw.core.errors import ApplicationError, ImportRejected, NotFoundError
 from bqw.core.imports import rejection_context
 from bqw.core.middleware import inline_errors
+from bqw.core.params import int_param, safe_next
 from bqw.core.periods import Period, PeriodError, check_reporting_period
 from bqw.regions.access import get_region_for_user
 from bqw.regions.models import Region
@@ -118,7 +119,7 @@ def _entry_items(request: HttpRequest, user, region: Region, period: Period, sub
         if unchanged and not (submit and dv.state in ("draft", "returned")):
             continue
         items.append({"indicator": ind, "period": row["period"], "value": raw, "comment": comment,
-                      "version": int(request.POST.get(f"ver{ind.id}") or 0) or None})
+                      "version": int_param(request.POST.get(f"ver{ind.id}"), strict=True, label="版本号") or None})
     return items
 
 
@@ -163,7 +164,7 @@ def review_approve_many(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     dv = get_datavalue_by_id_for_user(request.user, pk, write=True)
-    version = int(request.POST.get("version") or 0) or None
+    version = int_param(request.POST.get("version"), strict=True, label="版本号") or None
     reason = request.POST.get("reason", "")
     fn = {"approve": datavalue_approve, "return": datavalue_return, "reopen": datavalue_reopen}.get(action)
     if fn is None:
@@ -171,7 +172,7 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     kwargs = {"reason": reason} if action != "approve" else {}
     fn(actor=request.user, value=dv, version=version, **kwargs)
     messages.success(request, {"approve": "已审核通过", "return": "已退回", "reopen": "已重新打开"}[action])
-    return redirect(request.POST.get("next") or "indicators-review")
+    return redirect(safe_next(request, "indicators-review"))
 
 
 def _target_region(request: HttpRequest) -> Region:

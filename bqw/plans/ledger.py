@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from bqw.core.spreadsheet import new_workbook, workbook_bytes, write_row
 from bqw.core.status import light_fill
 
 from .selectors import TaskRow
@@ -18,18 +17,14 @@ WIDTHS = [8, 22, 60, 28, 24, 14, 14, 12, 6, 8, 8, 8, 10, 50]
 
 
 def ledger_workbook(rows: list[TaskRow], *, title: str, on: date) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "任务台账"
-    ws.append([f"{title} 任务台账（截至{on:%Y-%m-%d}）"])
+    wb, ws = new_workbook("任务台账")
+    write_row(ws, [f"{title} 任务台账（截至{on:%Y-%m-%d}）"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(HEADERS)
-    for c in ws[2]:
-        c.font = Font(bold=True)
+    write_row(ws, HEADERS, bold=True)
     for r in rows:
         t = r.task
         leads = "、".join(f"{link.organization.name}{'（推定）' if link.assumed else ''}" for link in r.leads)
-        ws.append([t.number, t.action.name if t.action else "", t.content, leads,
+        write_row(ws, [t.number, t.action.name if t.action else "", t.content, leads,
                    "、".join(o.name for o in t.cooperating_units.all()), t.region.name, t.deadline_text,
                    t.due_on, float(t.weight), t.progress, t.get_state_display(), r.status.colour, r.status.label,
                    r.status.reason])
@@ -40,6 +35,4 @@ def ledger_workbook(rows: list[TaskRow], *, title: str, on: date) -> bytes:
     for i, w in enumerate(WIDTHS, start=1):
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = w
     ws.freeze_panes = "A3"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -4,6 +4,7 @@ task detail with reporting and review, and the two-step task-list import."""
 from __future__ import annotations
 
 import base64
+import re
 from datetime import date
 from urllib.parse import quote
 
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from bqw.accounts.models import Role
 from bqw.core.errors import ForbiddenError, ImportRejected
 from bqw.core.imports import rejection_context
+from bqw.core.params import int_param
 from bqw.core.status import Light
 from bqw.orgs.models import Organization
 from bqw.regions.models import Region, code_range
@@ -42,6 +44,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 IMPORT_SESSION_KEY = "plans_import"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+_REGION_CODE = re.compile(r"[0-9]{1,12}")
 
 
 def _on(request: HttpRequest) -> date:
@@ -53,13 +56,13 @@ def _on(request: HttpRequest) -> date:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int_param(value)
 
 
 def _filters(request: HttpRequest) -> dict:
     g = request.GET
     region = None
-    if g.get("region", "").isdigit():
+    if _REGION_CODE.fullmatch(g.get("region", "")):
         region = Region.objects.filter(code=g["region"].ljust(12, "0")).first()
     due_before = None
     if g.get("due_before"):

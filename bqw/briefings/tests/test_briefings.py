@@ -254,3 +254,35 @@ def test_projects_join_the_briefing_as_their_own_section(db, persona, region):
     # another county's briefing does not see it
     other = issue(persona("jm_admin"), region("440705"))
     assert not [s for s in other.snapshot["sections"] if s["title"] == "重大项目推进情况"]
+
+
+def test_the_background_job_retries_a_transient_failure_and_surfaces_a_permanent_one(db, persona, region,
+                                                                                      monkeypatch):
+    from bqw.briefings import tasks
+
+    admin = persona("jm_admin")
+    monkeypatch.setattr(tasks, "RETRY_DELAY", 0)
+    real, calls = tasks.briefing_generate, []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("磁盘忙")
+        return real(**kwargs)
+
+    monkeypatch.setattr(tasks, "briefing_generate", flaky)
+    b = briefing_request(actor=admin, region=region("4407"), period=PERIOD, background=False)
+    tasks.generate_briefing.call(b.pk)
+    b.refresh_from_db()
+    assert len(calls) == 2 and b.state == Briefing.State.DONE
+
+    def broken(*args, **kwargs):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr("bqw.briefings.services.write_docx", broken)
+    calls.clear()
+    b2 = briefing_request(actor=admin, region=region("4407"), period=PERIOD, number=b.number + 1, background=False)
+    with pytest.raises(OSError):
+        tasks.generate_briefing.call(b2.pk)
+    b2.refresh_from_db()
+    assert len(calls) == tasks.ATTEMPTS and b2.state == Briefing.State.FAILED and "磁盘已满" in b2.error

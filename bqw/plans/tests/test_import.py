@@ -117,3 +117,61 @@ def test_missing_required_column_and_permissions(plan, persona):
     assert {e.column for e in exc.value.errors} >= {"任务内容", "牵头单位", "完成时限"}
     with pytest.raises(ForbiddenError):
         task_import(actor=persona("jm_viewer"), plan=plan, data=workbook(HEADERS, ROWS), filename="x.xlsx")
+
+
+@pytest.mark.parametrize(("data", "name"), [(bytes(range(256)), "t.xlsx"), (b"\x89PNG\r\n\x1a\n", "t.csv"),
+                                            (b'[{"a": 1', "t.json"), (None, "missing.xlsx"), (None, "")])
+def test_the_tasks_import_command_never_prints_a_traceback(plan, tmp_path, data, name):
+    """`bqw tasks import` on a bad file ends in one CommandError line (no traceback) naming the problem."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / name if name else tmp_path
+    if data is not None:
+        path.write_bytes(data)
+    with pytest.raises(CommandError) as exc:
+        call_command("tasks", "import", str(path), plan=plan.name)
+    assert "无法读取文件" in str(exc.value)
+
+
+@pytest.mark.parametrize("q", ["action=99999999999999999999", "lead=abc", "region=²", "region=" + "9" * 40,
+                               "on=0000-01-01", "due_before=99999-1-1"])
+def test_board_filters_with_oversized_or_odd_values_are_ignored(client, login, plan, q):
+    login("gd_admin")
+    assert client.get(f"/plans/{plan.pk}/?{q}").status_code == 200
+
+
+def test_the_ledger_keeps_task_text_as_text_never_a_formula(client, login, plan, make_task):
+    """CWE-1236: a task whose text starts with = + - @ reaches the 台账 download as text."""
+    from tests.test_workbooks_safe import HOSTILE, assert_no_formula
+
+    for text in HOSTILE:
+        make_task(content=text)
+    login("gd_admin")
+    r = client.get(f"/plans/{plan.pk}/ledger.xlsx")
+    assert r.status_code == 200
+    assert assert_no_formula(b"".join(r.streaming_content) if r.streaming else r.content) >= len(HOSTILE)
+
+
+def test_a_task_import_killed_after_some_rows_leaves_nothing(plan, agri, persona, monkeypatch):
+    """A crash after three tasks were written rolls the whole file back (tasks, actions, units, audit)."""
+    from bqw.accounts.models import AuditEntry
+    from bqw.plans import imports
+    from bqw.plans.models import Action
+
+    real, calls = imports.task_create, []
+
+    def dying(**kwargs):
+        calls.append(1)
+        if len(calls) > 3:
+            raise RuntimeError("killed mid-import")
+        return real(**kwargs)
+
+    before = (Task.objects.count(), Action.objects.count(), Organization.objects.count(), AuditEntry.objects.count())
+    monkeypatch.setattr(imports, "task_create", dying)
+    with pytest.raises(RuntimeError):
+        task_import(actor=persona("jm_admin"), plan=plan, data=workbook(HEADERS, ROWS), filename="x.xlsx",
+                    confirm=True)
+    assert len(calls) == 4
+    assert (Task.objects.count(), Action.objects.count(), Organization.objects.count(),
+            AuditEntry.objects.count()) == before

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bqw.accounts.cli import cli_actor
 from bqw.core.errors import ApplicationError, ImportRejected
-from bqw.core.imports import error_workbook, read_table
+from bqw.core.imports import error_workbook, read_file, read_table
 from bqw.indicators.values_exchange import values_import
 
 
@@ -19,16 +19,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, what, file, user=None, errors=None, **opts):
         path = Path(file)
-        if not path.exists():
-            raise CommandError(f"文件不存在：{file}")
-        data = path.read_bytes()
+        data = None
         try:
+            data = read_file(path)
             done = values_import(actor=cli_actor(user), data=data, filename=path.name)
         except ImportRejected as exc:
             self.stderr.write(str(exc))
-            if errors:
-                Path(errors).write_bytes(error_workbook(read_table(data, path.name), exc.errors))
-                self.stderr.write(f"错误标注工作簿：{errors}")
+            if errors and data is not None:
+                try:
+                    Path(errors).write_bytes(error_workbook(read_table(data, path.name), exc.errors))
+                    self.stderr.write(f"错误标注工作簿：{errors}")
+                except (ImportRejected, OSError):  # the file itself is unreadable: the errors above say why
+                    pass
             raise CommandError(exc.message)
         except ApplicationError as exc:
             raise CommandError(exc.message)

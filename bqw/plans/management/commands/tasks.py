@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bqw.accounts.cli import cli_actor
 from bqw.core.errors import ApplicationError, ImportRejected
+from bqw.core.imports import read_file
 from bqw.plans.imports import task_import
 from bqw.plans.lights import LIGHT_ORDER
 from bqw.plans.models import Plan
@@ -41,8 +42,6 @@ class Command(BaseCommand):
 
     def _import(self, opts):
         path = Path(opts["file"])
-        if not path.exists():
-            raise CommandError(f"文件不存在：{path}")
         plan = self._plan(opts["plan"])
         user = cli_actor(opts["user"])
         try:
@@ -53,7 +52,7 @@ class Command(BaseCommand):
                     raise CommandError(f"--unit 应写成 名称=create|skip|机构ID：{item}")
                 decisions[name.strip()] = choice.strip() if choice.strip() in ("create", "skip") else \
                     f"org:{choice.strip()}"
-            r = task_import(actor=user, plan=plan, data=path.read_bytes(), filename=path.name,
+            r = task_import(actor=user, plan=plan, data=read_file(path), filename=path.name,
                             confirm=opts["confirm"], decisions=decisions)
         except ImportRejected as exc:
             raise CommandError(str(exc))
