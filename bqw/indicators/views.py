@@ -157,7 +157,7 @@ def review_approve_many(request: HttpRequest) -> HttpResponse:
         picked.append(dv)
     done = datavalues_approve(actor=user, values=picked)
     messages.success(request, f"已审核通过 {len(done)} 项")
-    return redirect(request.POST.get("next") or "indicators-review")
+    return redirect(safe_next(request, "indicators-review"))
 
 
 @login_required
