@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import io
+from openpyxl.styles import Font
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-
+from bqw.core.spreadsheet import new_workbook, workbook_bytes, write_row
+from bqw.core.status import light_fill
 from bqw.indicators.status import fmt
 
 from .engine import AGGREGATIONS, MISSING, NORMALISATIONS
 
-FILLS = {"green": "C6EFCE", "blue": "BDD7EE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "D9D9D9"}
 RANK_HEADERS = ["类别", "名次", "单位", "得分", "综合得分", "加减分", "上期名次", "进退位", "位次区间（5%–95%）",
                 "中位位次", "与相邻单位是否明显拉开", "缺失指标", "亮晒", "说明"]
 ITEM_HEADERS = ["类别", "单位", "指标", "原始值", "是否补齐", "标准化得分", "权重占比", "贡献", "较同类平均"]
 
 
 def _put(ws, row: list) -> None:
-    """Append a row; any text starting with = + - @ is stored as text, never as a formula."""
-    ws.append(row)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
-            cell.data_type = "s"
+    write_row(ws, row)  # user text is text, never a formula (core.spreadsheet)
 
 
 def _move(ch: int | None) -> str:
@@ -32,9 +26,7 @@ def _move(ch: int | None) -> str:
 
 
 def result_workbook(result: dict) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "排名"
+    wb, ws = new_workbook("排名")
     title = f"{result['scheme']['name']}（{result['period_label']}）{'·已发布' if result.get('published') else ''}"
     _put(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
@@ -55,7 +47,7 @@ def result_workbook(result: dict) -> bytes:
                       "、".join(c["missing"]), c.get("light", {}).get("label", ""), reasons])
             light = c.get("light", {}).get("light")
             if light:
-                ws.cell(row=ws.max_row, column=13).fill = PatternFill("solid", fgColor=FILLS[light])
+                ws.cell(row=ws.max_row, column=13).fill = light_fill(light)
     for col, w in zip("ABCDEFGHIJKLMN", [10, 6, 16, 8, 8, 8, 8, 8, 14, 8, 24, 20, 10, 50], strict=True):
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "A4"
@@ -77,9 +69,7 @@ def result_workbook(result: dict) -> bytes:
     for i in result["items"]:
         _put(items, [i["name"], i["weight"], "越高越好" if i["direction"] > 0 else "越低越好",
                      NORMALISATIONS.get(i["norm"], i["norm"]), i["lo"], i["hi"], i["target"]])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _num(x: float | None) -> float | None:

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 
-FILLS = {"green": "C6EFCE", "blue": "BDD7EE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "D9D9D9"}
-
-
-def _text(v: object) -> object:
-    """User text never becomes a formula: a string starting with = + - @ is written as text."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v
-    return v
+from bqw.core.spreadsheet import new_workbook, workbook_bytes, write_row
+from bqw.core.status import light_fill
 
 
 def _sheet(wb: Workbook, title: str, heading: str, headers: list[str], rows: list[list], light_col: int | None = None):
-    ws = wb.create_sheet(title)
-    ws.append([heading])
+    ws = wb.create_sheet(title) if wb.worksheets[0].max_row > 1 or wb.worksheets[0]["A1"].value else wb.worksheets[0]
+    ws.title = title
+    write_row(ws, [heading])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(headers)
-    for c in ws[2]:
-        c.font = Font(bold=True)
+    write_row(ws, headers, bold=True)
     for row in rows:
-        ws.append([_text(v) for v in row])
+        write_row(ws, row)
     for i, h in enumerate(headers, start=1):
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = max(10, min(50, len(h) * 2 + 4))
     ws.freeze_panes = "A3"
@@ -35,8 +27,7 @@ def _sheet(wb: Workbook, title: str, heading: str, headers: list[str], rows: lis
 
 def cockpit_workbook(data: dict) -> bytes:
     """Sheets: 目标 (KPI cards), 下级单位 (the map/bars table), 趋势, 排名, 任务, and each panel."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb, _ = new_workbook("目标")
     region, period = data["region"]["name"], data["period"]["label"]
     head = f"{region} 驾驶舱 {period}" + (f"（{data['unreviewed']['note']}）" if data["unreviewed"]["note"] else "")
     _sheet(wb, "目标", head, ["目标", "单位", "范围", "目标值", "期限", "实际", "口径", "状态", "说明"],
@@ -50,7 +41,7 @@ def cockpit_workbook(data: dict) -> bytes:
                   *[r["lights"].get(str(k["id"]), {}).get("label", "—") for k in keys]] for r in data["children"]])
     col = 5 if ind else 3
     for n, r in enumerate(data["children"], start=3):
-        ws.cell(row=n, column=col - 1).fill = PatternFill("solid", fgColor=FILLS[r["light"]])
+        ws.cell(row=n, column=col - 1).fill = light_fill(r["light"])
     if data["trend"]:
         t = data["trend"]
         _sheet(wb, "趋势", f"{region} {t['name']}", ["期间", f"{t['name']}（{t['unit']}）", t["name"], "预期进度"],
@@ -65,6 +56,4 @@ def cockpit_workbook(data: dict) -> bytes:
            [[t["lead"], t["total"], *[t["lights"].get(lt, 0) for lt in lights]] for t in data["tasks"]])
     for p in data["panels"]:
         _sheet(wb, re.sub(r"[\[\]*?/\\:]", " ", p["title"])[:30] or "面板", p["title"], p["columns"], p["rows"])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

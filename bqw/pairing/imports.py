@@ -15,7 +15,6 @@ nothing is written; the coverage indicators are recomputed once for the whole fi
 from __future__ import annotations
 
 import difflib
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -326,25 +325,13 @@ EXPORT_HEADERS = ["帮扶类型", "帮扶单位", "帮扶单位所在地", "受�
 FORMULA_START = ("=", "+", "-", "@")
 
 
-def _as_text(ws) -> None:
-    """User text never becomes a formula: cells of the last row starting with = + - @ are stored as text."""
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-            cell.data_type = "s"
-
-
 def export_workbook(rows, *, title: str) -> bytes:
     """The pairings as an xlsx in the import's own columns (re-importable), plus delivery and light."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from bqw.core.spreadsheet import new_workbook, workbook_bytes, write_row
+    from bqw.core.status import light_fill
 
-    fills = {"green": "C6EFCE", "blue": "BDD7EE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "D9D9D9"}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "结对帮扶台账"
-    ws.append(EXPORT_HEADERS)
-    for c in ws[1]:
-        c.font = Font(bold=True)
+    wb, ws = new_workbook("结对帮扶台账")
+    write_row(ws, EXPORT_HEADERS, bold=True)
     for r in rows:
         p: Pairing = r.pairing
         helpers = list(p.helpers.all())
@@ -354,19 +341,16 @@ def export_workbook(rows, *, title: str) -> bytes:
         funds_in = sum((d.amount for c in p.commitments.all() if c.kind == CommitmentKind.FUNDS
                         for d in c.deliveries.all()), Decimal(0))
         helped = p.helped_org.name if p.helped_org_id else p.helped_region.full_name or p.helped_region.name
-        ws.append([
+        write_row(ws, [
             p.get_kind_display(), "、".join(h.name for h in helpers), units.pop() if len(units) == 1 else "",
             helped, p.start_on, p.end_on, p.get_status_display(), p.coordinator.name if p.coordinator_id else "",
             p.name, *[float(amounts[k]) or None for _, _, _, k in COMMITMENT_COLUMNS], p.note, float(funds_in),
             r.status.label, r.status.reason])
-        _as_text(ws)
-        ws.cell(row=ws.max_row, column=17).fill = PatternFill("solid", fgColor=fills.get(r.status.light, "FFFFFF"))
+        ws.cell(row=ws.max_row, column=17).fill = light_fill(r.status.light)
         for col in (5, 6):
             ws.cell(row=ws.max_row, column=col).number_format = "yyyy-mm-dd"
     for i, w in enumerate([12, 36, 14, 24, 12, 12, 8, 20, 24, 14, 10, 10, 10, 14, 24, 14, 10, 60], start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = w
     ws.freeze_panes = "A2"
     wb.properties.title = title
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

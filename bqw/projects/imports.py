@@ -8,7 +8,6 @@ the file with its row and column, and nothing is written.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -375,30 +374,22 @@ def assignment_import(*, actor: User, region: Region, data: bytes, filename: str
 def export_workbook(rows) -> bytes:
     """The library as an .xlsx in the import's own columns (amounts in 万元) plus light and reason; user text
     starting with = + - @ is written as text, never as a formula."""
-    from openpyxl import Workbook
+    from bqw.core.spreadsheet import new_workbook, workbook_bytes, write_row
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "项目库"
-    ws.append(["项目名称", "所在地区", "项目类别", "项目来源", "所属行业", "投资主体", "计划总投资（万元）",
+    wb, ws = new_workbook("项目库")
+    write_row(ws, ["项目名称", "所在地区", "项目类别", "项目来源", "所属行业", "投资主体", "计划总投资（万元）",
                "累计完成投资（万元）", "责任单位", "联系领导", "项目阶段", "入库日期", "开工日期", "投产日期",
                "灯色", "情况说明", "模拟数据"])
 
     for r in rows:
         p = r.project
-        ws.append([p.name, p.region.full_name or p.region.name, p.get_category_display(),
+        write_row(ws, [p.name, p.region.full_name or p.region.name, p.get_category_display(),
                    p.get_source_display(), p.industry, p.investor, float(p.planned_investment / 10_000),
                    float(p.completed_investment / 10_000), p.responsible.name, str(p.leader or ""),
                    p.get_stage_display(), p.intro_on, p.started_on, p.producing_on,
                    f"{Light(r.status.light).label}（{r.status.label}）",
                    r.status.reason, "是" if p.simulated else ""])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
-                cell.data_type = "s"  # user text, never a formula
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 __all__ = ["STAGE_ORDER", "assignment_import", "export_workbook", "investment_import", "milestone_import",

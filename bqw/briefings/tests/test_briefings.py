@@ -249,7 +249,7 @@ def test_projects_join_the_briefing_as_their_own_section(db, persona, region):
         intro_on=date(2024, 1, 10)))
     b = issue(persona("jm_admin"), hs)
     section = next(s for s in b.snapshot["sections"] if s["title"] == "重大项目推进情况")
-    assert "项目库共有项目1个（其中亿元以上1个），计划总投资5.0亿元" in section["paragraphs"][0]
+    assert "项目库共有项目1个（其中亿元以上1个），计划总投资5亿元" in section["paragraphs"][0]
     assert "重大项目推进情况" in text_of(bytes(b.docx))
     # another county's briefing does not see it
     other = issue(persona("jm_admin"), region("440705"))

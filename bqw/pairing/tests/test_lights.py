@@ -35,13 +35,13 @@ def test_commitment_light(commitment, persona, amount, on, light, label):
         _deliver(commitment, persona, "202603", amount)
     s = commitment_light(commitment, on)
     assert (s.light, s.label) == (light, label), s.reason
-    assert "承诺帮扶资金 100.0万元" in s.reason
+    assert "承诺帮扶资金 100万元" in s.reason
 
 
 def test_reason_says_how_far_behind(commitment, persona):
     _deliver(commitment, persona, "2026Q1", 300_000)
     s = commitment_light(commitment, date(2026, 7, 2))
-    assert "按时间进度应到位 50%" in s.reason and "30.0万元" in s.reason and "落后 20 个百分点" in s.reason
+    assert "按时间进度应到位 50%" in s.reason and "30万元" in s.reason and "落后 20 个百分点" in s.reason
 
 
 def test_a_delivery_of_a_later_period_does_not_count_yet(commitment, persona):

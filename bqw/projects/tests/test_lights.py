@@ -30,7 +30,7 @@ def test_investment_behind_the_time_elapsed_is_yellow(make_project, persona):
     project_report_submit(actor=persona("jm_admin"), project=p, text="主体施工", on=date(2024, 1, 1))
     s = project_light(p, date(2024, 1, 1))
     assert (s.light, s.label) == ("yellow", "滞后")
-    assert s.reason == "投资进度滞后：按时间进度应完成约5.0亿元（50%），实际完成1.0亿元（10%）"
+    assert s.reason == "投资进度滞后：按时间进度应完成约5亿元（50%），实际完成1亿元（10%）"
 
 
 def test_no_report_for_n_days_is_yellow(make_project, persona, settings):
