@@ -53,8 +53,12 @@ class DocumentedAPI(NinjaAPI):
                         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
                 for param in op.get("parameters", []):
                     fmt = PARAMETER_FORMATS.get(param.get("name"))
-                    if fmt and param.get("schema", {}).get("type") == "string":
-                        param["schema"] = {**param["schema"], "pattern": fmt["pattern"]}
+                    pschema = param.get("schema", {})
+                    optional = [s for s in pschema.get("anyOf", []) if s.get("type") == "string"]
+                    if fmt and (pschema.get("type") == "string" or optional):
+                        # an optional parameter (anyOf string | null) is a plain string with the same pattern
+                        param["schema"] = {k: v for k, v in pschema.items() if k != "anyOf"} | {
+                            "type": "string", "pattern": fmt["pattern"]}
                         param.setdefault("description", fmt["description"])
         return schema
 
@@ -66,19 +70,14 @@ api = DocumentedAPI(title="百千万工程指挥信息平台 API", version="1", 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError):
     """401 in the same shape as every other error, in Chinese (no token, or a bad/revoked/expired one)."""
-    message = exc.message if exc.message != "Unauthorized" else "请先登录，或在请求头提供有效的 Bearer 令牌"
+    message = (exc.message if exc.message != "Unauthorized"
+               else "未登录或令牌无效：请先登录，或在 Authorization 头中提供有效的 Bearer 令牌")
     return api.create_response(request, {"message": message, "extra": {}}, status=401)
 
 
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError):
     return api.create_response(request, {"message": exc.message, "extra": exc.extra}, status=exc.status_code)
-
-
-@api.exception_handler(AuthenticationError)
-def unauthenticated(request: HttpRequest, exc: AuthenticationError):
-    message = "未登录或令牌无效：请登录，或在 Authorization 头中提供有效的 Bearer 令牌"
-    return api.create_response(request, {"message": message, "extra": {}}, status=401)
 
 
 @api.exception_handler(ValidationError)

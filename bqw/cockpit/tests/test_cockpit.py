@@ -68,13 +68,12 @@ def test_page_export_and_drill_down_to_a_village(demo, client, login):
 
 
 def test_unreviewed_values_are_flagged(demo, client, login, persona):
-    from bqw.indicators.models import Indicator
-    from bqw.indicators.services import datavalue_save
-    from bqw.regions.models import Region
-
     from django.utils import timezone
 
     from bqw.core.periods import Period
+    from bqw.indicators.models import Indicator
+    from bqw.indicators.services import datavalue_save
+    from bqw.regions.models import Region
 
     period = Period.of_date(timezone.localdate()).id  # the month being reported (沙坪街道's is still empty)
     login("jm_viewer")

@@ -19,7 +19,7 @@ from bqw.indicators.models import DataValue
 from bqw.indicators.services import datavalue_save, datavalues_approve
 from bqw.indicators.values_exchange import HEADERS, values_import
 
-FUTURE, EARLY = "203012", "199901"
+FUTURE, EARLY = "203012", "202212"  # 202212: before the program window (BQW_PROGRAM_START); 199901 no longer parses
 
 
 @pytest.mark.parametrize("text", ["0000Q1", "203012", "199901", "202212", "2099Q1"])

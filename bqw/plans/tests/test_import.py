@@ -171,7 +171,7 @@ def test_a_task_import_killed_after_some_rows_leaves_nothing(plan, agri, persona
     monkeypatch.setattr(imports, "task_create", dying)
     with pytest.raises(RuntimeError):
         task_import(actor=persona("jm_admin"), plan=plan, data=workbook(HEADERS, ROWS), filename="x.xlsx",
-                    confirm=True)
+                    confirm=True, decisions={"江门市农业农村": f"org:{agri.pk}"})
     assert len(calls) == 4
     assert (Task.objects.count(), Action.objects.count(), Organization.objects.count(),
             AuditEntry.objects.count()) == before
