@@ -102,8 +102,17 @@ def _fill(route: str, foreign: dict) -> list[str]:
     return urls
 
 
-def test_every_route_refuses_a_town_reporter_other_units_objects(client, login, foreign):
-    login("hs_reporter")
+def test_every_route_refuses_a_town_reporter_other_units_objects(client, persona, foreign):
+    # a town-scoped user: sees and writes only 沙坪街道 (the demo's hs_reporter may view all of 鹤山, where the
+    # sibling town's objects are legitimately visible to it)
+    from bqw.accounts.models import Role
+    from bqw.accounts.services import system_user, user_ensure
+
+    reporter = persona("hs_reporter")
+    town = reporter.capture_scope
+    user = user_ensure(actor=system_user(), username="sp_town_only", password="Zt8#walker2026",
+                       organization=reporter.organization, role=Role.REPORTER, view_scope=town, capture_scope=town)
+    client.force_login(user)
     codes = [v.code for v in foreign["villages"].values()]
     query = f"?region={codes[0]}&orgUnit={codes[1]}&period=202401&plan={foreign['plans'][0]}"
     walked, problems = 0, []
