@@ -232,21 +232,22 @@ def targets_create(request: HttpRequest, body: TargetIn):
     return Status(201, _target(target_create(actor=actor(request), data=_target_input(request, body))))
 
 
-@router.patch("/targets/{int:target_id}", response=with_errors({200: TargetOut}), summary="修改目标（审计留痕）")
+# before /targets/{target_id}, whose pattern would otherwise take "import" (and answer a POST with 405)
+@router.post("/targets/import", response=with_errors({200: dict}),
+             summary="从 Excel/CSV 导入目标（confirm=false 只检查；任何一行有错 422 列出行列）")
+def targets_import(request: HttpRequest, file: File[UploadedFile], confirm: bool = False):
+    r = target_import(actor=actor(request), data=file.read(), filename=file.name, confirm=confirm)
+    return {"rows": len(r.rows), "created": r.created}
+
+
+@router.patch("/targets/{target_id}", response=with_errors({200: TargetOut}), summary="修改目标（审计留痕）")
 def targets_update(request: HttpRequest, target_id: int, body: TargetIn):
     t = target_update(actor=actor(request), target=_get_target(request, target_id),
                       data=_target_input(request, body))
     return _target(t)
 
 
-@router.post("/targets/{int:target_id}/archive", response=with_errors({200: TargetOut}), summary="归档或恢复目标")
+@router.post("/targets/{target_id}/archive", response=with_errors({200: TargetOut}), summary="归档或恢复目标")
 def targets_archive(request: HttpRequest, target_id: int, body: ArchiveIn):
     return _target(target_archive(actor=actor(request), target=_get_target(request, target_id),
                                   archived=body.archived))
-
-
-@router.post("/targets/import", response=with_errors({200: dict}),
-             summary="从 Excel/CSV 导入目标（confirm=false 只检查；任何一行有错 422 列出行列）")
-def targets_import(request: HttpRequest, file: File[UploadedFile], confirm: bool = False):
-    r = target_import(actor=actor(request), data=file.read(), filename=file.name, confirm=confirm)
-    return {"rows": len(r.rows), "created": r.created}
