@@ -16,6 +16,7 @@ YEAR, QUARTER, MONTH = "Y", "Q", "M"
 HALF = "H"  # half-year cycle of recurring deadlines (每半年)
 
 _PERIOD_RE = re.compile(r"^(?P<y>\d{4})(?:(?P<q>Q[1-4])|(?P<m>0[1-9]|1[0-2]))?$")
+_LABEL_RE = re.compile(r"^(?P<y>\d{4})年(?:第?(?P<q>[1-4一二三四])季度|(?P<m>\d{1,2})月)?$")
 
 
 class PeriodError(ValueError):
@@ -53,6 +54,23 @@ class Period:
         if m["q"]:
             return cls(y, QUARTER, int(m["q"][1]))
         if m["m"]:
+            return cls(y, MONTH, int(m["m"]))
+        return cls(y, YEAR, 1)
+
+    @classmethod
+    def read(cls, text: str | int) -> Period:
+        """A period as an office writes it in a cell: the identifier (202406, 2024Q2, 2024) or its label
+        (2024年6月, 2024年第2季度, 2024年) — so a workbook showing labels can be read back."""
+        s = str(text).strip()
+        m = _LABEL_RE.match(s)
+        if m is None:
+            return cls.parse(s)
+        y = check_year(int(m["y"]), s)
+        if m["q"]:
+            return cls(y, QUARTER, "一二三四".index(m["q"]) + 1 if m["q"] in "一二三四" else int(m["q"]))
+        if m["m"]:
+            if not 1 <= int(m["m"]) <= 12:
+                raise PeriodError(f"无法识别的期间：{s!r}（月份应在 1—12 之间）")
             return cls(y, MONTH, int(m["m"]))
         return cls(y, YEAR, 1)
 

@@ -4,7 +4,7 @@ Every write runs in one transaction, writes its audit row and keeps the rollups 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from decimal import Decimal
 from typing import Any
@@ -26,6 +26,17 @@ from .rollups import refresh_after_writes, rollup_rebuild
 VALUE_FIELDS = ["region_id", "indicator_id", "period", "value", "state", "version", "comment", "reason",
                 "is_simulated"]
 OUTLIER_HISTORY = 3  # previous periods compared with
+
+ReturnHook = Callable[..., None]
+RETURN_HOOKS: list[ReturnHook] = []
+"""Called in the writer's transaction each time a reviewer returns (or reopens) reported values, as
+fn(actor=..., returns=[(value, reporter user id or None), ...], reason=...). plans registers the one that tells
+the reporter (inbox, group robot, e-mail) in its AppConfig.ready(), so indicators never imports plans."""
+
+
+def register_return_hook(fn: ReturnHook) -> None:
+    if fn not in RETURN_HOOKS:
+        RETURN_HOOKS.append(fn)
 
 
 def value_dict(dv: DataValue | None) -> dict | None:
@@ -308,6 +319,7 @@ def _transition(actor: User, dv: DataValue, version: int | None, to: str, allowe
         raise ConflictError(f"当前状态为“{locked.get_state_display()}”，不能执行此操作",
                             extra={"current": value_dict(locked)})
     before = snapshot(locked, VALUE_FIELDS)
+    reporter_id = locked.updated_by_id  # who submitted it (before the reviewer becomes the last editor)
     locked.state = to
     if reason:
         locked.reason = reason
@@ -316,6 +328,9 @@ def _transition(actor: User, dv: DataValue, version: int | None, to: str, allowe
     locked.save()
     audit_record(actor=actor, action=action, obj=locked, region=locked.region, before=before,
                  after=snapshot(locked, VALUE_FIELDS))
+    if to == DataValue.State.RETURNED:
+        for hook in RETURN_HOOKS:
+            hook(actor=actor, returns=[(locked, reporter_id)], reason=locked.reason)
     return locked
 
 

@@ -61,9 +61,9 @@ def template_rows(user: User, period: Period) -> list[list[Any]]:
     rows = []
     for u in units:
         for ind in by_level[u.level]:
-            p = entry_period(ind, period).id
-            dv = current.get((u.id, ind.id, p))
-            rows.append([u.code, u.full_name or u.name, ind.code, ind.name, ind.unit, p,
+            p = entry_period(ind, period)
+            dv = current.get((u.id, ind.id, p.id))
+            rows.append([u.code, u.full_name or u.name, ind.code, ind.name, ind.unit, p.label,
                          None if dv is None else float(dv.value), None if dv is None else dv.version,
                          "" if dv is None else dv.comment])
     return rows
@@ -72,7 +72,7 @@ def template_rows(user: User, period: Period) -> list[list[Any]]:
 def template_workbook(user: User, period: Period) -> bytes:
     from bqw.core.status import Light, light_fill
 
-    wb, ws = new_workbook(f"填报{period.id}")
+    wb, ws = new_workbook(f"填报{period.label}")
     write_row(ws, HEADERS, bold=True)
     for r in template_rows(user, period):
         write_row(ws, r)
@@ -114,7 +114,7 @@ def values_import(*, actor: User, data: bytes, filename: str) -> list[DataValue]
                 preview.error(row.number, "indicator", f"未知指标“{v['indicator']}”")
         if ind is not None and v.get("period") is not None:
             try:
-                period = parse_period_for(ind, _text(v["period"]))
+                period = parse_period_for(ind, Period.read(_text(v["period"])))
                 v["period"] = period.id
             except ValueError as exc:
                 preview.error(row.number, "period", str(exc))
@@ -179,8 +179,10 @@ def values_export(user: User, region: Region, period: Period, fmt: str) -> bytes
         return json.dumps(datavalueset(values), ensure_ascii=False, indent=1).encode()
     rows = [[dv.region.code, dv.region.full_name or dv.region.name, dv.indicator.code, dv.indicator.name,
              dv.indicator.unit, dv.period, float(dv.value), dv.version, dv.comment] for dv in values]
-    if fmt == "csv":
+    if fmt == "csv":  # machine-readable: the period's identifier (202406), names beside the unit and indicator codes
         return csv_bytes(HEADERS, rows)
+    for r, dv in zip(rows, values, strict=True):  # the workbook shows the period as written (2024年6月); both read back
+        r[5] = dv.get_period().label
     wb, ws = new_workbook("填报数据")
     write_row(ws, HEADERS, bold=True)
     for r in rows:

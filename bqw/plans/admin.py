@@ -60,6 +60,6 @@ class OrgChannelAdmin(AuditedAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["created", "organization", "title", "state", "attempts", "error"]
+    list_display = ["created", "organization", "medium", "email", "title", "state", "attempts", "error"]
     list_filter = ["state"]
     readonly_fields = ["attempts", "error", "last_try", "next_try", "sent_at"]

@@ -345,7 +345,8 @@ class OrgChannel(models.Model):
 
 
 class Delivery(models.Model):
-    """One message to one robot: attempts, the last error and the next try are kept, so failures are visible."""
+    """One message to one robot or one e-mail address: attempts, the last error and the next try are kept, so
+    failures are visible. A robot message has a channel; an e-mail has an address and no channel."""
 
     class State(models.TextChoices):
         PENDING = "pending", "待发送"
@@ -353,7 +354,9 @@ class Delivery(models.Model):
         RETRYING = "retrying", "失败待重试"
         FAILED = "failed", "发送失败"
 
-    channel = models.ForeignKey(OrgChannel, verbose_name="渠道", on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.ForeignKey(OrgChannel, verbose_name="渠道", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="deliveries")
+    email = models.EmailField("收件邮箱", blank=True, default="")
     organization = models.ForeignKey(Organization, verbose_name="机构", on_delete=models.CASCADE, related_name="+")
     task = models.ForeignKey(Task, verbose_name="任务", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
@@ -372,6 +375,13 @@ class Delivery(models.Model):
         verbose_name = "消息投递"
         verbose_name_plural = "消息投递"
         ordering = ["-created", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(channel__isnull=False) | ~models.Q(email=""),
+                                              name="delivery_has_recipient")]
 
     def __str__(self) -> str:
-        return f"{self.title} → {self.channel}"
+        return f"{self.title} → {self.channel or self.email}"
+
+    @property
+    def medium(self) -> str:
+        """How it goes: 企业微信群机器人 / 钉钉群机器人 / 邮件."""
+        return self.channel.get_kind_display() if self.channel_id else "邮件"

@@ -393,8 +393,9 @@ def _notify_leads(task: Task, *, kind: str, title: str, body: str) -> int:
     users = User.objects.filter(is_active=True, organization__task_lead_links__task=task).distinct()
     rows = [Notification(user=u, task=task, kind=kind, title=title[:200], body=body) for u in users]
     Notification.objects.bulk_create(rows)
-    from .delivery import deliveries_queue
+    from .delivery import deliveries_queue, mails_queue
 
     deliveries_queue([(list(TaskLead.objects.filter(task=task).values_list("organization_id", flat=True)), title,
                        body, kind, task.pk)])
+    mails_queue([(u.organization_id, u.email, title, body, kind, task.pk) for u in users])
     return len(rows)

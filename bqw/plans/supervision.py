@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
@@ -23,7 +22,7 @@ from bqw.accounts.models import User
 from bqw.core.errors import ForbiddenError
 from bqw.core.periods import RECURRING, Deadline
 
-from .delivery import deliveries_queue
+from .delivery import deliveries_queue, mails_queue
 from .lights import cycle_start
 from .models import Notification, SupervisionKind, SupervisionNotice, Task, TaskLead, TaskState
 
@@ -171,20 +170,17 @@ def supervise_run(*, actor: User, on: date | None = None) -> SuperviseResult:
     SupervisionNotice.objects.bulk_create(notices, batch_size=1000)
 
     notes: list[Notification] = []
-    mails: list[tuple[str, str, str, list[str]]] = []
+    mails: list[tuple[int, str, str, str, str, int | None]] = []
     for r, kind, title, body in messages:
         for oid in leads.get(r["id"], []):
             for uid, email in users_by_org.get(oid, []):
                 notes.append(Notification(user_id=uid, task_id=r["id"], kind=kind, title=title[:200], body=body))
-                if email:
-                    mails.append((f"【百千万工程督办】{title}"[:200], body, settings.DEFAULT_FROM_EMAIL, [email]))
+                mails.append((oid, email, title, body, kind, r["id"]))
     Notification.objects.bulk_create(notes, batch_size=1000)
     robots = deliveries_queue([(leads.get(r["id"], []), title, body, kind, r["id"])
                                for r, kind, title, body in messages])
-    result.notifications, result.emails = len(notes), len(mails)
+    result.notifications, result.emails = len(notes), len(mails_queue(mails))
     result.robots = len(robots)
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
     audit_record(actor=actor, action="supervise.run", object_type="plans.SupervisionNotice",
                  object_repr=f"督办日检 {on}", after=result.as_dict())
     return result

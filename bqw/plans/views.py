@@ -272,7 +272,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def deliveries(request: HttpRequest) -> HttpResponse:
-    """Messages to organizations' group robots with their attempts and failures (admins, within their scope)."""
+    """Messages to group robots and e-mail addresses with their attempts and failures (admins, within their scope)."""
     user = request.user
     if not (user.is_superuser or user.role == Role.ADMIN):
         raise ForbiddenError("仅指挥部管理员可以查看消息投递记录")

@@ -8,8 +8,15 @@ from django.core.management import call_command
 
 from bqw.accounts.models import AuditEntry
 from bqw.accounts.services import system_user
-from bqw.plans.models import Notification, SupervisionNotice, Task, TaskState
+from bqw.plans.delivery import delivery_attempt
+from bqw.plans.models import Delivery, Notification, SupervisionNotice, Task, TaskState
 from bqw.plans.supervision import briefing_tasks, supervise_run
+
+
+def run_deliveries() -> None:
+    """What the background runner does with the deliveries queued after commit."""
+    for pk in Delivery.objects.filter(state="pending").values_list("pk", flat=True):
+        delivery_attempt(pk)
 
 
 def test_the_ladder_and_its_idempotence(make_task, persona, django_capture_on_commit_callbacks):
@@ -19,16 +26,19 @@ def test_the_ladder_and_its_idempotence(make_task, persona, django_capture_on_co
     t = make_task(content="完成镇级污水设施建设", deadline="2024年6月", leads=[reviewer.organization])
     quiet = make_task(content="另一个任务", deadline="2024年底前")
 
-    # 1. Reminder 5 days before the deadline: in-app + e-mail.
+    # 1. Reminder 5 days before the deadline: in-app + e-mail (a recorded delivery the background runner sends).
     with django_capture_on_commit_callbacks(execute=True):
         r = supervise_run(actor=system_user(), on=date(2024, 6, 25))
-    assert (r.reminders, r.notices, r.briefings) == (1, 0, 0)
+    assert (r.reminders, r.notices, r.briefings, r.emails) == (1, 0, 0, 1)
+    assert mail.outbox == []
+    run_deliveries()
     assert Notification.objects.filter(user=reviewer, task=t, kind="reminder").count() == 1
     assert len(mail.outbox) == 1 and "到期提醒" in mail.outbox[0].subject and "2024年6月30日" in mail.outbox[0].body
     # Twice the same day, and again the next day: nothing sent twice.
     with django_capture_on_commit_callbacks(execute=True):
         assert supervise_run(actor=system_user(), on=date(2024, 6, 25)).as_dict()["reminders"] == 0
         assert supervise_run(actor=system_user(), on=date(2024, 6, 26)).reminders == 0
+    run_deliveries()
     assert len(mail.outbox) == 1 and Notification.objects.filter(task=t).count() == 1
 
     # 2. Overdue: a numbered 督办单 addressed to the lead unit with a reply deadline.
