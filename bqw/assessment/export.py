@@ -60,7 +60,7 @@ def result_workbook(result: dict) -> bytes:
             for i in c["items"]:
                 raw = "缺失" if i["value"] is None else fmt(i["value"], i["unit"])
                 _put(bd, [g["name"], c["name"], i["name"], raw, "按同类均值补齐" if i["imputed"] else "",
-                          _num(i["normalised"]), round(i["weight_share"], 4), _num(i["contribution"]),
+                          _num(i["normalised"]), fmt(i["weight_share"] * 100, "%"), _num(i["contribution"]),
                           _num(i["vs_class"])])
     for col, w in zip("ABCDEFGHI", [10, 16, 28, 14, 14, 10, 10, 10, 10], strict=True):
         bd.column_dimensions[col].width = w

@@ -272,7 +272,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         result = scheme_result(request.user, scheme, request.GET.get("period"))
     resp = HttpResponse(result_workbook(result), content_type=XLSX)
-    name = f"{scheme.name}_{result['period']}.xlsx"
+    name = f"{scheme.name}_{result['period_label']}.xlsx"
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return resp
 

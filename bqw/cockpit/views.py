@@ -72,7 +72,7 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     region, data = _screen(request, code)
     body = cockpit_workbook(data)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"驾驶舱_{region.name}_{data['period']['id']}.xlsx"
+    name = f"驾驶舱_{region.name}_{data['period']['label']}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     return response
 

@@ -4,7 +4,7 @@ Every write runs in one transaction, writes its audit row and keeps the rollups 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import ExitStack
 from decimal import Decimal
 from typing import Any
@@ -20,23 +20,13 @@ from bqw.core.numbers import fit_decimal
 from bqw.core.periods import Period, PeriodError, check_reporting_period
 from bqw.regions.models import Region
 
+from .hooks import RETURN_HOOKS
 from .models import DataValue, Indicator, Target
 from .rollups import refresh_after_writes, rollup_rebuild
 
 VALUE_FIELDS = ["region_id", "indicator_id", "period", "value", "state", "version", "comment", "reason",
                 "is_simulated"]
 OUTLIER_HISTORY = 3  # previous periods compared with
-
-ReturnHook = Callable[..., None]
-RETURN_HOOKS: list[ReturnHook] = []
-"""Called in the writer's transaction each time a reviewer returns (or reopens) reported values, as
-fn(actor=..., returns=[(value, reporter user id or None), ...], reason=...). plans registers the one that tells
-the reporter (inbox, group robot, e-mail) in its AppConfig.ready(), so indicators never imports plans."""
-
-
-def register_return_hook(fn: ReturnHook) -> None:
-    if fn not in RETURN_HOOKS:
-        RETURN_HOOKS.append(fn)
 
 
 def value_dict(dv: DataValue | None) -> dict | None:

@@ -11,6 +11,7 @@ from bqw.accounts.models import User
 from bqw.accounts.scope import require_view
 from bqw.core.errors import ImportRejected
 from bqw.core.imports import Column, check_duplicates, parse_decimal, parse_table, read_table
+from bqw.core.numbers import fmt
 from bqw.core.periods import Period
 from bqw.core.spreadsheet import csv_bytes, new_workbook, workbook_bytes, write_row
 from bqw.regions.models import Region, code_range
@@ -144,7 +145,7 @@ def values_import(*, actor: User, data: bytes, filename: str) -> list[DataValue]
             preview.error(row.number, "value", "该数据已审核锁定，不能修改")
         elif dv is not None and version != dv.version:
             preview.error(row.number, "version", f"数据已被他人修改（当前版本 {dv.version}，当前值 "
-                                                 f"{dv.value.normalize():f}），请重新下载模板")
+                                                 f"{fmt(dv.value, ind.unit, yes_no=ind.yes_no)}），请重新下载模板")
         elif dv is None and version not in (None, 0):
             preview.error(row.number, "version", "数据已被删除，请重新下载模板")
         elif not (row.values.get("comment") or "").strip():

@@ -8,7 +8,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from bqw.core.views import register_card, register_link
-        from bqw.indicators.services import register_return_hook
+        from bqw.indicators.hooks import register_return_hook
 
         from . import workbench
         from .returns import values_returned_notify

@@ -3,7 +3,7 @@ the reporter gets an inbox message and an e-mail, and the reporter's organizatio
 per return action and organization, listing each value with its unit and period and the reason. Queued in the
 reviewer's transaction (nothing is sent for a rolled-back return) and sent after commit by the background runner.
 
-Registered into `indicators.services.register_return_hook` by PlansConfig.ready(): indicators sits below plans and
+Registered into `indicators.hooks.register_return_hook` by PlansConfig.ready(): indicators sits below plans and
 never imports it."""
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 A red project (milestone or completion overdue) gets a numbered 督办单 addressed to its responsible organization;
 a yellow one for want of reports gets a reminder. Each is a ProjectNotice unique per (project, kind, cause), so
 re-running never sends twice; the responsible organization's users get an in-app notification (plans'
-Notification, with no task).
+Notification, with no task) and an e-mail, and the organization's group robots a message (plans' recorded
+deliveries, sent after commit by the background runner).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db.models import Max
 from bqw.accounts.audit import audit_record
 from bqw.accounts.models import User
 from bqw.core.status import Light
+from bqw.plans.delivery import deliveries_queue, mails_queue
 from bqw.plans.models import Notification
 
 from .lights import project_light
@@ -42,7 +44,8 @@ def projects_supervise(*, actor: User, on: date) -> dict:
     seq = ProjectNotice.objects.filter(kind=ProjectNotice.Kind.NOTICE, year=on.year).aggregate(
         m=Max("seq"))["m"] or 0
     notices, notes, numbers = [], [], []
-    users: dict[int, list[int]] = {}
+    users: dict[int, list[tuple[int, str]]] = {}
+    robots, mails = [], []
     for p in projects:
         status = project_light(p, on)
         if status.light == Light.RED:
@@ -68,11 +71,16 @@ def projects_supervise(*, actor: User, on: date) -> dict:
         notices.append(n)
         if p.responsible_id not in users:
             users[p.responsible_id] = list(User.objects.filter(is_active=True, organization_id=p.responsible_id)
-                                           .values_list("id", flat=True))
+                                           .values_list("id", "email"))
         notes += [Notification(user_id=u, kind=f"project_{kind}", title=title[:200], body=body)
-                  for u in users[p.responsible_id]]
+                  for u, _ in users[p.responsible_id]]
+        robots.append(([p.responsible_id], title, body, f"project_{kind}", None))
+        mails += [(p.responsible_id, email, title, body, f"project_{kind}", None)
+                  for _, email in users[p.responsible_id]]
     ProjectNotice.objects.bulk_create(notices)
     Notification.objects.bulk_create(notes)
+    deliveries_queue(robots)
+    mails_queue(mails)
     reminders = sum(1 for n in notices if n.kind == ProjectNotice.Kind.REMINDER)
     result = {"date": on.isoformat(), "project_reminders": reminders, "project_notices": len(notices) - reminders,
               "project_notifications": len(notes), "numbers": numbers,

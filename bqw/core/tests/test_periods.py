@@ -187,3 +187,15 @@ def test_parse_year(cell, year):
 def test_parse_year_names_the_bad_cell(cell):
     with pytest.raises(PeriodError, match="不是有效年度"):
         parse_year(cell)
+
+
+@pytest.mark.parametrize("text,pid", [("202406", "202406"), ("2024年6月", "202406"), ("2024年第2季度", "2024Q2"),
+                                      ("2024年第四季度", "2024Q4"), ("2024年", "2024"), (" 2024Q3 ", "2024Q3")])
+def test_a_period_reads_back_as_a_workbook_writes_it(text, pid):
+    assert Period.read(text).id == pid and Period.read(Period.parse(pid).label).id == pid
+
+
+@pytest.mark.parametrize("text", ["2024年13月", "0000年1月", "2024年第5季度", "6月"])
+def test_an_impossible_written_period_is_a_period_error(text):
+    with pytest.raises(PeriodError):
+        Period.read(text)

@@ -36,7 +36,7 @@ def test_template_is_prefilled_with_the_capture_scope(tree, catalog, persona):
     assert tree["A"].code in units and tree["D"].code not in units  # 龙口 is outside 沙坪's capture scope
     assert all(r[0].startswith("440784001") for r in rows[1:])
     a = next(r for r in rows[1:] if r[0] == tree["A"].code and r[2] == "t_inc")
-    assert (a[5], a[6], a[7]) == ("202401", 7, 1)
+    assert (a[5], a[6], a[7]) == ("2024年1月", 7, 1)  # the period as written; it reads back (Period.read)
     assert "沙坪街道" in a[1]
     assert not {r[2] for r in rows[1:]} & {"t_rate", "t_share", "t_cnt"}
 

@@ -11,7 +11,7 @@ from bqw.accounts.services import system_user, user_ensure
 from bqw.core.errors import ApplicationError, NotFoundError
 from bqw.indicators.services import datavalue_save, indicator_ensure, target_ensure
 from bqw.orgs.models import Organization
-from bqw.plans.models import Notification
+from bqw.plans.models import Delivery, Notification, OrgChannel
 from bqw.projects.access import get_leader_for_user
 from bqw.projects.models import Project, ProjectNotice
 from bqw.projects.selectors import leader_page, letter_standing, team_funnel
@@ -106,6 +106,10 @@ def test_letter_standing_follows_its_targets(persona, hs, db):
 
 def test_red_project_gets_one_notice_and_its_unit_is_notified(persona, make_project, hs_hq):
     admin = persona("jm_admin")
+    reviewer = persona("hs_reviewer")
+    reviewer.email = "hs@example.org"
+    reviewer.save()
+    OrgChannel.objects.create(organization=hs_hq, kind="wecom", url="http://127.0.0.1:9/send?key=hs")
     p = make_project("逾期项目", stage="prep")
     milestone_set(actor=admin, project=p, name="供地", planned_on=date(2023, 5, 31))
     r = projects_supervise(actor=admin, on=date(2023, 6, 10))
@@ -113,4 +117,7 @@ def test_red_project_gets_one_notice_and_its_unit_is_notified(persona, make_proj
     n = ProjectNotice.objects.get(project=p)
     assert n.organization == hs_hq and "已逾期10天" in n.text
     assert Notification.objects.filter(user__username="hs_reviewer", title__startswith="项目督办〔2023〕1号").exists()
+    # the 督办单 also goes to the unit's group robot and its users' e-mail (recorded deliveries)
+    sent = Delivery.objects.filter(title__startswith="项目督办〔2023〕1号", organization=hs_hq)
+    assert sent.filter(channel__isnull=False).count() == 1 and sent.filter(email="hs@example.org").count() == 1
     assert projects_supervise(actor=admin, on=date(2023, 6, 11))["project_notices"] == 0  # never twice
