@@ -130,7 +130,8 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if error else {
         "code": ind.code, "name": ind.name, "unit": ind.unit, "direction": ind.direction, "level": str(ind.level),
         "periodicity": ind.periodicity, "rule": ind.rule, "temporal": ind.temporal,
-        "integer": "1" if ind.integer else "", "four_eyes": "1" if ind.four_eyes else "", "min_value": "" if ind.min_value is None else ind.min_value.normalize(),
+        "integer": "1" if ind.integer else "", "four_eyes": "1" if ind.four_eyes else "",
+        "min_value": "" if ind.min_value is None else ind.min_value.normalize(),
         "max_value": "" if ind.max_value is None else ind.max_value.normalize(), "description": ind.description}
     return render(request, "indicators/indicator_edit.html", _catalog_ctx(request.user, ind=ind, error=error,
                                                                            data=data))

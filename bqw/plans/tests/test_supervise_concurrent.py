@@ -75,10 +75,10 @@ def test_concurrent_supervise_runs_queue_and_send_each_notice_once(race_db):
     runs = [subprocess.Popen([sys.executable, "-m", "bqw.cli", "supervise", "--date", "2024-07-02", "--json"],
                              env=race_db, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(RUNS)]
-    results = [(p.returncode, out, err) for p in runs for out, err in [p.communicate(timeout=300)]]
-    for code, out, err in results:
-        assert code == 0 and "Traceback" not in err and "IntegrityError" not in err, err[-3000:]
-    sent = sorted(json.loads(out.strip().splitlines()[-1])["notices"] for _, out, _ in results)
+    outputs = [p.communicate(timeout=300) for p in runs]
+    for p, (_, err) in zip(runs, outputs, strict=True):
+        assert p.returncode == 0 and "Traceback" not in err and "IntegrityError" not in err, err[-3000:]
+    sent = sorted(json.loads(out.strip().splitlines()[-1])["notices"] for out, _ in outputs)
     assert sent == [0] * (RUNS - 1) + [TASKS]  # one run sent them all, the others found them sent
     count = _bqw(race_db, "shell", "-c", COUNT)
-    assert count.stdout.split() == [str(TASKS), str(TASKS)]  # once each, every number distinct
+    assert count.stdout.strip().splitlines()[-1].split() == [str(TASKS), str(TASKS)]  # once each, every number distinct
