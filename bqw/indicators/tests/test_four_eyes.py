@@ -126,3 +126,25 @@ def test_a_per_indicator_rule(tree, catalog, persona):
     other = datavalue_save(actor=persona("hs_reviewer"), region=tree["A"], indicator=catalog["t_avg"],
                            period="202401", value=3, submit=True)  # another indicator: no rule
     assert datavalue_approve(actor=persona("hs_reviewer"), value=other, version=other.version).state == "approved"
+
+
+def test_the_unit_page_and_the_api_show_and_change_the_setting(client, login, tree, persona):
+    hs = tree["鹤山"]
+    login("jm_admin")
+    assert "双人审核：未开启" in client.get(f"/regions/{hs.code}/").content.decode()
+    assert client.post(f"/regions/{hs.code}/four-eyes/", {"enabled": "1"}).status_code == 302
+    r = client.get(f"/api/v1/regions/{tree['A'].code}/four-eyes")
+    assert r.json() == {"code": tree["A"].code, "four_eyes": False, "applies": True, "set_by": hs.code}
+    r = client.put(f"/api/v1/regions/{hs.code}/four-eyes", json.dumps({"enabled": False}),
+                   content_type="application/json")
+    assert r.status_code == 200 and r.json()["applies"] is False
+    assert AuditEntry.objects.filter(action="region.four_eyes", region=hs).count() == 2
+    login("hs_reviewer")  # in scope, not an admin: sees it, cannot change it
+    assert "双人审核：未开启" in client.get(f"/regions/{hs.code}/").content.decode()
+    assert client.post(f"/regions/{hs.code}/four-eyes/", {"enabled": "1"}).status_code == 403
+    assert client.put(f"/api/v1/regions/{hs.code}/four-eyes", json.dumps({"enabled": True}),
+                      content_type="application/json").status_code == 403
+    login("xh_reporter")  # another county: 404
+    assert client.post(f"/regions/{hs.code}/four-eyes/", {"enabled": "1"}).status_code == 404
+    assert client.get(f"/api/v1/regions/{hs.code}/four-eyes").status_code == 404
+    assert not type(hs).objects.filter(four_eyes=True).exists()
