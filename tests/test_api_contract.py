@@ -17,12 +17,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from bqw.api import ERROR_RESPONSES, api
 
@@ -67,11 +62,20 @@ def live_api(tmp_path_factory):
         proc.terminate()
         pytest.fail("gunicorn did not start")
     yield url, token
-    proc.terminate()
-    proc.wait(timeout=10)
+    proc.terminate()  # a loaded machine may take a while to stop the workers: wait, then kill (never a teardown error)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=30)
 
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+# Every default check runs but one: positive_data_acceptance wants every schema-valid request accepted (2xx), and
+# this API's business rules cannot all be written as JSON Schema — an end date before the start date, a period
+# beyond the reporting window, a weak password, a unit or organization that does not exist, a value outside the
+# indicator's range or needing an outlier comment are each a Chinese 400 on a schema-valid body. Those 400s are
+# documented responses (status_code_conformance holds them to the schema).
+EXCLUDED = [positive_data_acceptance]
 
 
 def _runner(op, url: str, headers: dict):
@@ -81,7 +85,7 @@ def _runner(op, url: str, headers: dict):
     @settings(max_examples=12, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck), phases=[Phase.generate])
     def run(case):
-        case.call_and_validate(base_url=url, headers=headers, checks=CHECKS, timeout=60)
+        case.call_and_validate(base_url=url, headers=headers, timeout=60, excluded_checks=EXCLUDED)
 
     return run
 
@@ -97,7 +101,8 @@ def test_api_keeps_its_contract_under_schemathesis(live_api):
         operations += 1
         try:
             _runner(op, url, headers)()
-        except Exception as exc:  # one line per failing operation, all operations run
+        except (Exception, BaseExceptionGroup) as exc:  # one line per failing operation, all operations run
+            # (schemathesis reports a FailureGroup, a BaseExceptionGroup: `except Exception` stopped at the first)
             failures.append(f"{op.label}: {str(exc)[:1500]}")
     assert operations >= 20
     assert not failures, "\n\n".join(failures)

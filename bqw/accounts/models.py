@@ -134,3 +134,20 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+class LoginFailure(models.Model):
+    """Recent wrong passwords of one username or one client address (`accounts.throttle`), kept in the database
+    so every server process counts the same failures (a per-process cache would let each gunicorn worker allow
+    its own five guesses). `key` is a hash: neither the username nor the address is stored in clear."""
+
+    key = models.CharField("键", max_length=64, unique=True)
+    failures = models.PositiveIntegerField("失败次数", default=0)
+    last_at = models.DateTimeField("最后失败时间", db_index=True)
+
+    class Meta:
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… × {self.failures}"

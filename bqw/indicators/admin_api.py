@@ -46,6 +46,7 @@ class IndicatorOut(Schema):
     min_value: Decimal | None
     max_value: Decimal | None
     integer: bool
+    four_eyes: bool
     owner: str | None
 
 
@@ -60,6 +61,7 @@ class IndicatorIn(Schema):
     min_value: Decimal | None = None
     max_value: Decimal | None = None
     integer: bool = False
+    four_eyes: bool = False
     description: str = ""
 
 
@@ -127,7 +129,8 @@ class ArchiveIn(Schema):
 def _ind(i: Indicator) -> dict:
     return {"id": i.pk, "code": i.code, "name": i.name, "unit": i.unit, "level": i.level,
             "periodicity": i.periodicity, "rule": i.rule, "temporal": i.temporal, "min_value": i.min_value,
-            "max_value": i.max_value, "integer": i.integer, "owner": i.owner.code if i.owner else None}
+            "max_value": i.max_value, "integer": i.integer, "four_eyes": i.four_eyes,
+            "owner": i.owner.code if i.owner else None}
 
 
 def _rule(r: ValidationRule) -> dict:

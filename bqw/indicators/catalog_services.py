@@ -23,10 +23,11 @@ from bqw.regions.models import Region
 from .models import Indicator, Target, ValidationRule
 from .services import INDICATOR_FIELDS, TARGET_FIELDS
 
-CATALOG_FIELDS = [*INDICATOR_FIELDS, "integer", "description", "owner_id"]
+CATALOG_FIELDS = [*INDICATOR_FIELDS, "integer", "description", "owner_id", "four_eyes"]
 RULE_FIELDS = ["name", "region_id", "left", "operator", "right", "severity", "active"]
 EDITABLE = ["name", "unit", "direction", "level", "periodicity", "rule", "temporal", "numerator", "denominator",
-            "factor", "source", "comparator", "threshold", "min_value", "max_value", "integer", "description"]
+            "factor", "source", "comparator", "threshold", "min_value", "max_value", "integer", "description",
+            "four_eyes"]
 CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,59}")
 MULTIPLIERS = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "千": Decimal(1000), "百": Decimal(100)}
 

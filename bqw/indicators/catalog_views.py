@@ -73,6 +73,7 @@ def _indicator_fields(d) -> dict:
          "direction": d.get("direction", "up"), "level": int(d.get("level") or 5),
          "periodicity": d.get("periodicity", "M"), "rule": d.get("rule", "sum"),
          "temporal": d.get("temporal", "stock"), "integer": d.get("integer") == "1",
+         "four_eyes": d.get("four_eyes") == "1",
          "min_value": _dec(d.get("min_value"), "允许最小值"), "max_value": _dec(d.get("max_value"), "允许最大值"),
          "description": d.get("description", "")}
     if f["rule"] == "ratio":
@@ -129,7 +130,8 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if error else {
         "code": ind.code, "name": ind.name, "unit": ind.unit, "direction": ind.direction, "level": str(ind.level),
         "periodicity": ind.periodicity, "rule": ind.rule, "temporal": ind.temporal,
-        "integer": "1" if ind.integer else "", "min_value": "" if ind.min_value is None else ind.min_value.normalize(),
+        "integer": "1" if ind.integer else "", "four_eyes": "1" if ind.four_eyes else "",
+        "min_value": "" if ind.min_value is None else ind.min_value.normalize(),
         "max_value": "" if ind.max_value is None else ind.max_value.normalize(), "description": ind.description}
     return render(request, "indicators/indicator_edit.html", _catalog_ctx(request.user, ind=ind, error=error,
                                                                            data=data))

@@ -68,6 +68,8 @@ class Indicator(models.Model):
     outlier_ratio = models.DecimalField("异常波动阈值", max_digits=6, decimal_places=2, default=3,
                                         help_text="与本单位前几期平均值相比超过该倍数（或不足其倒数）时须填写说明")
     description = models.TextField("说明", blank=True)
+    four_eyes = models.BooleanField("双人审核", default=False, db_default=False,
+                                    help_text="开启后，该指标的数据须由填报（提交）人以外的审核员审核（四眼原则）")
     owner = models.ForeignKey(Region, verbose_name="定义单位", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+", help_text="定义该指标的指挥部所在地区；空为全省通用指标")
 
@@ -156,6 +158,9 @@ class DataValue(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="最后修改人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", db_index=False)
     updated_at = models.DateTimeField("最后修改时间", auto_now=True, db_default=Now())
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", db_index=False,
+                                   help_text="最后录入该数值的人（双人审核时不能审核自己填报的数据）")
 
     class Meta:
         verbose_name = "填报数据"

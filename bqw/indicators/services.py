@@ -175,7 +175,7 @@ def datavalues_record_derived(*, actor: User, items: Iterable[dict]) -> list[Dat
     return out
 
 
-_WRITTEN = ["value", "comment", "state", "is_simulated", "version", "updated_by", "updated_at"]
+_WRITTEN = ["value", "comment", "state", "is_simulated", "version", "updated_by", "updated_at", "entered_by"]
 
 
 def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool = False, derived: bool = False,
@@ -239,6 +239,8 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
         dv.version += 1
         dv.updated_by = by
         dv.updated_at = now
+        if changed and not derived:
+            dv.entered_by = by  # who typed the figure (双人审核: not its reviewer)
         values[key] = d  # a later item's outlier history sees this one, as if written one by one
         audits.append({"actor": actor, "action": "datavalue.derive" if derived else "datavalue.save", "obj": dv,
                        "object_repr": str(dv), "region": region, "before": before, "after": snapshot(dv, VALUE_FIELDS)})
@@ -301,6 +303,27 @@ def _reviewer(actor: User, region: Region) -> None:
         raise ForbiddenError("仅审核员可以审核数据")
 
 
+def check_four_eyes(actor: User, values: Iterable[DataValue]) -> None:
+    """双人审核 (four eyes, issue 18): where the indicator or the unit (or a unit above it) requires it, whoever
+    entered a value's figure or submitted it may not approve it (403 naming the rule and the value). Values
+    must come with their region and indicator."""
+    from bqw.regions.selectors import four_eyes_rules
+
+    own = [dv for dv in values if actor.pk in (dv.entered_by_id, dv.updated_by_id)]
+    if not own:
+        return
+    rules = four_eyes_rules({dv.region_id: dv.region for dv in own}.values())
+    for dv in own:
+        rule = rules.get(dv.region_id)
+        if not (dv.indicator.four_eyes or rule):
+            continue
+        why = f"指标“{dv.indicator.name}”" if dv.indicator.four_eyes else f"{rule.full_name or rule.name}"
+        raise ForbiddenError(
+            f"{why}实行双人审核（四眼原则）：{dv.region.name}的“{dv.indicator.name}”（{dv.get_period().label}）"
+            "由您填报或提交，须由其他审核员审核",
+            extra={"rule": "four_eyes", "indicator": dv.indicator.code, "region": dv.region.code})
+
+
 def _transition(actor: User, dv: DataValue, version: int | None, to: str, allowed: tuple[str, ...], action: str,
                 reason: str = "") -> DataValue:
     locked = _lock(dv.region, dv.indicator, dv.period)
@@ -308,6 +331,8 @@ def _transition(actor: User, dv: DataValue, version: int | None, to: str, allowe
     if locked.state not in allowed:
         raise ConflictError(f"当前状态为“{locked.get_state_display()}”，不能执行此操作",
                             extra={"current": value_dict(locked)})
+    if to == DataValue.State.APPROVED:
+        check_four_eyes(actor, [locked])
     before = snapshot(locked, VALUE_FIELDS)
     reporter_id = locked.updated_by_id  # who submitted it (before the reviewer becomes the last editor)
     locked.state = to
@@ -350,6 +375,7 @@ def datavalues_approve(*, actor: User, values: Iterable[DataValue]) -> list[Data
         raise ConflictError("部分数据已被删除，请刷新后重试")
     for region in {dv.region_id: dv.region for dv in locked}.values():
         _reviewer(actor, region)
+    check_four_eyes(actor, locked)
     now = timezone.now()
     audits = []
     for dv in locked:

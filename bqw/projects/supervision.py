@@ -19,6 +19,7 @@ from bqw.accounts.models import User
 from bqw.core.status import Light
 from bqw.plans.delivery import deliveries_queue, mails_queue
 from bqw.plans.models import Notification
+from bqw.plans.supervision import lock_supervision
 
 from .lights import project_light
 from .models import Project, ProjectNotice, Stage
@@ -37,7 +38,9 @@ def _cause(project: Project, reason: str, on: date) -> str | None:
 
 @transaction.atomic
 def projects_supervise(*, actor: User, on: date) -> dict:
-    """Run the project ladder at `on`; returns counts and the 督办单 numbers."""
+    """Run the project ladder at `on`; returns counts and the 督办单 numbers. Two runs at once queue one behind
+    the other (the supervision lock), the second then finds every notice already sent."""
+    lock_supervision()
     projects = (Project.objects.filter(archived=False).exclude(stage=Stage.PRODUCING)
                 .select_related("responsible").prefetch_related("milestones"))
     existing = set(ProjectNotice.objects.values_list("project_id", "kind", "cause"))

@@ -7,8 +7,8 @@ from .models import Region, RegionClass
 
 @admin.register(Region)
 class RegionAdmin(AuditedAdmin):
-    list_display = ["code", "name", "full_name", "level", "kind", "village_type"]
-    list_filter = ["level", "kind", "village_type"]
+    list_display = ["code", "name", "full_name", "level", "kind", "village_type", "four_eyes"]
+    list_filter = ["level", "kind", "village_type", "four_eyes"]
     search_fields = ["code", "full_name"]
     raw_id_fields = ["parent"]
 

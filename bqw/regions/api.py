@@ -4,10 +4,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from bqw.accounts.api import actor
+from bqw.core.api_errors import with_errors
 
 from .access import get_region_for_user
 from .models import Region
-from .selectors import classes_by_region, region_children, region_stats
+from .selectors import classes_by_region, four_eyes_rules, region_children, region_stats
+from .services import region_four_eyes_set
 
 router = Router(tags=["区划"])
 
@@ -54,3 +56,33 @@ def region_children_list(request: HttpRequest, code: str):
     for c in children:
         c.parent = region
     return [_out(c, classes[c.id], c.counts) for c in children]
+
+
+class FourEyesIn(Schema):
+    enabled: bool
+
+
+class FourEyesOut(Schema):
+    code: str
+    four_eyes: bool  # this unit's own setting
+    applies: bool  # its own or a unit's above it
+    set_by: str | None  # the code of the nearest unit whose setting applies
+
+
+def _four_eyes(region: Region) -> dict:
+    rule = four_eyes_rules([region]).get(region.pk)
+    return {"code": region.code, "four_eyes": region.four_eyes, "applies": rule is not None,
+            "set_by": rule.code if rule else None}
+
+
+@router.get("/{code}/four-eyes", response=with_errors({200: FourEyesOut}), summary="双人审核设置（含上级的设置）")
+def region_four_eyes_get(request: HttpRequest, code: str):
+    return _four_eyes(get_region_for_user(actor(request), code))
+
+
+@router.put("/{code}/four-eyes", response=with_errors({200: FourEyesOut}),
+            summary="开启或关闭本单位及下辖各级的双人审核（管理员，记入操作日志；不能取消上级的设置）")
+def region_four_eyes_put(request: HttpRequest, code: str, body: FourEyesIn):
+    me = actor(request)
+    region = region_four_eyes_set(actor=me, region=get_region_for_user(me, code, write=True), enabled=body.enabled)
+    return _four_eyes(region)

@@ -50,6 +50,9 @@ class Region(models.Model):
     village_type = models.CharField("村/社区", max_length=4, choices=VillageType.choices, blank=True, default="")
     parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children")
+    four_eyes = models.BooleanField(
+        "双人审核", default=False, db_default=False,
+        help_text="开启后，本单位及下辖各级的填报数据须由填报（提交）人以外的审核员审核（四眼原则）；上级开启的，下级不能取消")
 
     objects = RegionQuerySet.as_manager()
 

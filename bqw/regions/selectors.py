@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Count
 from django.db.models.functions import Substr
@@ -68,6 +69,22 @@ def region_ancestors(region: Region) -> list[Region]:
     if region.parent_id and all(r.pk != region.parent_id for r in chain):
         chain.append(region.parent)  # zones and towns of 东莞/中山 skip a level
     return chain
+
+
+def four_eyes_rules(regions: Iterable[Region]) -> dict[int, Region]:
+    """双人审核 (issue 18): for each unit whose own setting or a unit above it requires four eyes, the nearest
+    such unit (one query: the few units with the setting on). A setting covers the unit's whole subtree; a
+    lower unit cannot lift it."""
+    regions = list(regions)
+    if not regions:
+        return {}
+    ruled = sorted(Region.objects.filter(four_eyes=True), key=lambda r: -r.level)
+    out: dict[int, Region] = {}
+    for region in regions:
+        rule = next((r for r in ruled if r.contains(region)), None)
+        if rule is not None:
+            out[region.pk] = rule
+    return out
 
 
 def classes_by_region(regions: list[Region]) -> dict[int, list[RegionClass]]:

@@ -128,6 +128,22 @@ ZONE_SEGMENT = {1: (2, 4), 2: (4, 6), 3: (6, 9)}  # parent level -> code slice t
 
 
 @transaction.atomic
+def region_four_eyes_set(*, actor: User, region: Region, enabled: bool) -> Region:
+    """Turn 双人审核 on or off for a unit and its subtree (an admin inside its own capture scope, audited).
+    Switching it off at a unit does not lift a rule set above it (`selectors.four_eyes_rules`)."""
+    require_admin(actor, region)
+    if not (actor.is_superuser or actor.can_capture(region)):
+        raise ForbiddenError(f"您没有{region.full_name or region.name}的管理权限")
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    before = snapshot(region, ["four_eyes"])
+    region.four_eyes = bool(enabled)
+    region.save(update_fields=["four_eyes"])
+    audit_record(actor=actor, action="region.four_eyes", obj=region, region=region, before=before,
+                 after=snapshot(region, ["four_eyes"]))
+    return region
+
+
+@transaction.atomic
 def zone_create(*, actor: User, parent: Region, name: str) -> Region:
     """A special zone (功能区) under a province, city or county, numbered in the unused 9-series."""
     require_admin(actor, parent)

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from bqw.accounts.models import Role
 from bqw.accounts.scope import require_admin
 from bqw.core.errors import ImportRejected, NotFoundError
 from bqw.core.hooks import app_modules
@@ -13,8 +15,15 @@ from bqw.core.imports import rejection_context
 from .access import get_region_for_user
 from .forms import ClassImportForm
 from .models import Region
-from .selectors import LEVEL_KEYS, classes_by_region, region_ancestors, region_children, region_stats
-from .services import region_classes_import
+from .selectors import (
+    LEVEL_KEYS,
+    classes_by_region,
+    four_eyes_rules,
+    region_ancestors,
+    region_children,
+    region_stats,
+)
+from .services import region_classes_import, region_four_eyes_set
 
 
 @login_required
@@ -39,11 +48,24 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     below = [(Region.Level(lv).label, stats["levels"][LEVEL_KEYS[lv]]) for lv in range(region.level + 1, 6)]
     ctx = {"region": region, "children": children, "ancestors": ancestors, "stats": stats, "below": below,
            "classes": classes.get(region.id, []),
-           "count_levels": [(LEVEL_KEYS[lv], Region.Level(lv).label) for lv in range(region.level + 2, 6)]}
+           "count_levels": [(LEVEL_KEYS[lv], Region.Level(lv).label) for lv in range(region.level + 2, 6)],
+           "four_eyes_rule": four_eyes_rules([region]).get(region.pk),
+           "can_set_four_eyes": request.user.is_superuser or (request.user.role == Role.ADMIN
+                                                              and request.user.can_capture(region))}
     if not request.headers.get("HX-Request"):
         ctx["panels"] = region_panels(request, region)
     template = "regions/partials/children.html" if request.headers.get("HX-Request") else "regions/detail.html"
     return render(request, template, ctx)
+
+
+@login_required
+@require_POST
+def four_eyes(request: HttpRequest, code: str) -> HttpResponse:
+    """Turn 双人审核 on or off for this unit and its subtree (admins)."""
+    region = get_region_for_user(request.user, code, write=True)
+    region = region_four_eyes_set(actor=request.user, region=region, enabled=request.POST.get("enabled") == "1")
+    messages.success(request, f"已{'开启' if region.four_eyes else '关闭'}{region.name}的双人审核")
+    return redirect("regions-detail", code=region.code)
 
 
 def region_panels(request: HttpRequest, region: Region) -> list[str]:

@@ -2,6 +2,7 @@ import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from bqw.accounts.cli import cli_actor
 from bqw.plans.supervision import run_passes, supervise_run
@@ -20,8 +21,13 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"日期格式应为 YYYY-MM-DD：{opts['date']}")
         actor = cli_actor(None)
-        r = supervise_run(actor=actor, on=on)
-        others = run_passes(actor=actor, on=r.on)
+        try:  # a concurrent run holds the supervision lock: this one waits for it (SQLite: up to its busy timeout)
+            r = supervise_run(actor=actor, on=on)
+            others = run_passes(actor=actor, on=r.on)
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            raise CommandError("另一个督办日检正在运行，等待超时，本次未执行；请稍后再运行 bqw supervise") from None
         from bqw.plans.delivery import deliveries_retry_due
 
         deliveries_retry_due()  # robot messages whose retry time has come (also scheduled in the worker)
