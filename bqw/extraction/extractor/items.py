@@ -22,6 +22,7 @@ from .times import (
     TimeMention,
     deadline_value,
     document_year,
+    due_mention,
     heading_deadline,
     item_deadline,
     lead_period,
@@ -113,6 +114,7 @@ class Sentence:
     span: Span
     mentions: list[TimeMention]
     quantities: list[tuple[Span, list[Quantity]]] = field(default_factory=list)
+    due: TimeMention | None = None  # the list item's "完成时限：2025年11月底前"
 
     @property
     def has_exact_rank(self) -> bool:
@@ -129,8 +131,10 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
         if section.enter(doc, para.text):
             continue
         mentions = paragraph_mentions(text, para, doc.year, section.year, doc.titles)
+        due = due_mention(text, mentions)
         for sent in sentences(text, para):
             sentence = _read_sentence(doc, section, sent, mentions)
+            sentence.due = due
             for clause, quantities in sentence.quantities:
                 for q in quantities:
                     item = _item(doc, section, sentence, clause, q)
@@ -179,7 +183,7 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         value=q.value,
         unit=q.unit,
         deadline=_span_deadline(text[sent.start : q.start], kind, doc.year)
-        or item_deadline(sentence.mentions, sent, q.start, kind, section.deadline, section.lead_period),
+        or item_deadline(sentence.mentions, sent, q.start, kind, section.deadline, section.lead_period, sentence.due),
         quote=text[quote_a:quote_b],
         start=quote_a,
         end=quote_b,

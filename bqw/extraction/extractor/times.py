@@ -114,6 +114,7 @@ def item_deadline(
     kind: str,
     default: DeadlineValue,
     lead: int | None,
+    due: TimeMention | None = None,
 ) -> DeadlineValue:
     """Nearest time expression before the item (sentence, then paragraph), else the document default.
 
@@ -124,6 +125,8 @@ def item_deadline(
     before = [t for t in in_sent if t.end <= item_start + 1]
     if kind == "target":
         usable = [t for t in before if t.target or t.scope == "sentence" or _is_year(t)]
+        if due is not None and not any(re.search(r"\d", t.text) for t in usable):
+            return deadline_value(due.when)  # the list item's 完成时限 beats 全年/年内 and the defaults
         if usable and not usable[-1].starts_series:
             return deadline_value(usable[-1].when)
         return default
@@ -138,3 +141,14 @@ def item_deadline(
 
 def _is_year(t: TimeMention) -> bool:
     return isinstance(t.when, Period) and t.when.kind == YEAR
+
+
+DUE_LEAD = r"(?:完成时限|完成时间|时间节点|时限要求|时限)\s*[：:]\s*$"
+
+
+def due_mention(text: str, mentions: list[TimeMention]) -> TimeMention | None:
+    """A task list item's own deadline, written after its targets: "（牵头单位：…；完成时限：2024年11月底前）"."""
+    for t in mentions:
+        if t.target and t.when is not None and re.search(DUE_LEAD, text[max(0, t.start - 8) : t.start]):
+            return t
+    return None
