@@ -59,7 +59,7 @@ class Document:
     issuer: str | None
     default_kind: str
     default_deadline: int | None
-    lead_period: int | None
+    lead_period: DeadlineValue
     stems: dict[str, str]
     quotes: list[tuple[int, int]]
     titles: list[tuple[int, int]]
@@ -80,13 +80,16 @@ class Document:
         )
 
 
+PAST_YEAR_HEAD = r"过去一年|去年|上年|上一年"
+
+
 @dataclass
 class Section:
     """The defaults in force at a paragraph, set by the last numbered heading ("一、2024年工作回顾")."""
 
     kind: str
     deadline: DeadlineValue
-    lead_period: int | None
+    lead_period: DeadlineValue
     year: int | None = None
     review: bool = False  # a section reviewing work done: 建成/打造 there do not make targets
 
@@ -97,6 +100,8 @@ class Section:
             self.year, kind_word = heading
             self.kind = kind_word or doc.default_kind
             self.review = kind_word == "achieved"
+            if self.review and not self.year and doc.year and re.search(PAST_YEAR_HEAD, para):
+                self.year = doc.year - 1  # "一、过去一年的主要工作" in a report dated the year after
             if self.year:
                 self.deadline = self.year if self.kind == "target" else doc.default_deadline
                 self.lead_period = self.year if self.kind == "achieved" else doc.lead_period

@@ -54,7 +54,16 @@ def document_year(text: str) -> int | None:
         y = year_of_full_date(chunk)
         if y:
             return y
-    return None
+    return title_year(text)
+
+
+def title_year(text: str) -> int | None:
+    """The one year a title names ("斗山镇2024年…工作总结", "2025年…实施方案"), not a span or a deadline."""
+    title = next((ln.strip() for ln in text[:300].splitlines() if ln.strip()), "")
+    if re.search(YEAR_SPAN_RE, title) or re.search(r"十[四五六七]五", title):
+        return None
+    years = {int(m[1]) for m in re.finditer(rf"(?<![到至])({YEAR_RE})\s*年(?![底末])", title)}
+    return years.pop() if len(years) == 1 else None
 
 
 def heading_deadline(text: str) -> int | None:
@@ -81,13 +90,21 @@ def heading_deadline(text: str) -> int | None:
     return None
 
 
-def lead_period(text: str, doc_year: int | None) -> int | None:
+PART_OF_YEAR = {"一季度": 3, "第一季度": 3, "上半年": 6, "前三季度": 9}
+
+
+def lead_period(text: str, doc_year: int | None) -> DeadlineValue:
     """A report whose lead paragraph opens with "今年以来" dates all its facts to that year; a summary
-    titled "2023年工作总结…" dates them to the year it sums up."""
+    titled "2023年工作总结…" dates them to the year it sums up ("…前三季度工作总结" to its last month);
+    a "2025年政府工作报告" reviews the year before it."""
     title = next((ln.strip() for ln in text[:300].splitlines() if ln.strip()), "")
-    m = re.search(rf"({YEAR_RE})\s*年[^，。]{{0,12}}?(?:总结|回顾|工作报告|成效)", title)
+    m = re.search(rf"({YEAR_RE})\s*年[^，。]{{0,24}}?(?:总结|回顾|工作报告|成效)", title)
     if m:
-        return int(m.group(1))
+        y = int(m.group(1))
+        part = re.search(r"(第一季度|一季度|上半年|前三季度)|1\s*[—\-–~至]\s*(\d{1,2})\s*月", m.group(0))
+        if part:
+            return f"{y}-{(PART_OF_YEAR[part[1]] if part[1] else int(part[2])):02d}"
+        return y - 1 if "政府工作报告" in title else y
     for para in paragraphs(text):
         if len(para.text.strip()) >= 40:
             if doc_year and re.search(r"今年以来|年初以来", para.text):
