@@ -437,8 +437,9 @@ class _MentionCollector:
         seg = self.seg
         for m in re.finditer(r"(?:截至|截止到?)(?:今年)?(\d{1,2})\s*月(?:底|末)?", seg):
             self.add(m, _month(year, int(m[1])), PARAGRAPH, False)
-        for m in re.finditer(r"(?:今年)?(上半年|一季度|第一季度|前三季度)", seg):
-            self.add(m, _month(year, {"上半年": 6, "前三季度": 9}.get(m[1], 3)), PARAGRAPH, False)
+        for m in re.finditer(r"(?:今年)?(上半年|前三季度|(?<![上下])(?:第)?[一二三](?=季度))(?:季度)?", seg):
+            months = {"上半年": 6, "前三季度": 9, "第二": 6, "二": 6, "第三": 9, "三": 9}
+            self.add(m, _month(year, months.get(m[1], 3)), PARAGRAPH, False)
         for m in re.finditer(r"(?<![比较])(?:去年|上年|上一年|过去一年)", seg):
             self.add(m, Period(year - 1, YEAR, 1), SENTENCE, False)
         for m in re.finditer(r"(\d{1,2})\s*月\s*(?:份)?\s*(?:至|到|—|-|–|~)\s*(\d{1,2})\s*月", seg):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from bqw.core.periods import deadline_heading
+from bqw.core.periods import YEAR, Period, deadline_heading
 
 from ..numbers import parse_number
 from .kinds import classify_kind, doc_kind, section_heading
@@ -92,6 +92,22 @@ class Section:
     lead_period: DeadlineValue
     year: int | None = None
     review: bool = False  # a section reviewing work done: 建成/打造 there do not make targets
+    carried: DeadlineValue = None  # the year a report's earlier paragraph stated ("2024年，全省…")
+
+    def carry(self, text: str, mentions: list[TimeMention], doc_year: int | None) -> None:
+        """A report on a finished year: its facts stay in the year a sentence opened with ("2024年，全省…",
+        in a page dated 2025) until another is named."""
+        years = [
+            t
+            for t in mentions
+            if not t.target
+            and isinstance(t.when, Period)
+            and t.when.kind == YEAR
+            and re.match(r"[，,]", text[t.end : t.end + 1])
+            and (t.start == 0 or text[t.start - 1] in "。！？\n")
+        ]
+        if years and self.kind == "achieved" and doc_year and years[-1].when.year < doc_year:
+            self.carried = years[-1].when.year
 
     def enter(self, doc: Document, para: str) -> bool:
         """Update the defaults from a heading paragraph; True when the paragraph is only a deadline."""
@@ -137,6 +153,7 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
             continue
         mentions = paragraph_mentions(text, para, doc.year, section.year, doc.titles)
         due = due_mention(text, mentions)
+        section.carry(text, mentions, doc.year)
         for sent in sentences(text, para):
             sentence = _read_sentence(doc, section, sent, mentions)
             sentence.due = due
@@ -188,7 +205,17 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         value=q.value,
         unit=q.unit,
         deadline=_span_deadline(text[sent.start : q.start], kind, doc.year)
-        or item_deadline(sentence.mentions, sent, q.start, kind, section.deadline, section.lead_period, sentence.due),
+        or item_deadline(
+            sentence.mentions,
+            sent,
+            q.start,
+            kind,
+            section.deadline,
+            section.lead_period,
+            sentence.due,
+            text,
+            section.carried,
+        ),
         quote=text[quote_a:quote_b],
         start=quote_a,
         end=quote_b,

@@ -120,8 +120,17 @@ def paragraph_mentions(
     return [
         t
         for t in find_time_mentions(text, year=doc_year, section_year=section_year, start=para.start, end=para.end)
-        if not any(a <= t.start < b for a, b in titles) or not t.target
+        if (not any(a <= t.start < b for a, b in titles) or not t.target) and not is_comparison_year(text, t)
     ]
+
+
+def is_comparison_year(text: str, t: TimeMention) -> bool:
+    """ "由2023年的2.36:1缩小至…", "创1979年以来新高": a year compared with, not the date of what follows."""
+    before, after = text[max(0, t.start - 2) : t.start], text[t.end : t.end + 8]
+    return bool(
+        re.search(r"[由从较比与同]$", before) and re.match(r"(?:同期)?的|同期", after)
+        or re.match(r"以来(?:新高|最高|最好|最低|首次)", after)
+    )
 
 
 def item_deadline(
@@ -130,8 +139,10 @@ def item_deadline(
     item_start: int,
     kind: str,
     default: DeadlineValue,
-    lead: int | None,
+    lead: DeadlineValue,
     due: TimeMention | None = None,
+    text: str = "",
+    carried: DeadlineValue = None,
 ) -> DeadlineValue:
     """Nearest time expression before the item (sentence, then paragraph), else the document default.
 
@@ -142,6 +153,8 @@ def item_deadline(
     before = [t for t in in_sent if t.end <= item_start + 1]
     if kind == "target":
         usable = [t for t in before if t.target or t.scope == "sentence" or _is_year(t)]
+        # a month without a year ("12月底前完成…；") dates its own part of a ；-list, not the parts after it
+        usable = [t for t in usable if not _own_part_only(t) or not re.search(r"[；;]", text[t.end : item_start])]
         if due is not None and not any(re.search(r"\d", t.text) for t in usable):
             return deadline_value(due.when)  # the list item's 完成时限 beats 全年/年内 and the defaults
         if usable and not usable[-1].starts_series:
@@ -153,7 +166,11 @@ def item_deadline(
     para_before = [t for t in mentions if t.end <= sent.start and t.scope == "paragraph" and not t.target]
     if para_before:
         return deadline_value(para_before[-1].when)
-    return lead
+    return lead if lead is not None else carried
+
+
+def _own_part_only(t: TimeMention) -> bool:
+    return isinstance(t.when, Period) and t.when.kind == MONTH and not re.search(YEAR_RE, t.text)
 
 
 def _is_year(t: TimeMention) -> bool:
