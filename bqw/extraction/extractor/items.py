@@ -15,7 +15,7 @@ from ..numbers import parse_number
 from .kinds import classify_kind, doc_kind, section_heading
 from .naming import all_name, cover_name, indicator_for, industry_name, rank_indicator, share_name, tidy_name
 from .places import find_issuer, is_place_name, place_stems, subject_for
-from .quantities import COUNT_UNITS, PRE_GE_TARGET, Quantity, grammar_quantities
+from .quantities import CHANGE_TO, COUNT_UNITS, PRE_GE_TARGET, Quantity, grammar_quantities
 from .text import Span, book_titles, clauses, inside, paragraphs, quoted_names, sentences
 from .times import (
     DeadlineValue,
@@ -196,6 +196,8 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         return None  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket
     if kind == "achieved" and _is_reached_level(text, clause, q):
         q.comparator = "="  # "达到100家" reports a level reached, not a bound
+    if q.baseline is not None:
+        return _baseline_item(doc, sentence, clause, q)
     quote_a, quote_b = _quote_bounds(clause, q)
     return Item(
         kind=kind,
@@ -217,6 +219,24 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
             section.carried,
         ),
         quote=text[quote_a:quote_b],
+        start=quote_a,
+        end=quote_b,
+    )
+
+
+def _baseline_item(doc: Document, sentence: Sentence, clause: Span, q: Quantity) -> Item:
+    """The level a change starts from is a fact: of the year stated ("由2023年的"), else the year before."""
+    quote_a, quote_b = _quote_bounds(clause, q)
+    year = q.baseline or (doc.year - 1 if doc.year else None)
+    return Item(
+        kind="achieved",
+        subject=subject_for(doc.text[sentence.span.start : q.start], doc.issuer, doc.stems),
+        indicator=_indicator(doc.text, clause, q),
+        comparator="=",
+        value=q.value,
+        unit=q.unit,
+        deadline=year,
+        quote=doc.text[quote_a:quote_b],
         start=quote_a,
         end=quote_b,
     )
@@ -259,11 +279,18 @@ def _span_deadline(before: str, kind: str, year: int | None) -> int | None:
 
 
 def _is_reached_level(text: str, clause: Span, q: Quantity) -> bool:
+    """ "达到100家", "缩小至2.30:1" in a report: the level reached, not a bound."""
+    before = text[clause.start : q.start]
     return (
-        q.comparator == ">="
-        and q.form == ""
-        and bool(re.search(rf"(?:{'|'.join(PRE_GE_TARGET)})$", text[clause.start : q.start]))
-        and not re.search(r"以上$", text[q.start : q.end])
+        q.form == ""
+        and not q.list_bound
+        and (
+            q.comparator == ">="
+            and bool(re.search(rf"(?:{'|'.join(PRE_GE_TARGET)})$", before))
+            and not re.search(r"以上$", text[q.start : q.end])
+            or q.comparator == "<="
+            and bool(re.search(rf"{CHANGE_TO}$", before))
+        )
     )
 
 
@@ -335,6 +362,7 @@ def _share_list_bound(qs: list[Quantity], clause: Span) -> None:
         for q in plain:
             if q.comparator == "=":
                 q.comparator = bound
+                q.list_bound = True
 
 
 def _scopes_next(clause: Span, q: Quantity, nxt: Quantity) -> bool:
