@@ -7,7 +7,7 @@ and bare "到2023年" lines change the defaults for what follows them.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from bqw.core.periods import YEAR, Period, deadline_heading
 
@@ -167,8 +167,32 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                         continue
                     seen.add(key)
                     _name_from_context(item, items, text, sent)
-                    items.append(item)
+                    items.extend(_shared_by_each(item, q.start, items, text, clause, sent))
     return _dedupe_overlaps(items)
+
+
+SHARED_VERB = r"均(?:已|将)?(?=达到|达|居|位居|位列|超过|保持|在|为|实现|提高|提升|增长|不低于|不少于)"
+
+
+def _shared_by_each(item: Item, q_start: int, items: list[Item], text: str, clause: Span, sent: Span) -> list[Item]:
+    """ "A和B的X均达到100%" / "A 24个、B 330个，数量均居全国首位": one statement per indicator sharing it."""
+    before = text[clause.start : q_start]
+    m = re.search(r"均(?:已|将)?([^，。；\d]{0,8})$", before)
+    if not m or not re.match(SHARED_VERB, "均" + m.group(1) + text[q_start : q_start + 3]):
+        return [item]
+    head = re.sub(r"^.*?(?:其中|同时|并且?|且)", "", before[: m.start()])
+    parts = re.split(r"[和与及、]", head)
+    if len(parts) >= 2 and all(1 < len(x) <= 16 for x in parts) and not any(is_place_name(x[:3]) for x in parts):
+        last = parts[-1]
+        measure = last.split("的", 1)[1] if "的" in last else ""
+        names = [re.sub(r"的$", "", x.split("的", 1)[0]) + measure for x in parts]
+        return [replace(item, indicator=n) for n in names]
+    if re.fullmatch(r"(?:数量|总量|规模|增速|占比|比重)?", head.strip()):
+        prev = [it for it in items if sent.start <= it.start and it.end <= clause.start]
+        if len(prev) >= 2:
+            suffix = "数量排名" if item.unit == "名" else ""
+            return [replace(item, indicator=re.sub(r"^(?:建成|新增)|数$", "", it.indicator) + suffix) for it in prev[-2:]]
+    return [item]
 
 
 def _read_sentence(doc: Document, section: Section, sent: Span, mentions: list[TimeMention]) -> Sentence:
