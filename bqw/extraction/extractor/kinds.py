@@ -23,6 +23,7 @@ STRONG_ACHIEVED = (
 )
 GOAL_ONLY = r"争创|冲刺|争当|进军|跻身|重回|奋力"
 WEAK_TARGET = r"打造|争创|创建|冲刺|进军|争当|建成|培育|跻身|迈入|重回"
+REPORT_WEAK_TARGET = r"打造|争创|创建|冲刺|进军|争当|跻身|迈入|重回"  # in a report 建成/培育 tell work done
 
 
 SECTION_HEAD = r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章部分节])"
@@ -98,7 +99,8 @@ def classify_kind(
         return found
     if re.search(r"入选|榜上有名|上榜|之一|完工|获准", clause_after):
         return "achieved"
-    if weak and re.search(WEAK_TARGET, sentence_before):
+    weak_words = WEAK_TARGET if default == "target" else REPORT_WEAK_TARGET
+    if weak and re.search(weak_words, sentence_before):
         return "target"
     return default
 
