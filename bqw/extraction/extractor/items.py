@@ -266,7 +266,7 @@ def _baseline_item(doc: Document, sentence: Sentence, clause: Span, q: Quantity)
     )
 
 
-BARE_NAME = r"数量|数|(?:年均)?增速|同比增速|总数|总量"
+BARE_NAME = r"数量|数|(?:年均)?增速|同比增速|总数|总量|连续[\u4e00-\u9fff]{0,4}年数"
 
 
 def _name_from_context(item: Item, items: list[Item], text: str, sent: Span) -> None:
@@ -329,6 +329,14 @@ def _raw_indicator(text: str, clause: Span, q: Quantity) -> str:
         return rank_indicator(text, clause, q.start, q.end)
     if q.form == "industry_count":
         return industry_name(text[q.start : q.end])
+    if q.form == "streak":
+        return "连续增长年数"  # "实现“三连增”": named after the statement before it
+    if q.form == "magnitude":
+        return "GDP" if "GDP" in text[q.start : q.end] else "地区生产总值"  # "迈入千亿GDP强区"
+    streak = re.search(r"连续$", text[clause.start : q.start])
+    if q.unit == "年" and streak:
+        verb = re.match(r"年([^，。；、\d]{1,4}?)(?:[，。；、]|$)", text[q.end - 1 : clause.end])
+        return f"连续{verb.group(1) if verb else ''}年数"  # "连续15年缩小" → 连续缩小年数
     name = indicator_for(clause.text, rel_a, rel_b, q.unit)
     if q.form == "all":
         return all_name(clause.text) or name

@@ -130,10 +130,14 @@ def _relative(clause: str, rel_b: int, np: str) -> str | None:
 
 def all_name(phrase: str) -> str | None:
     """ "全部行政村达到美丽宜居村标准" → "达到美丽宜居村标准的行政村比例"; "…实现5G网络覆盖" → "…覆盖率"."""
-    m = re.search(r"(?:所有|全部)([^，。；]{1,12}?)(达到|实现|完成|建成|纳入|覆盖|通(?!过))([^，。；]*)", phrase)
+    m = re.search(r"(?:所有|全部)([^，。；]{0,12}?)(达到|实现|完成|建成|纳入|覆盖|通(?!过))([^，。；]*)", phrase)
     if not m:
         return None
     noun, verb, rest = m.groups()
+    if not noun:  # "全省1609个乡镇（街道）全部完成…": the noun stands before 全部
+        noun = re.sub(r"^.*?[\d一二两三四五六七八九十百千万]+个", "", phrase[: m.start()]).strip()
+        if not noun:
+            return None
     if "覆盖" in verb + rest:
         return noun + re.sub(r"覆盖.*$", "", rest) + "覆盖率"
     return f"{verb}{rest}的{noun}比例"
