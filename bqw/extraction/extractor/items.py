@@ -171,6 +171,7 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
     return _dedupe_overlaps(items)
 
 
+PLACE_END = r"(?:县|市|区|镇|乡|街道)$"  # "甲县、乙县和丙园区…均增长": places sharing a value, one statement
 SHARED_VERB = r"均(?:已|将)?(?=达到|达|居|位居|位列|超过|保持|在|为|实现|提高|提升|增长|不低于|不少于)"
 
 
@@ -182,16 +183,19 @@ def _shared_by_each(item: Item, q_start: int, items: list[Item], text: str, clau
         return [item]
     head = re.sub(r"^.*?(?:其中|同时|并且?|且)", "", before[: m.start()])
     parts = re.split(r"[和与及、]", head)
-    if len(parts) >= 2 and all(1 < len(x) <= 16 for x in parts) and not any(is_place_name(x[:3]) for x in parts):
+    places = [x for x in parts if is_place_name(x[:3]) or re.search(PLACE_END, x.split("的", 1)[0])]
+    if len(parts) >= 2 and all(1 < len(x) <= 16 for x in parts) and not places:
         last = parts[-1]
         measure = last.split("的", 1)[1] if "的" in last else ""
-        names = [re.sub(r"的$", "", x.split("的", 1)[0]) + measure for x in parts]
+        names = [tidy_name(re.sub(r"的$", "", x.split("的", 1)[0]) + measure, is_place_name) for x in parts]
         return [replace(item, indicator=n) for n in names]
     if re.fullmatch(r"(?:数量|总量|规模|增速|占比|比重)?", head.strip()):
         prev = [it for it in items if sent.start <= it.start and it.end <= clause.start]
         if len(prev) >= 2:
             suffix = "数量排名" if item.unit == "名" else ""
-            return [replace(item, indicator=re.sub(r"^(?:建成|新增)|数$", "", it.indicator) + suffix) for it in prev[-2:]]
+            return [
+                replace(item, indicator=re.sub(r"^(?:建成|新增)|数$", "", it.indicator) + suffix) for it in prev[-2:]
+            ]
     return [item]
 
 

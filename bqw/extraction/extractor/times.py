@@ -128,7 +128,8 @@ def is_comparison_year(text: str, t: TimeMention) -> bool:
     """ "由2023年的2.36:1缩小至…", "创1979年以来新高": a year compared with, not the date of what follows."""
     before, after = text[max(0, t.start - 2) : t.start], text[t.end : t.end + 8]
     return bool(
-        re.search(r"[由从较比与同]$", before) and re.match(r"(?:同期)?的|同期", after)
+        re.search(r"[由从较比与同]$", before)
+        and re.match(r"(?:同期)?的|同期", after)
         or re.match(r"以来(?:新高|最高|最好|最低|首次)", after)
     )
 
@@ -162,6 +163,8 @@ def item_deadline(
         return default
     before = [t for t in before if not t.starts_series]
     if before:
+        if re.fullmatch(r"今年以来|年初以来", before[-1].text) and isinstance(lead, str):
+            return lead  # in a half-year summary "今年以来" runs to the half's last month
         return deadline_value(before[-1].when)
     para_before = [t for t in mentions if t.end <= sent.start and t.scope == "paragraph" and not t.target]
     if para_before:
