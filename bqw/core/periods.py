@@ -166,32 +166,10 @@ def month_range(first: Period, last: Period) -> list[Period]:
 ONGOING, RECURRING, DUE = "ongoing", "recurring", "due"
 
 _DASH = "[—–\\-~～至到]+"
-_CN_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "十一": 11,
-    "十二": 12,
-}
-_RECURRING = {
-    "每月": MONTH,
-    "按月": MONTH,
-    "每季度": QUARTER,
-    "每季": QUARTER,
-    "按季度": QUARTER,
-    "每年": YEAR,
-    "按年": YEAR,
-    "每半年": HALF,
-    "半年": HALF,
-}
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+              "十一": 11, "十二": 12}
+_RECURRING = {"每月": MONTH, "按月": MONTH, "每季度": QUARTER, "每季": QUARTER, "按季度": QUARTER,
+              "每年": YEAR, "按年": YEAR, "每半年": HALF, "半年": HALF}
 _ONGOING = ("长期坚持", "长期", "持续推进", "持续", "常态化")
 
 
@@ -446,7 +424,7 @@ class _MentionCollector:
                 self.add(m, Period(y, YEAR, 1), PARAGRAPH, m[1] in ("到", "至") or bool(m[4]))
 
     def five_year_plans(self) -> None:
-        """ "到“十四五”末", "十四五时期": the plan period 2021—2025 (GOLD.md: 十四五 → 2025)."""
+        """"到“十四五”末", "十四五时期": the plan period 2021—2025 (GOLD.md: 十四五 → 2025)."""
         for m in re.finditer(FIVE_YEAR_PLAN_RE, self.seg):
             if not (m[1] or m[3]):
                 continue  # "“十四五”规划" names a plan, not a time
