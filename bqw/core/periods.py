@@ -421,6 +421,8 @@ class _MentionCollector:
     def explicit_years(self) -> None:
         """Year ranges and years, with 到/截至/底/前/起 around them."""
         seg = self.seg
+        for m in re.finditer(rf"(?:到|至|于)?\s*({YEAR_RE})\s*年\s*(\d{{1,2}})\s*月(?:份)?(?:底|末)?(?:前|之前)", seg):
+            self.add(m, _month(int(m[1]), int(m[2])), PARAGRAPH, True)  # "2025年11月底前": a month deadline
         for m in re.finditer(YEAR_SPAN_RE, seg):
             self.add(m, Period(int(m[2]), YEAR, 1), PARAGRAPH, True, first=Period(int(m[1]), YEAR, 1))
         for m in re.finditer(rf"(到|至|截至|截止到?)?\s*({YEAR_RE})\s*年(底|末)?(前)?", seg):
@@ -453,8 +455,9 @@ class _MentionCollector:
         seg = self.seg
         for m in re.finditer(r"(?:截至|截止到?)(?:今年)?(\d{1,2})\s*月(?:底|末)?", seg):
             self.add(m, _month(year, int(m[1])), PARAGRAPH, False)
-        for m in re.finditer(r"(?:今年)?(上半年|一季度|第一季度|前三季度)", seg):
-            self.add(m, _month(year, {"上半年": 6, "前三季度": 9}.get(m[1], 3)), PARAGRAPH, False)
+        for m in re.finditer(r"(?:今年)?(上半年|前三季度|(?<![上下])(?:第)?[一二三](?=季度))(?:季度)?", seg):
+            months = {"上半年": 6, "前三季度": 9, "第二": 6, "二": 6, "第三": 9, "三": 9}
+            self.add(m, _month(year, months.get(m[1], 3)), PARAGRAPH, False)
         for m in re.finditer(r"(?<![比较])(?:去年|上年|上一年|过去一年)", seg):
             self.add(m, Period(year - 1, YEAR, 1), SENTENCE, False)
         for m in re.finditer(r"(\d{1,2})\s*月\s*(?:份)?\s*(?:至|到|—|-|–|~)\s*(\d{1,2})\s*月", seg):
@@ -471,6 +474,8 @@ class _MentionCollector:
         seg = self.seg
         for m in re.finditer(r"(?:今年|年)底前|年底|今年年底", seg):
             self.add(m, date(year, 12, 31), SENTENCE, True)
+        for m in re.finditer(r"(?<![\d年—\-–~至到])(\d{1,2})\s*月(?:份)?(?:底|末)?(?:前|之前)", seg):
+            self.add(m, _month(year, int(m[1])), SENTENCE, True)  # "12月底前完成": a month deadline this year
         for m in re.finditer(r"明年", seg):
             self.add(m, Period(year + 1, YEAR, 1), SENTENCE, True)
         for m in re.finditer(

@@ -7,21 +7,22 @@ and bare "到2023年" lines change the defaults for what follows them.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
-from bqw.core.periods import deadline_heading
+from bqw.core.periods import YEAR, Period, deadline_heading
 
 from ..numbers import parse_number
 from .kinds import classify_kind, doc_kind, section_heading
 from .naming import all_name, cover_name, indicator_for, industry_name, rank_indicator, share_name, tidy_name
 from .places import find_issuer, is_place_name, place_stems, subject_for
-from .quantities import COUNT_UNITS, PRE_GE_TARGET, Quantity, grammar_quantities
+from .quantities import CHANGE_TO, COUNT_UNITS, PRE_GE_TARGET, Quantity, grammar_quantities
 from .text import Span, book_titles, clauses, inside, paragraphs, quoted_names, sentences
 from .times import (
     DeadlineValue,
     TimeMention,
     deadline_value,
     document_year,
+    due_mention,
     heading_deadline,
     item_deadline,
     lead_period,
@@ -58,7 +59,7 @@ class Document:
     issuer: str | None
     default_kind: str
     default_deadline: int | None
-    lead_period: int | None
+    lead_period: DeadlineValue
     stems: dict[str, str]
     quotes: list[tuple[int, int]]
     titles: list[tuple[int, int]]
@@ -79,15 +80,34 @@ class Document:
         )
 
 
+PAST_YEAR_HEAD = r"过去一年|去年|上年|上一年"
+
+
 @dataclass
 class Section:
     """The defaults in force at a paragraph, set by the last numbered heading ("一、2024年工作回顾")."""
 
     kind: str
     deadline: DeadlineValue
-    lead_period: int | None
+    lead_period: DeadlineValue
     year: int | None = None
     review: bool = False  # a section reviewing work done: 建成/打造 there do not make targets
+    carried: DeadlineValue = None  # the year a report's earlier paragraph stated ("2024年，全省…")
+
+    def carry(self, text: str, mentions: list[TimeMention], doc_year: int | None) -> None:
+        """A report on a finished year: its facts stay in the year a sentence opened with ("2024年，全省…",
+        in a page dated 2025) until another is named."""
+        years = [
+            t
+            for t in mentions
+            if not t.target
+            and isinstance(t.when, Period)
+            and t.when.kind == YEAR
+            and re.match(r"[，,]", text[t.end : t.end + 1])
+            and (t.start == 0 or text[t.start - 1] in "。！？\n")
+        ]
+        if years and self.kind == "achieved" and doc_year and years[-1].when.year < doc_year:
+            self.carried = years[-1].when.year
 
     def enter(self, doc: Document, para: str) -> bool:
         """Update the defaults from a heading paragraph; True when the paragraph is only a deadline."""
@@ -96,6 +116,8 @@ class Section:
             self.year, kind_word = heading
             self.kind = kind_word or doc.default_kind
             self.review = kind_word == "achieved"
+            if self.review and not self.year and doc.year and re.search(PAST_YEAR_HEAD, para):
+                self.year = doc.year - 1  # "一、过去一年的主要工作" in a report dated the year after
             if self.year:
                 self.deadline = self.year if self.kind == "target" else doc.default_deadline
                 self.lead_period = self.year if self.kind == "achieved" else doc.lead_period
@@ -113,6 +135,7 @@ class Sentence:
     span: Span
     mentions: list[TimeMention]
     quantities: list[tuple[Span, list[Quantity]]] = field(default_factory=list)
+    due: TimeMention | None = None  # the list item's "完成时限：2025年11月底前"
 
     @property
     def has_exact_rank(self) -> bool:
@@ -129,8 +152,11 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
         if section.enter(doc, para.text):
             continue
         mentions = paragraph_mentions(text, para, doc.year, section.year, doc.titles)
+        due = due_mention(text, mentions)
+        section.carry(text, mentions, doc.year)
         for sent in sentences(text, para):
             sentence = _read_sentence(doc, section, sent, mentions)
+            sentence.due = due
             for clause, quantities in sentence.quantities:
                 for q in quantities:
                     item = _item(doc, section, sentence, clause, q)
@@ -141,8 +167,36 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                         continue
                     seen.add(key)
                     _name_from_context(item, items, text, sent)
-                    items.append(item)
+                    items.extend(_shared_by_each(item, q.start, items, text, clause, sent))
     return _dedupe_overlaps(items)
+
+
+PLACE_END = r"(?:县|市|区|镇|乡|街道)$"  # "甲县、乙县和丙园区…均增长": places sharing a value, one statement
+SHARED_VERB = r"均(?:已|将)?(?=达到|达|居|位居|位列|超过|保持|在|为|实现|提高|提升|增长|不低于|不少于)"
+
+
+def _shared_by_each(item: Item, q_start: int, items: list[Item], text: str, clause: Span, sent: Span) -> list[Item]:
+    """ "A和B的X均达到100%" / "A 24个、B 330个，数量均居全国首位": one statement per indicator sharing it."""
+    before = text[clause.start : q_start]
+    m = re.search(r"均(?:已|将)?([^，。；\d]{0,8})$", before)
+    if not m or not re.match(SHARED_VERB, "均" + m.group(1) + text[q_start : q_start + 3]):
+        return [item]
+    head = re.sub(r"^.*?(?:其中|同时|并且?|且)", "", before[: m.start()])
+    parts = re.split(r"[和与及、]", head)
+    places = [x for x in parts if is_place_name(x[:3]) or re.search(PLACE_END, x.split("的", 1)[0])]
+    if len(parts) >= 2 and all(1 < len(x) <= 16 for x in parts) and not places:
+        last = parts[-1]
+        measure = last.split("的", 1)[1] if "的" in last else ""
+        names = [tidy_name(re.sub(r"的$", "", x.split("的", 1)[0]) + measure, is_place_name) for x in parts]
+        return [replace(item, indicator=n) for n in names]
+    if re.fullmatch(r"(?:数量|总量|规模|增速|占比|比重)?", head.strip()):
+        prev = [it for it in items if sent.start <= it.start and it.end <= clause.start]
+        if len(prev) >= 2:
+            suffix = "数量排名" if item.unit == "名" else ""
+            return [
+                replace(item, indicator=re.sub(r"^(?:建成|新增)|数$", "", it.indicator) + suffix) for it in prev[-2:]
+            ]
+    return [item]
 
 
 def _read_sentence(doc: Document, section: Section, sent: Span, mentions: list[TimeMention]) -> Sentence:
@@ -170,6 +224,8 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         return None  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket
     if kind == "achieved" and _is_reached_level(text, clause, q):
         q.comparator = "="  # "达到100家" reports a level reached, not a bound
+    if q.baseline is not None:
+        return _baseline_item(doc, sentence, clause, q)
     quote_a, quote_b = _quote_bounds(clause, q)
     return Item(
         kind=kind,
@@ -179,14 +235,42 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         value=q.value,
         unit=q.unit,
         deadline=_span_deadline(text[sent.start : q.start], kind, doc.year)
-        or item_deadline(sentence.mentions, sent, q.start, kind, section.deadline, section.lead_period),
+        or item_deadline(
+            sentence.mentions,
+            sent,
+            q.start,
+            kind,
+            section.deadline,
+            section.lead_period,
+            sentence.due,
+            text,
+            section.carried,
+        ),
         quote=text[quote_a:quote_b],
         start=quote_a,
         end=quote_b,
     )
 
 
-BARE_NAME = r"数量|数|(?:年均)?增速|同比增速|总数|总量"
+def _baseline_item(doc: Document, sentence: Sentence, clause: Span, q: Quantity) -> Item:
+    """The level a change starts from is a fact: of the year stated ("由2023年的"), else the year before."""
+    quote_a, quote_b = _quote_bounds(clause, q)
+    year = q.baseline or (doc.year - 1 if doc.year else None)
+    return Item(
+        kind="achieved",
+        subject=subject_for(doc.text[sentence.span.start : q.start], doc.issuer, doc.stems),
+        indicator=_indicator(doc.text, clause, q),
+        comparator="=",
+        value=q.value,
+        unit=q.unit,
+        deadline=year,
+        quote=doc.text[quote_a:quote_b],
+        start=quote_a,
+        end=quote_b,
+    )
+
+
+BARE_NAME = r"数量|数|(?:年均)?增速|同比增速|总数|总量|连续[\u4e00-\u9fff]{0,4}年数"
 
 
 def _name_from_context(item: Item, items: list[Item], text: str, sent: Span) -> None:
@@ -223,11 +307,18 @@ def _span_deadline(before: str, kind: str, year: int | None) -> int | None:
 
 
 def _is_reached_level(text: str, clause: Span, q: Quantity) -> bool:
+    """ "达到100家", "缩小至2.30:1" in a report: the level reached, not a bound."""
+    before = text[clause.start : q.start]
     return (
-        q.comparator == ">="
-        and q.form == ""
-        and bool(re.search(rf"(?:{'|'.join(PRE_GE_TARGET)})$", text[clause.start : q.start]))
-        and not re.search(r"以上$", text[q.start : q.end])
+        q.form == ""
+        and not q.list_bound
+        and (
+            q.comparator == ">="
+            and bool(re.search(rf"(?:{'|'.join(PRE_GE_TARGET)})$", before))
+            and not re.search(r"以上$", text[q.start : q.end])
+            or q.comparator == "<="
+            and bool(re.search(rf"{CHANGE_TO}$", before))
+        )
     )
 
 
@@ -242,6 +333,14 @@ def _raw_indicator(text: str, clause: Span, q: Quantity) -> str:
         return rank_indicator(text, clause, q.start, q.end)
     if q.form == "industry_count":
         return industry_name(text[q.start : q.end])
+    if q.form == "streak":
+        return "连续增长年数"  # "实现“三连增”": named after the statement before it
+    if q.form == "magnitude":
+        return "GDP" if "GDP" in text[q.start : q.end] else "地区生产总值"  # "迈入千亿GDP强区"
+    streak = re.search(r"连续$", text[clause.start : q.start])
+    if q.unit == "年" and streak:
+        verb = re.match(r"年([^，。；、\d]{1,4}?)(?:[，。；、]|$)", text[q.end - 1 : clause.end])
+        return f"连续{verb.group(1) if verb else ''}年数"  # "连续15年缩小" → 连续缩小年数
     name = indicator_for(clause.text, rel_a, rel_b, q.unit)
     if q.form == "all":
         return all_name(clause.text) or name
@@ -299,6 +398,7 @@ def _share_list_bound(qs: list[Quantity], clause: Span) -> None:
         for q in plain:
             if q.comparator == "=":
                 q.comparator = bound
+                q.list_bound = True
 
 
 def _scopes_next(clause: Span, q: Quantity, nxt: Quantity) -> bool:

@@ -23,10 +23,11 @@ STRONG_ACHIEVED = (
 )
 GOAL_ONLY = r"争创|冲刺|争当|进军|跻身|重回|奋力"
 WEAK_TARGET = r"打造|争创|创建|冲刺|进军|争当|建成|培育|跻身|迈入|重回"
+REPORT_WEAK_TARGET = r"打造|争创|创建|冲刺|进军|争当|跻身|迈入|重回"  # in a report 建成/培育 tell work done
 
 
 SECTION_HEAD = r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章部分节])"
-SECTION_ACHIEVED = r"回顾|成效|成绩|总结|进展|完成情况"
+SECTION_ACHIEVED = r"回顾|成效|成绩|成就|总结|进展|完成情况|过去一年|过去五年|去年|上年|取得"
 SECTION_TARGET = r"安排|目标|任务|计划|打算|思路|举措|重点工作"
 
 
@@ -98,7 +99,8 @@ def classify_kind(
         return found
     if re.search(r"入选|榜上有名|上榜|之一|完工|获准", clause_after):
         return "achieved"
-    if weak and re.search(WEAK_TARGET, sentence_before):
+    weak_words = WEAK_TARGET if default == "target" else REPORT_WEAK_TARGET
+    if weak and re.search(weak_words, sentence_before):
         return "target"
     return default
 

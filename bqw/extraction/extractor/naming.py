@@ -6,7 +6,7 @@ import re
 
 from bqw.core.periods import FIVE_YEAR_PLAN_RE, YEAR_RE
 
-from .quantities import COUNT_UNITS
+from .quantities import CHANGE_TO, COUNT_UNITS
 from .text import Span
 from .worded import GOAL_VERBS
 
@@ -23,6 +23,9 @@ MEASURE_NOUN = {"公里": "长度", "米": "长度", "亩": "面积", "平方公
 MEASURE_END = r"(?:数|量|率|比|比例|比重|占比|面积|长度|里程|总额|收入|产值|投资|规模|增速|增长|GDP|人口|时间|排名|长)$"
 # the brackets a noun phrase may contain: "县(市、区)", "村(社区)", "新(改、扩)建"
 NOUN_AFTER = r"(?:以上|以下|以内|左右)?(?:的)?((?:[(（][^()（）]{0,12}[)）]|[^，。；、,;()（）]){1,24})"
+
+
+BASELINE_PART = rf"(?:从|由)(?:{YEAR_RE}年(?:底|末)?的?)?(?:[^，。；]*?{CHANGE_TO})?$"
 
 
 def _count_name(np: str, unit: str | None = None) -> str:
@@ -48,6 +51,7 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
     """
     before = before_raw = clause[:rel_a]
     after = clause[rel_b:]
+    before = re.sub(BASELINE_PART, "", before)  # "收入比从2.1:1缩小至" → 收入比
     before = re.split(r"[\d一二三四五六七八九十百千万亿][^、\d]{0,6}、", before)[-1]  # the list item's own part
     before = re.sub(
         r"(不少于|不低于|至少|不少|达到|达|提升至|提升到|提高到|增加到|超过|突破|超|约|长约|控制在|"
@@ -126,10 +130,14 @@ def _relative(clause: str, rel_b: int, np: str) -> str | None:
 
 def all_name(phrase: str) -> str | None:
     """ "全部行政村达到美丽宜居村标准" → "达到美丽宜居村标准的行政村比例"; "…实现5G网络覆盖" → "…覆盖率"."""
-    m = re.search(r"(?:所有|全部)([^，。；]{1,12}?)(达到|实现|完成|建成|纳入|覆盖|通(?!过))([^，。；]*)", phrase)
+    m = re.search(r"(?:所有|全部)([^，。；]{0,12}?)(达到|实现|完成|建成|纳入|覆盖|通(?!过))([^，。；]*)", phrase)
     if not m:
         return None
     noun, verb, rest = m.groups()
+    if not noun:  # "全省1609个乡镇（街道）全部完成…": the noun stands before 全部
+        noun = re.sub(r"^.*?[\d一二两三四五六七八九十百千万]+个", "", phrase[: m.start()]).strip()
+        if not noun:
+            return None
     if "覆盖" in verb + rest:
         return noun + re.sub(r"覆盖.*$", "", rest) + "覆盖率"
     return f"{verb}{rest}的{noun}比例"

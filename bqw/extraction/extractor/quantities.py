@@ -31,11 +31,26 @@ PRE_GE_TARGET = [
     "保障",
 ]
 PRE_GT = ["超过", "突破", "超", "逾", "高于", "大于", "多于"]
-PRE_LE = ["不超过", "不高于", "控制在", "低于", "少于", "压减至", "降至", "降低到", "下降到"]
+PRE_LE = [
+    "不超过",
+    "不高于",
+    "控制在",
+    "低于",
+    "少于",
+    "压减至",
+    "降至",
+    "降低到",
+    "下降到",
+    "缩小至",
+    "缩小到",
+    "缩小为",
+]
 PRE_LT = ["不足", "不到"]
 PRE_APPROX = ["长约", "约", "近", "大约"]
 POST_COMPARATOR = {"以上": ">=", "及以上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "左右": "approx", "级": ">="}
 
+# a change from a level to another: "从41%提高到63%", "由2.36:1缩小至2.30:1"
+CHANGE_TO = r"(?:缩小|下降|降低|减少|提高|提升|增加|增长|扩大|上升|压减|降)(?:至|到|为)"
 QTY_RE = re.compile(
     rf"(?P<num>{FRACTION_RE}|{NUM_RE})"
     rf"(?:\s*(?P<rsep>[—\-–~～至到])\s*(?P<num2>{NUM_RE}))?"
@@ -119,6 +134,8 @@ class Quantity:
     money_qualifier: bool = False  # "1个超10亿元项目": a money threshold qualifying a counted noun
     admin_count: bool = False  # "11个镇": a count of administrative units
     whole_set: bool = False  # "全市112个行政村": the population, not the statement
+    list_bound: bool = False  # the bound of a 分别 list, carried to this item
+    baseline: int | None = None  # "从2.1:1缩小至1.9:1": the level before the change (its year, 0 if unstated)
     form: str = ""  # worded forms: "rank", "ordinal", "industry_count", "magnitude", "half", "double", …
 
 
@@ -143,8 +160,10 @@ def prefix_comparator(before: str, is_target: bool) -> str | None:
                 return ">=" if is_target else "="
             return comp
     # 至少 / 不少于 may stand before a verb phrase: "至少在西部县域…新开办1所学校"
-    if re.search(r"(至少|不少于)[^，。；、\d]{0,24}$", before):
-        return ">="
+    if re.search(r"(至少|不少于|不低于)[^，。；、\d]{0,24}$", before):
+        return ">="  # "不低于本级财政支出5%"
+    if re.search(r"(不超过|不高于)[^，。；、\d]{0,24}$", before):
+        return "<="
     return None
 
 
@@ -186,10 +205,14 @@ def _number_token(m: re.Match, clause: Span) -> NumberToken | None:
     unit, token = m.group("unit"), m.group("num")
     if prev_ch == "第" or prev_ch.isascii() and prev_ch.isalnum() or "+" in (prev_ch, next_ch):
         return None
+    if prev_ch in ":：" and re.match(r"\d", before[-2:-1] or ""):
+        return None  # the "1" of "2.1:1"
     if next_ch.isascii() and next_ch.isalpha() and not unit:
         return None
     if not unit and re.search(r"[万亿]$", token) and re.match(PEOPLE_NOUN, after):
         unit = "人"  # "惠及1.2万居民": a head-count
+    if not unit and re.match(r"\s*[:：]\s*1(?![\d.])", after) and not re.match(r"[:：\d]", before[-1:] or " "):
+        unit = "倍"  # "收入比缩小至1.9:1": a ratio to one
     if not unit and "分之" not in token:
         if not (re.search(r"倍差|收入比", before) and m.group("post") or re.search(r"倍差[^，。；]{0,4}$", before)):
             return None
@@ -241,6 +264,9 @@ def _quantities_of(
             end = b + upper.end()
             return [Quantity(base_val, base_unit, ">=", a, end), Quantity(hi_base, base_unit, "<=", a, end)]
     admin_count = base_unit == "个" and bool(re.match(ADMIN_NOUN, tok.after))
+    base = re.search(rf"(?:从|由)(?:({YEAR_RE})\s*年(?:底|末)?的?)?$", tok.before)
+    if base and re.match(rf"(?:[:：]1)?{CHANGE_TO}", tok.after):
+        return [Quantity(base_val, base_unit, "=", a, b, baseline=int(base[1] or 0))]
     return [
         Quantity(
             base_val,
@@ -272,7 +298,9 @@ def _is_date_or_vague(tok: NumberToken) -> bool:
         and unit == "年"
         or re.match(r"[月日号]", after)
         or re.match(r"[月日号]", unit)
-        or m.group("approx") == "多"  # "140多个": a vague background count
+        or m.group("approx") == "多"
+        and not re.search(r"(?:达|达到|累计|共|有|超|引进|建成|培育|为|各类[^，。；]{0,6})$", before)
+        and not re.search(r"[万亿千百]", m.group("unit") or "")  # "140多个" bare: a vague background count
         or re.search(r"最高(?:可)?(?:获得|奖励|补贴|补助|给予)?$", before)  # a ceiling on an award
         or before.endswith("每")
         and bare_magnitude(tok.token)  # "每千名老年人": a per-capita denominator
@@ -329,8 +357,8 @@ def _comparator(tok: NumberToken, base_unit: str, pre: str | None) -> str | None
             comp = POST_COMPARATOR[mm.group(1)]
     if comp is None:
         comp = pre
-    if m.group("approx") == "余":
-        comp = ">"
+    if m.group("approx") in ("余", "多"):
+        comp = ">"  # "2300余所", "2000多个": more than
     if comp is None and "分之" in tok.token and not tok.token.startswith("百分之"):
         comp = "approx"
     if comp is None and bare_magnitude(tok.token) and base_unit == "人":

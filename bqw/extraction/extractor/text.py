@@ -27,6 +27,8 @@ def split_spans(text: str, start: int, end: int, seps: str) -> list[Span]:
     s = start
     for i in range(start, end):
         if text[i] in seps:
+            if text[i] in ":：," and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit():
+                continue  # "2.1:1" is a ratio, "1,062" a number: no clause ends inside
             if i + 1 > s:
                 out.append(Span(text[s : i + 1], s, i + 1))
             s = i + 1

@@ -54,7 +54,16 @@ def document_year(text: str) -> int | None:
         y = year_of_full_date(chunk)
         if y:
             return y
-    return None
+    return title_year(text)
+
+
+def title_year(text: str) -> int | None:
+    """The one year a title names ("斗山镇2024年…工作总结", "2025年…实施方案"), not a span or a deadline."""
+    title = next((ln.strip() for ln in text[:300].splitlines() if ln.strip()), "")
+    if re.search(YEAR_SPAN_RE, title) or re.search(r"十[四五六七]五", title):
+        return None
+    years = {int(m[1]) for m in re.finditer(rf"(?<![到至])({YEAR_RE})\s*年(?![底末])", title)}
+    return years.pop() if len(years) == 1 else None
 
 
 def heading_deadline(text: str) -> int | None:
@@ -81,13 +90,21 @@ def heading_deadline(text: str) -> int | None:
     return None
 
 
-def lead_period(text: str, doc_year: int | None) -> int | None:
+PART_OF_YEAR = {"一季度": 3, "第一季度": 3, "上半年": 6, "前三季度": 9}
+
+
+def lead_period(text: str, doc_year: int | None) -> DeadlineValue:
     """A report whose lead paragraph opens with "今年以来" dates all its facts to that year; a summary
-    titled "2023年工作总结…" dates them to the year it sums up."""
+    titled "2023年工作总结…" dates them to the year it sums up ("…前三季度工作总结" to its last month);
+    a "2025年政府工作报告" reviews the year before it."""
     title = next((ln.strip() for ln in text[:300].splitlines() if ln.strip()), "")
-    m = re.search(rf"({YEAR_RE})\s*年[^，。]{{0,12}}?(?:总结|回顾|工作报告|成效)", title)
+    m = re.search(rf"({YEAR_RE})\s*年[^，。]{{0,24}}?(?:总结|回顾|工作报告|成效)", title)
     if m:
-        return int(m.group(1))
+        y = int(m.group(1))
+        part = re.search(r"(第一季度|一季度|上半年|前三季度)|1\s*[—\-–~至]\s*(\d{1,2})\s*月", m.group(0))
+        if part:
+            return f"{y}-{(PART_OF_YEAR[part[1]] if part[1] else int(part[2])):02d}"
+        return y - 1 if "政府工作报告" in title else y
     for para in paragraphs(text):
         if len(para.text.strip()) >= 40:
             if doc_year and re.search(r"今年以来|年初以来", para.text):
@@ -103,8 +120,18 @@ def paragraph_mentions(
     return [
         t
         for t in find_time_mentions(text, year=doc_year, section_year=section_year, start=para.start, end=para.end)
-        if not any(a <= t.start < b for a, b in titles) or not t.target
+        if (not any(a <= t.start < b for a, b in titles) or not t.target) and not is_comparison_year(text, t)
     ]
+
+
+def is_comparison_year(text: str, t: TimeMention) -> bool:
+    """ "由2023年的2.36:1缩小至…", "创1979年以来新高": a year compared with, not the date of what follows."""
+    before, after = text[max(0, t.start - 2) : t.start], text[t.end : t.end + 8]
+    return bool(
+        re.search(r"[由从较比与同]$", before)
+        and re.match(r"(?:同期)?的|同期", after)
+        or re.match(r"以来(?:新高|最高|最好|最低|首次)", after)
+    )
 
 
 def item_deadline(
@@ -113,7 +140,10 @@ def item_deadline(
     item_start: int,
     kind: str,
     default: DeadlineValue,
-    lead: int | None,
+    lead: DeadlineValue,
+    due: TimeMention | None = None,
+    text: str = "",
+    carried: DeadlineValue = None,
 ) -> DeadlineValue:
     """Nearest time expression before the item (sentence, then paragraph), else the document default.
 
@@ -124,17 +154,38 @@ def item_deadline(
     before = [t for t in in_sent if t.end <= item_start + 1]
     if kind == "target":
         usable = [t for t in before if t.target or t.scope == "sentence" or _is_year(t)]
+        # a month without a year ("12月底前完成…；") dates its own part of a ；-list, not the parts after it
+        usable = [t for t in usable if not _own_part_only(t) or not re.search(r"[；;]", text[t.end : item_start])]
+        if due is not None and not any(re.search(r"\d", t.text) for t in usable):
+            return deadline_value(due.when)  # the list item's 完成时限 beats 全年/年内 and the defaults
         if usable and not usable[-1].starts_series:
             return deadline_value(usable[-1].when)
         return default
     before = [t for t in before if not t.starts_series]
     if before:
+        if re.fullmatch(r"今年以来|年初以来", before[-1].text) and isinstance(lead, str):
+            return lead  # in a half-year summary "今年以来" runs to the half's last month
         return deadline_value(before[-1].when)
     para_before = [t for t in mentions if t.end <= sent.start and t.scope == "paragraph" and not t.target]
     if para_before:
         return deadline_value(para_before[-1].when)
-    return lead
+    return lead if lead is not None else carried
+
+
+def _own_part_only(t: TimeMention) -> bool:
+    return isinstance(t.when, Period) and t.when.kind == MONTH and not re.search(YEAR_RE, t.text)
 
 
 def _is_year(t: TimeMention) -> bool:
     return isinstance(t.when, Period) and t.when.kind == YEAR
+
+
+DUE_LEAD = r"(?:完成时限|完成时间|时间节点|时限要求|时限)\s*[：:]\s*$"
+
+
+def due_mention(text: str, mentions: list[TimeMention]) -> TimeMention | None:
+    """A task list item's own deadline, written after its targets: "（牵头单位：…；完成时限：2024年11月底前）"."""
+    for t in mentions:
+        if t.target and t.when is not None and re.search(DUE_LEAD, text[max(0, t.start - 8) : t.start]):
+            return t
+    return None

@@ -88,10 +88,25 @@ class _WordedReader:
                 self.out.append(self.quantity(m, val, "元", ">=", "magnitude", start=m.start(1), money_qualifier=True))
 
     def halves(self) -> None:
-        """Half as a share: "占耕地面积的一半以上" (not "一半时间")."""
-        for m in re.finditer(r"(?:一半|半数)(以上)?", self.s):
+        """Half as a share: "占耕地面积的一半以上", "超过半数的县" (not "一半时间")."""
+        for m in re.finditer(r"(超过|超|过)?(?:一半|半数)(以上)?", self.s):
             if self.free(m.start(), m.end()) and not re.match(r"[的]?(?:时间|左右)", self.s[m.end() :]):
-                self.out.append(self.quantity(m, 50, "%", ">=" if m.group(1) else "approx", "half"))
+                comp = ">" if m.group(1) else ">=" if m.group(2) else "approx"
+                self.out.append(self.quantity(m, 50, "%", comp, "half"))
+
+    def first_places(self) -> None:
+        """首位 / 第一 after a rank word: "居全国首位", "位居全省第一" → rank 1."""
+        for m in re.finditer(rf"{RANK_WORD}[^，。；\d]{{0,6}}?首位", self.s):
+            if self.free(m.start(), m.end()):
+                self.out.append(self.quantity(m, 1, "名", "=", "ordinal"))
+                self.taken.append((m.start(), m.end()))
+
+    def streaks(self) -> None:
+        """ "三连增", "5连丰": a streak in years, even inside quotes."""
+        for m in re.finditer(rf"({NUM_RE})连(?:增|丰|涨|降|冠|胜|升)", self.s):
+            v = parse_number(m.group(1))
+            if v is not None and 1 < v < 100 and self.free(m.start(), m.end()):
+                self.out.append(self.quantity(m, normalise(v), "年", "=", "streak"))
 
     def ranking_places(self) -> None:
         """Places in a ranking after a goal verb: "进入全省前五位", "前10名"."""
@@ -134,7 +149,7 @@ class _WordedReader:
         """全覆盖 → 100 %; 所有/全部 … 达到/实现 in a clause without another number → 100 %."""
         for m in re.finditer(r"全覆盖", self.s):
             self.out.append(self.quantity(m, 100, "%", "=", "cover"))
-        if not self.found and not self.out:
+        if all(q.whole_set for q in self.found) and not self.out:  # "全省1609个乡镇全部完成…": the set, not a count
             m = re.search(
                 r"(所有|全部)[^，。；]{0,30}?(达到|实现|完成|建成|纳入|覆盖|通(?!过))|覆盖(?:所有|全部)", self.s
             )
@@ -154,6 +169,8 @@ def worded_quantities(clause: Span, quotes: list[tuple[int, int]], found: list[Q
     reader.industry_counts()
     reader.economy_classes()
     reader.halves()
+    reader.first_places()
+    reader.streaks()
     reader.ranking_places()
     reader.doubling()
     reader.zero_targets()

@@ -426,3 +426,77 @@ def test_restated_lists_grades_and_rank_moves() -> None:
     assert triples("深入实施“强镇”“兴村”两项工程。") == []
     assert triples("力争县中医院达到三级医院水平。") == []
     assert triples("今年以来全县综合排名较上年前移4位。", year=2024) == [("=", 4, "名")]
+
+
+# ---------------------------------------------------------------- general rules found on the third blind set (blind2)
+
+
+def _rows(text: str, **kw) -> list[tuple]:
+    return [(i.kind, i.comparator, i.value, i.unit, i.deadline) for i in extract(text, **kw)]
+
+
+def test_a_list_items_time_limit_dates_its_targets_by_month() -> None:
+    text = (
+        "某县2026年农村工作实施方案\n"
+        "3. 改善农村道路。全年新改建村道40公里，建设错车道120个。（责任单位：县交通局；完成时限：2026年8月底前）\n"
+        "4. 提升农村供水。新建供水管网35公里。（责任单位：县水务局；完成时限：2026年12月底前）\n"
+    )
+    rows = _rows(text)
+    assert [r[4] for r in rows] == ["2026-08", "2026-08", "2026-12"]
+
+
+def test_a_month_without_a_year_dates_only_its_own_part_of_a_list() -> None:
+    rows = _rows("今年要完成三件事：10月底前建成公厕8座；新增停车位300个。", year=2026)
+    assert rows == [("target", "=", 8, "座", "2026-10"), ("target", "=", 300, "个", 2026)]
+
+
+def test_a_review_section_not_headed_by_year_dates_its_facts_to_the_year_before() -> None:
+    text = (
+        "某县2026年政府工作报告\n"
+        "一、过去一年的工作\n"
+        "全年新建学校4所，建成公园6个。\n"
+        "二、2026年主要任务\n"
+        "新建学校5所。\n"
+    )
+    assert _rows(text) == [
+        ("achieved", "=", 4, "所", 2025),
+        ("achieved", "=", 6, "个", 2025),  # 建成 in a review reports work done
+        ("target", "=", 5, "所", 2026),
+    ]
+
+
+def test_a_part_year_summary_dates_its_facts_to_its_last_month() -> None:
+    text = "某镇2026年上半年工作总结\n今年以来，全镇新增市场主体210户。\n新建公厕5座。\n"
+    assert [(r[2], r[4]) for r in _rows(text)] == [(210, "2026-06"), (5, "2026-06")]
+
+
+def test_comparison_years_do_not_date_what_follows() -> None:
+    rows = _rows("2025年，全县农民人均收入比由2021年的1.8:1缩小至1.6:1，创2010年以来最好水平，增长8.2%。", year=2026)
+    assert ("achieved", "=", 1.8, "倍", 2021) in rows
+    assert ("achieved", "=", 1.6, "倍", 2025) in rows
+    assert ("achieved", "=", 8.2, "%", 2025) in rows
+
+
+def test_ratios_changes_and_more_than_counts() -> None:
+    rows = _rows("到2030年，城乡收入比从2.5:1缩小到2.2:1，家庭农场达到600多家，配套资金不低于县级支出的3%。", year=2026)
+    assert ("achieved", "=", 2.5, "倍", 2025) in rows
+    assert ("target", "<=", 2.2, "倍", 2030) in rows
+    assert ("target", ">", 600, "家", 2030) in rows
+    assert ("target", ">=", 3, "%", 2030) in rows
+
+
+def test_shared_values_lists_and_worded_quantities() -> None:
+    items = extract("今年全市小学和初中的入学率均达到99%，产粮大县实现“五连丰”，超过半数的镇达标。", year=2026)
+    names = sorted(i.indicator for i in items if i.value == 99)
+    assert len(names) == 2 and {n[-5:] for n in names} == {"初中入学率", "小学入学率"}
+    assert [(i.value, i.unit) for i in items if i.unit == "年"] == [(5, "年")]
+    assert [(i.comparator, i.value) for i in items if i.value == 50] == [(">", 50)]
+    ranks = extract("全市建成省级公园12个、市级公园30个，数量均居全省首位。", year=2026)
+    assert [(i.value, i.unit) for i in ranks if i.unit == "名"] == [(1, "名"), (1, "名")]
+    both = extract("园区的卫生覆盖率分别达到96%和93%以上。", year=2026)
+    assert [(i.comparator, i.value) for i in both] == [(">=", 96), (">=", 93)]
+
+
+def test_places_sharing_a_value_stay_one_statement() -> None:
+    items = extract("甲县、乙县和丙园区工业产值均增长12%以上。", year=2026)
+    assert [(i.comparator, i.value) for i in items] == [(">=", 12)]
