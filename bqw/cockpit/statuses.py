@@ -1,9 +1,9 @@
 """Set-based target status: every unit's state of a target computed in ONE SQL statement over the rollups
 (per indicator and level), grouped by the child unit the cockpit shows — not unit by unit in Python.
 
-The arithmetic is `bqw.indicators.status` (`_level`, `_growth`) written as a SQL CASE, with every per-target
-constant (elapsed share of the path, band, comparator, sign) computed once in Python; the per-unit parts
-are the measured value `a` and the baseline `b` read from the rollups. Relative targets ("增速高于全省平均水平")
+The decision is `bqw.indicators.status.Rule` — the one rule evaluate() also uses — rendered as SQL by
+`Rule.state_sql` (every per-target constant computed once in Python); the per-unit parts are the measured
+value `a` and the baseline `b` read from the rollups. Relative targets ("增速高于全省平均水平")
 already read all their units in one query and are delegated to `status._relative`. Reasons are written only
 for the units shown (a child that is itself the judged unit, or the worst unit of a child).
 `tests/test_statuses.py` checks that the states equal `status.evaluate()` unit by unit on the demo.
@@ -25,18 +25,12 @@ from bqw.indicators.status import (
     NO_DATA,
     OFF_TRACK,
     ORDER,
-    Measure,
-    _direction,
-    _growth,
-    _level,
+    Rule,
     _relative,
-    as_month,
-    measure,
+    rule_for,
     summary_state,
 )
 from bqw.regions.models import Region, RegionQuerySet
-
-EPS = 1e-9
 
 
 @dataclass
@@ -53,64 +47,12 @@ class Judged:
                 "reason": self.reason, "units": sum(self.counts.values()), "counts": dict(self.counts)}
 
 
-@dataclass(frozen=True)
-class Plan:
-    m: Measure
-    mb: Measure
-    at: Period
-    fixed_baseline: float | None
-
-
-def plan_for(target: Target, tp: Period, fixed_baseline: float | None) -> Plan:
-    ind = target.indicator
-    m = measure(ind, tp)
-    mb = measure(ind, Period.parse(target.baseline_period))
-    last = Period.parse(m.period)
-    at = tp if m.full or last.kind == "M" else min(tp, last, key=lambda p: as_month(p).start)
-    return Plan(m, mb, at, fixed_baseline)
-
-
-def state_sql(target: Target, plan: Plan) -> tuple[str, list]:
-    """The CASE giving a unit's state from `a` and `b` (columns of the inner query), with its parameters."""
-    v = float(target.value)
-    deadline, base = Period.parse(target.deadline), Period.parse(target.baseline_period)
-    total = as_month(base).months_between(as_month(deadline))
-    elapsed = as_month(base).months_between(as_month(plan.at))
-    left = as_month(plan.at).months_between(as_month(deadline))
-    band_f = float(target.at_risk_band)
-    if target.kind == Target.Kind.GROWTH:
-        g = v
-        k = (1 + g / 100) ** (max(elapsed, 0) / 12)
-        done = (f"(CASE WHEN a > 0 AND {elapsed} > 0 THEN (POWER(a / b, {12 / elapsed if elapsed else 0!r}) - 1) "
-                f"* 100 END)")
-        if left <= 0:
-            return (f"CASE WHEN a IS NULL OR b IS NULL OR b <= 0 THEN 'no_data' "
-                    f"WHEN {done} IS NOT NULL AND {done} >= %s THEN 'achieved' ELSE 'off_track' END", [g])
-        return (f"CASE WHEN a IS NULL OR b IS NULL OR b <= 0 THEN 'no_data' WHEN a >= b * %s THEN 'on_track' "
-                f"WHEN {done} IS NOT NULL AND {done} >= %s THEN 'at_risk' ELSE 'off_track' END",
-                [k, g * (1 - band_f)])
-    sign = _direction(target, None)
-    cmp_sql = {">=": "a >= %s", ">": "a > %s", "<=": "a <= %s", "<": "a < %s",
-               "=": "a >= %s" if sign > 0 else "a <= %s"}[target.comparator]
-    cmp_val = {">=": v - EPS, ">": v + EPS, "<=": v + EPS, "<": v - EPS,
-               "=": v - EPS if sign > 0 else v + EPS}[target.comparator]
-    if left <= 0:
-        return f"CASE WHEN a IS NULL THEN 'no_data' WHEN {cmp_sql} THEN 'achieved' ELSE 'off_track' END", [cmp_val]
-    frac = min(max(elapsed / total, 0), 1) if total > 0 else 1
-    gap = "((a - (b + (%s - b) * %s)) * %s)"
-    return (f"CASE WHEN a IS NULL THEN 'no_data' WHEN {cmp_sql} THEN 'achieved' WHEN b IS NULL THEN 'at_risk' "
-            f"WHEN {gap} >= 0 THEN 'on_track' "
-            f"WHEN -{gap} <= %s * (CASE WHEN %s <> b THEN ABS(%s - b) ELSE ABS(%s) END) THEN 'at_risk' "
-            f"ELSE 'off_track' END",
-            [cmp_val, v, frac, sign, v, frac, sign, band_f, v, v, v])
-
-
 def _units_sql(units: RegionQuerySet) -> tuple[str, list]:
     sql, params = units.order_by().values_list("id", "code").query.sql_with_params()
     return sql, list(params)
 
 
-def _values_cte(target: Target, plan: Plan, units: RegionQuerySet) -> tuple[str, list]:
+def _values_cte(target: Target, plan: Rule, units: RegionQuerySet) -> tuple[str, list]:
     """`WITH units, ab, v`: v = (id, code, a, b) for every unit judged. The units are materialised once; the
     measured and baseline periods are read in ONE pass over the rollups (the unit's key drives the lookup)."""
     rollup = Rollup._meta.db_table
@@ -157,12 +99,11 @@ def _f(x) -> float | None:
 def unit_states(target: Target, period: Period | str, units: RegionQuerySet, *,
                 fixed_baseline: float | None = None) -> dict[str, tuple[str, float | None, float | None]]:
     """{unit code: (state, a, b)} for every unit of `units`, in one statement (relative targets: one read)."""
-    tp = period if isinstance(period, Period) else Period.parse(period)
+    rule = rule_for(target, period, fixed_baseline=fixed_baseline)
     if target.kind == Target.Kind.RELATIVE:
-        return {e.region.code: (e.state, e.actual, None) for e in _relative(target, list(units), tp)}
-    plan = plan_for(target, tp, fixed_baseline)
-    cte, params = _values_cte(target, plan, units)
-    case, cparams = state_sql(target, plan)
+        return {e.region.code: (e.state, e.actual, None) for e in _relative(target, list(units), rule.tp)}
+    cte, params = _values_cte(target, rule, units)
+    case, cparams = rule.state_sql()
     with connection.cursor() as c:
         c.execute(f"{cte} SELECT code, {case}, a, b FROM v", [*params, *cparams])
         # floats whatever the driver returns (PostgreSQL gives numeric for the bound baseline)
@@ -180,9 +121,9 @@ def state_counts(target: Target, period: Period | str, units: RegionQuerySet, gr
             counts[st] = counts.get(st, 0) + 1
             first.setdefault(st, code)
         return dict(out)
-    plan = plan_for(target, tp, fixed_baseline)
-    cte, params = _values_cte(target, plan, units)
-    case, cparams = state_sql(target, plan)
+    rule = rule_for(target, tp, fixed_baseline=fixed_baseline)
+    cte, params = _values_cte(target, rule, units)
+    case, cparams = rule.state_sql()
     sql = (f"{cte}, s AS (SELECT code, {case} AS st FROM v) "
            f"SELECT SUBSTR(code, 1, {int(group_len)}) AS g, st, COUNT(*), MIN(code) FROM s GROUP BY g, st")
     with connection.cursor() as c:
@@ -195,10 +136,7 @@ def state_counts(target: Target, period: Period | str, units: RegionQuerySet, gr
 
 def reason_for(target: Target, period: Period | str, unit: Region, a: float | None, b: float | None) -> str:
     """The sentence of one unit's evaluation (only for the units a screen shows)."""
-    tp = period if isinstance(period, Period) else Period.parse(period)
-    plan = plan_for(target, tp, None)
-    fn = _growth if target.kind == Target.Kind.GROWTH else _level
-    return fn(target, unit, a, b, plan.at, plan.m).reason
+    return rule_for(target, period).judge(unit, a, b).reason
 
 
 def judge_groups(target: Target, period: Period | str, units: RegionQuerySet, groups: list[Region], *,
@@ -244,7 +182,8 @@ def unit_reasons(target: Target, period: Period, codes: list[str], *,
     units = Region.objects.filter(code__in=codes)
     names = {r.code: r for r in units}
     if target.kind == Target.Kind.RELATIVE:
-        return {e.region.code: (e.region.name, e.reason) for e in _relative(target, list(units), period)}
+        tp = rule_for(target, period).tp
+        return {e.region.code: (e.region.name, e.reason) for e in _relative(target, list(units), tp)}
     detail = unit_states(target, period, units, fixed_baseline=fixed_baseline)
     return {code: (names[code].name, reason_for(target, period, names[code], a, b))
             for code, (_, a, b) in detail.items()}
