@@ -60,7 +60,7 @@ def reference_sql(spec: dict, ind: w.Indicator, month: str) -> tuple:
     from bqw.indicators.models import Indicator, Target
     from bqw.indicators.status import rule_for
 
-    model = Indicator(code=ind.code, periodicity=ind.periodicity, temporal=ind.temporal, rule=ind.rule,
+    model = Indicator(code=ind.code, unit=ind.unit, periodicity=ind.periodicity, temporal=ind.temporal, rule=ind.rule,
                       direction=ind.direction)
     t = Target(indicator=model, scope=spec["scope"], kind=spec.get("kind", "level"), comparator=spec["comparator"],
                value=spec["value"], baseline_period=spec["baseline_period"], deadline=spec["deadline"],

@@ -41,6 +41,7 @@ class Judged:
     reason: str
     counts: dict[str, int]
     first: dict[str, str] = field(default_factory=dict)  # state → the first unit code (by code) in it
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # unit code → (name, reason) already written
 
     def as_dict(self) -> dict:
         return {"status": self.state, "label": LABELS[self.state], "light": str(LIGHTS[self.state]),
@@ -52,13 +53,16 @@ def _units_sql(units: RegionQuerySet) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _values_cte(target: Target, plan: Rule, units: RegionQuerySet) -> tuple[str, list]:
+def _values_cte(target: Target, rule: Rule, units: RegionQuerySet, *, sparse: bool = False) -> tuple[str, list]:
     """`WITH units, ab, v`: v = (id, code, a, b) for every unit judged. The units are materialised once; the
-    measured and baseline periods are read in ONE pass over the rollups (the unit's key drives the lookup)."""
+    measured and baseline periods are read in ONE pass over the rollups (the unit's key drives the lookup).
+    `sparse`: v holds only the units with a rollup row, read from the (indicator, period) index — the rows
+    that exist, not a probe per unit (a city-scale province has figures for one city's villages of 26,000);
+    the caller counts the others as 无数据 from the units' totals."""
     rollup = Rollup._meta.db_table
     usql, uparams = _units_sql(units)
-    m, mb = plan.m, plan.mb
-    need_b = plan.fixed_baseline is None
+    m, mb = rule.m, rule.mb
+    need_b = rule.fixed_baseline is None
     periods = list(dict.fromkeys([*m.periods, *(mb.periods if need_b else ())]))
 
     def marks(ps) -> str:
@@ -71,12 +75,22 @@ def _values_cte(target: Target, plan: Rule, units: RegionQuerySet) -> tuple[str,
         cols += [f"SUM(CASE WHEN r.period IN ({marks(mb.periods)}) THEN r.value END) AS sb",
                  f"COUNT(CASE WHEN r.period IN ({marks(mb.periods)}) THEN r.value END) AS nb"]
         params += [*mb.periods, *mb.periods]
-    # CROSS JOIN: SQLite then loops over the units and probes the rollups' (region, indicator, period) key;
-    # left to itself it skip-scanned that key over every region (≈ 40 ms even for one unit)
-    ab = (f"ab AS (SELECT r.region_id, {', '.join(cols)} FROM units CROSS JOIN {rollup} r "
-          f"WHERE r.region_id = units.id AND r.indicator_id = %s AND r.period IN ({marks(periods)}) "
-          f"AND r.value IS NOT NULL "
-          f"GROUP BY r.region_id)")
+    rollup_cols = ", ".join(cols)
+    if sparse:
+        region = Region._meta.db_table
+        ab = (f"ab AS (SELECT r.region_id AS id, g.code AS code, {rollup_cols} FROM {rollup} r "
+              f"JOIN {region} g ON g.id = r.region_id "
+              f"WHERE r.indicator_id = %s AND r.period IN ({marks(periods)}) AND r.value IS NOT NULL "
+              # unary + keeps SQLite on the (indicator, period, level) index instead of a probe per unit
+              f"AND +r.region_id IN (SELECT id FROM units) GROUP BY r.region_id, g.code)")
+    else:
+        # the units drive: each probes the rollups' (region, indicator, period) key, and the LEFT JOIN keeps
+        # that order on SQLite and PostgreSQL alike (left to itself SQLite skip-scanned the key over every
+        # region, or joined a second pass without an index); units without a figure get a = NULL (无数据)
+        ab = (f"ab AS (SELECT units.id, units.code, {rollup_cols} FROM units LEFT JOIN {rollup} r "
+              f"ON r.region_id = units.id AND r.indicator_id = %s AND r.period IN ({marks(periods)}) "
+              f"AND r.value IS NOT NULL "
+              f"GROUP BY units.id, units.code)")
     params += [target.indicator_id, *periods]
 
     def measured(s: str, n: str, full: int) -> str:
@@ -85,10 +99,9 @@ def _values_cte(target: Target, plan: Rule, units: RegionQuerySet) -> tuple[str,
 
     a_expr = measured("sa", "na", m.full)
     b_expr = measured("sb", "nb", mb.full) if need_b else "%s"
-    v = (f"v AS (SELECT units.id, units.code, {a_expr} AS a, {b_expr} AS b FROM units "
-         f"LEFT JOIN ab ON ab.region_id = units.id)")
+    v = f"v AS (SELECT ab.id, ab.code, {a_expr} AS a, {b_expr} AS b FROM ab)"
     if not need_b:
-        params.append(plan.fixed_baseline)
+        params.append(rule.fixed_baseline)
     return f"WITH units (id, code) AS MATERIALIZED ({usql}), {ab}, {v}", params
 
 
@@ -122,21 +135,31 @@ def state_counts(target: Target, period: Period | str, units: RegionQuerySet, gr
             first.setdefault(st, code)
         return dict(out)
     rule = rule_for(target, tp, fixed_baseline=fixed_baseline)
-    cte, params = _values_cte(target, rule, units)
+    cte, params = _values_cte(target, rule, units, sparse=True)
     case, cparams = rule.state_sql()
+    n = int(group_len)
+    # the states of the units with figures, and every group's number of units (the rest are 无数据)
     sql = (f"{cte}, s AS (SELECT code, {case} AS st FROM v) "
-           f"SELECT SUBSTR(code, 1, {int(group_len)}) AS g, st, COUNT(*), MIN(code) FROM s GROUP BY g, st")
+           f"SELECT SUBSTR(code, 1, {n}) AS g, st, COUNT(*), MIN(code) FROM s GROUP BY g, st "
+           f"UNION ALL SELECT SUBSTR(code, 1, {n}) AS g, NULL, COUNT(*), MIN(code) FROM units GROUP BY g")
+    totals: dict[str, tuple[int, str]] = {}
     with connection.cursor() as c:
         c.execute(sql, [*params, *cparams])
-        for g, st, n, first_code in c.fetchall():
-            out[g][0][st] = n
-            out[g][1][st] = first_code
+        for g, st, k, first_code in c.fetchall():
+            if st is None:
+                totals[g] = (k, first_code)
+            else:
+                out[g][0][st] = k
+                out[g][1][st] = first_code
+    for g, (total, first_code) in totals.items():
+        counts, first = out[g]
+        missing = total - sum(counts.values())
+        if missing:
+            counts[NO_DATA] = counts.get(NO_DATA, 0) + missing
+            # the first unit without a figure is only named when it is the group's one unit
+            first[NO_DATA] = min(first.get(NO_DATA, first_code), first_code) if not counts.keys() - {NO_DATA} \
+                else first.get(NO_DATA, first_code)
     return dict(out)
-
-
-def reason_for(target: Target, period: Period | str, unit: Region, a: float | None, b: float | None) -> str:
-    """The sentence of one unit's evaluation (only for the units a screen shows)."""
-    return rule_for(target, period).judge(unit, a, b).reason
 
 
 def judge_groups(target: Target, period: Period | str, units: RegionQuerySet, groups: list[Region], *,
@@ -170,6 +193,7 @@ def judge_groups(target: Target, period: Period | str, units: RegionQuerySet, gr
     for gcode, ucode in worst_codes.items():
         j = out[gcode]
         name, text = texts[ucode]
+        j.texts[ucode] = (name, text)
         j.reason = text if sum(j.counts.values()) == 1 else f"{j.reason}。如{name}：{text}"
     return out
 
@@ -185,8 +209,8 @@ def unit_reasons(target: Target, period: Period, codes: list[str], *,
         tp = rule_for(target, period).tp
         return {e.region.code: (e.region.name, e.reason) for e in _relative(target, list(units), tp)}
     detail = unit_states(target, period, units, fixed_baseline=fixed_baseline)
-    return {code: (names[code].name, reason_for(target, period, names[code], a, b))
-            for code, (_, a, b) in detail.items()}
+    rule = rule_for(target, period, fixed_baseline=fixed_baseline)
+    return {code: (names[code].name, rule.judge(names[code], a, b).reason) for code, (_, a, b) in detail.items()}
 
 
 def combine(target: Target, period: Period, parts: list[Judged], *, fixed_baseline: float | None = None) -> Judged:
@@ -194,6 +218,12 @@ def combine(target: Target, period: Period, parts: list[Judged], *, fixed_baseli
     no second pass over the units), with the worst unit's reason like `status.summarize`."""
     counts: dict[str, int] = defaultdict(int)
     first: dict[str, str] = {}
+    known = {code: text for j in parts for code, text in j.texts.items()}
+
+    def reason(code: str) -> tuple[str, str]:  # the groups' worst units are written already
+        return known[code] if code in known else \
+            unit_reasons(target, period, [code], fixed_baseline=fixed_baseline)[code]
+
     for j in parts:
         for st, n in j.counts.items():
             counts[st] += n
@@ -202,14 +232,13 @@ def combine(target: Target, period: Period, parts: list[Judged], *, fixed_baseli
                 first[st] = code
     if not counts:
         return Judged(NO_DATA, "范围内没有单位", {})
-    n = sum(counts.values())
-    if n == 1:
+    if sum(counts.values()) == 1:
         state = next(iter(counts))
-        name, text = unit_reasons(target, period, [first[state]], fixed_baseline=fixed_baseline)[first[state]]
+        name, text = reason(first[state])
         return Judged(state, text, dict(counts), first)
-    state, reason = summary_state(counts)
+    state, summary = summary_state(counts)
     worst = next((s for s in ORDER if counts.get(s)), None)
     if worst in (OFF_TRACK, AT_RISK):
-        name, text = unit_reasons(target, period, [first[worst]], fixed_baseline=fixed_baseline)[first[worst]]
-        reason += f"。如{name}：{text}"
-    return Judged(state, reason, dict(counts), first)
+        name, text = reason(first[worst])
+        summary += f"。如{name}：{text}"
+    return Judged(state, summary, dict(counts), first)
