@@ -6,7 +6,8 @@ The decision is `bqw.indicators.status.Rule` — the one rule evaluate() also us
 value `a` and the baseline `b` read from the rollups. Relative targets ("增速高于全省平均水平")
 already read all their units in one query and are delegated to `status._relative`. Reasons are written only
 for the units shown (a child that is itself the judged unit, or the worst unit of a child).
-`tests/test_statuses.py` checks that the states equal `status.evaluate()` unit by unit on the demo.
+`tests/test_statuses.py` checks states unit by unit, and light, label and reason per 江门 county and town,
+against `status.evaluate()` on the demo.
 """
 
 from __future__ import annotations
