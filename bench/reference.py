@@ -56,19 +56,19 @@ ORDER BY ALL"""
 
 def reference_sql(spec: dict, ind: w.Indicator, month: str) -> tuple:
     """The state CASE of one COCKPIT_TARGETS entry (DuckDB placeholders), with its measures: the platform's
-    rule (`cockpit.statuses.state_sql`) on an unsaved target, so only the values differ in origin."""
-    from bqw.cockpit.statuses import plan_for, state_sql
+    rule (`indicators.status.Rule.state_sql`) on an unsaved target, so only the values differ in origin."""
     from bqw.indicators.models import Indicator, Target
+    from bqw.indicators.status import rule_for
 
-    model = Indicator(code=ind.code, periodicity=ind.periodicity, temporal=ind.temporal, rule=ind.rule,
+    model = Indicator(code=ind.code, unit=ind.unit, periodicity=ind.periodicity, temporal=ind.temporal, rule=ind.rule,
                       direction=ind.direction)
     t = Target(indicator=model, scope=spec["scope"], kind=spec.get("kind", "level"), comparator=spec["comparator"],
                value=spec["value"], baseline_period=spec["baseline_period"], deadline=spec["deadline"],
                baseline_value=spec.get("baseline_value"), scope_level=spec.get("scope_level"))
     fixed = float(spec["baseline_value"]) if spec.get("baseline_value") is not None else None
-    plan = plan_for(t, Period.parse(month), fixed)
-    case, params = state_sql(t, plan)
-    return case.replace("%s", "?"), params, plan.m, plan.mb, fixed
+    rule = rule_for(t, Period.parse(month), fixed_baseline=fixed)
+    case, params = rule.state_sql()
+    return case.replace("%s", "?"), params, rule.m, rule.mb, fixed
 
 
 def _measured_sql(ind: w.Indicator, unit_len: int, parent_prefix: str, periods: tuple[str, ...],

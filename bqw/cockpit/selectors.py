@@ -30,6 +30,7 @@ from bqw.indicators.status import (
     as_month,
     fmt,
     measure,
+    rule_for,
     target_units_qs,
     targets_for_region,
 )
@@ -108,8 +109,10 @@ def key_targets(user: User, region: Region, period: Period, children: list[Regio
             own = Region.objects.filter(pk=t.region_id)
             st, a, b = unit_states(t, period, own, fixed_baseline=_fixed_baseline(t)).get(
                 t.region.code, (NO_DATA, None, None))
-            card = Judged(st, unit_reasons(t, period, [t.region.code], fixed_baseline=_fixed_baseline(t))
-                          .get(t.region.code, ("", ""))[1], {st: 1}, {st: t.region.code})
+            # the unit's sentence from the figures just read (relative targets: their own one read)
+            text = rule_for(t, period).judge(t.region, a, b).reason if t.kind != Target.Kind.RELATIVE else \
+                unit_reasons(t, period, [t.region.code]).get(t.region.code, ("", ""))[1]
+            card = Judged(st, text, {st: 1}, {st: t.region.code})
             per_child = {}
             if children and _decomposes(t, region):
                 per_child = judge_groups(t, period, children_qs, children, fixed_baseline=_fixed_baseline(t))

@@ -1,12 +1,13 @@
 """Set-based target status: every unit's state of a target computed in ONE SQL statement over the rollups
 (per indicator and level), grouped by the child unit the cockpit shows — not unit by unit in Python.
 
-The arithmetic is `bqw.indicators.status` (`_level`, `_growth`) written as a SQL CASE, with every per-target
-constant (elapsed share of the path, band, comparator, sign) computed once in Python; the per-unit parts
-are the measured value `a` and the baseline `b` read from the rollups. Relative targets ("增速高于全省平均水平")
+The decision is `bqw.indicators.status.Rule` — the one rule evaluate() also uses — rendered as SQL by
+`Rule.state_sql` (every per-target constant computed once in Python); the per-unit parts are the measured
+value `a` and the baseline `b` read from the rollups. Relative targets ("增速高于全省平均水平")
 already read all their units in one query and are delegated to `status._relative`. Reasons are written only
 for the units shown (a child that is itself the judged unit, or the worst unit of a child).
-`tests/test_statuses.py` checks that the states equal `status.evaluate()` unit by unit on the demo.
+`tests/test_statuses.py` checks states unit by unit, and light, label and reason per 江门 county and town,
+against `status.evaluate()` on the demo.
 """
 
 from __future__ import annotations
@@ -25,18 +26,12 @@ from bqw.indicators.status import (
     NO_DATA,
     OFF_TRACK,
     ORDER,
-    Measure,
-    _direction,
-    _growth,
-    _level,
+    Rule,
     _relative,
-    as_month,
-    measure,
+    rule_for,
     summary_state,
 )
 from bqw.regions.models import Region, RegionQuerySet
-
-EPS = 1e-9
 
 
 @dataclass
@@ -47,62 +42,11 @@ class Judged:
     reason: str
     counts: dict[str, int]
     first: dict[str, str] = field(default_factory=dict)  # state → the first unit code (by code) in it
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # unit code → (name, reason) already written
 
     def as_dict(self) -> dict:
         return {"status": self.state, "label": LABELS[self.state], "light": str(LIGHTS[self.state]),
                 "reason": self.reason, "units": sum(self.counts.values()), "counts": dict(self.counts)}
-
-
-@dataclass(frozen=True)
-class Plan:
-    m: Measure
-    mb: Measure
-    at: Period
-    fixed_baseline: float | None
-
-
-def plan_for(target: Target, tp: Period, fixed_baseline: float | None) -> Plan:
-    ind = target.indicator
-    m = measure(ind, tp)
-    mb = measure(ind, Period.parse(target.baseline_period))
-    last = Period.parse(m.period)
-    at = tp if m.full or last.kind == "M" else min(tp, last, key=lambda p: as_month(p).start)
-    return Plan(m, mb, at, fixed_baseline)
-
-
-def state_sql(target: Target, plan: Plan) -> tuple[str, list]:
-    """The CASE giving a unit's state from `a` and `b` (columns of the inner query), with its parameters."""
-    v = float(target.value)
-    deadline, base = Period.parse(target.deadline), Period.parse(target.baseline_period)
-    total = as_month(base).months_between(as_month(deadline))
-    elapsed = as_month(base).months_between(as_month(plan.at))
-    left = as_month(plan.at).months_between(as_month(deadline))
-    band_f = float(target.at_risk_band)
-    if target.kind == Target.Kind.GROWTH:
-        g = v
-        k = (1 + g / 100) ** (max(elapsed, 0) / 12)
-        done = (f"(CASE WHEN a > 0 AND {elapsed} > 0 THEN (POWER(a / b, {12 / elapsed if elapsed else 0!r}) - 1) "
-                f"* 100 END)")
-        if left <= 0:
-            return (f"CASE WHEN a IS NULL OR b IS NULL OR b <= 0 THEN 'no_data' "
-                    f"WHEN {done} IS NOT NULL AND {done} >= %s THEN 'achieved' ELSE 'off_track' END", [g])
-        return (f"CASE WHEN a IS NULL OR b IS NULL OR b <= 0 THEN 'no_data' WHEN a >= b * %s THEN 'on_track' "
-                f"WHEN {done} IS NOT NULL AND {done} >= %s THEN 'at_risk' ELSE 'off_track' END",
-                [k, g * (1 - band_f)])
-    sign = _direction(target, None)
-    cmp_sql = {">=": "a >= %s", ">": "a > %s", "<=": "a <= %s", "<": "a < %s",
-               "=": "a >= %s" if sign > 0 else "a <= %s"}[target.comparator]
-    cmp_val = {">=": v - EPS, ">": v + EPS, "<=": v + EPS, "<": v - EPS,
-               "=": v - EPS if sign > 0 else v + EPS}[target.comparator]
-    if left <= 0:
-        return f"CASE WHEN a IS NULL THEN 'no_data' WHEN {cmp_sql} THEN 'achieved' ELSE 'off_track' END", [cmp_val]
-    frac = min(max(elapsed / total, 0), 1) if total > 0 else 1
-    gap = "((a - (b + (%s - b) * %s)) * %s)"
-    return (f"CASE WHEN a IS NULL THEN 'no_data' WHEN {cmp_sql} THEN 'achieved' WHEN b IS NULL THEN 'at_risk' "
-            f"WHEN {gap} >= 0 THEN 'on_track' "
-            f"WHEN -{gap} <= %s * (CASE WHEN %s <> b THEN ABS(%s - b) ELSE ABS(%s) END) THEN 'at_risk' "
-            f"ELSE 'off_track' END",
-            [cmp_val, v, frac, sign, v, frac, sign, band_f, v, v, v])
 
 
 def _units_sql(units: RegionQuerySet) -> tuple[str, list]:
@@ -110,13 +54,16 @@ def _units_sql(units: RegionQuerySet) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _values_cte(target: Target, plan: Plan, units: RegionQuerySet) -> tuple[str, list]:
+def _values_cte(target: Target, rule: Rule, units: RegionQuerySet, *, sparse: bool = False) -> tuple[str, list]:
     """`WITH units, ab, v`: v = (id, code, a, b) for every unit judged. The units are materialised once; the
-    measured and baseline periods are read in ONE pass over the rollups (the unit's key drives the lookup)."""
+    measured and baseline periods are read in ONE pass over the rollups (the unit's key drives the lookup).
+    `sparse`: v holds only the units with a rollup row, read from the (indicator, period) index — the rows
+    that exist, not a probe per unit (a city-scale province has figures for one city's villages of 26,000);
+    the caller counts the others as 无数据 from the units' totals."""
     rollup = Rollup._meta.db_table
     usql, uparams = _units_sql(units)
-    m, mb = plan.m, plan.mb
-    need_b = plan.fixed_baseline is None
+    m, mb = rule.m, rule.mb
+    need_b = rule.fixed_baseline is None
     periods = list(dict.fromkeys([*m.periods, *(mb.periods if need_b else ())]))
 
     def marks(ps) -> str:
@@ -129,12 +76,22 @@ def _values_cte(target: Target, plan: Plan, units: RegionQuerySet) -> tuple[str,
         cols += [f"SUM(CASE WHEN r.period IN ({marks(mb.periods)}) THEN r.value END) AS sb",
                  f"COUNT(CASE WHEN r.period IN ({marks(mb.periods)}) THEN r.value END) AS nb"]
         params += [*mb.periods, *mb.periods]
-    # CROSS JOIN: SQLite then loops over the units and probes the rollups' (region, indicator, period) key;
-    # left to itself it skip-scanned that key over every region (≈ 40 ms even for one unit)
-    ab = (f"ab AS (SELECT r.region_id, {', '.join(cols)} FROM units CROSS JOIN {rollup} r "
-          f"WHERE r.region_id = units.id AND r.indicator_id = %s AND r.period IN ({marks(periods)}) "
-          f"AND r.value IS NOT NULL "
-          f"GROUP BY r.region_id)")
+    rollup_cols = ", ".join(cols)
+    if sparse:
+        region = Region._meta.db_table
+        ab = (f"ab AS (SELECT r.region_id AS id, g.code AS code, {rollup_cols} FROM {rollup} r "
+              f"JOIN {region} g ON g.id = r.region_id "
+              f"WHERE r.indicator_id = %s AND r.period IN ({marks(periods)}) AND r.value IS NOT NULL "
+              # unary + keeps SQLite on the (indicator, period, level) index instead of a probe per unit
+              f"AND +r.region_id IN (SELECT id FROM units) GROUP BY r.region_id, g.code)")
+    else:
+        # the units drive: each probes the rollups' (region, indicator, period) key, and the LEFT JOIN keeps
+        # that order on SQLite and PostgreSQL alike (left to itself SQLite skip-scanned the key over every
+        # region, or joined a second pass without an index); units without a figure get a = NULL (无数据)
+        ab = (f"ab AS (SELECT units.id, units.code, {rollup_cols} FROM units LEFT JOIN {rollup} r "
+              f"ON r.region_id = units.id AND r.indicator_id = %s AND r.period IN ({marks(periods)}) "
+              f"AND r.value IS NOT NULL "
+              f"GROUP BY units.id, units.code)")
     params += [target.indicator_id, *periods]
 
     def measured(s: str, n: str, full: int) -> str:
@@ -143,10 +100,9 @@ def _values_cte(target: Target, plan: Plan, units: RegionQuerySet) -> tuple[str,
 
     a_expr = measured("sa", "na", m.full)
     b_expr = measured("sb", "nb", mb.full) if need_b else "%s"
-    v = (f"v AS (SELECT units.id, units.code, {a_expr} AS a, {b_expr} AS b FROM units "
-         f"LEFT JOIN ab ON ab.region_id = units.id)")
+    v = f"v AS (SELECT ab.id, ab.code, {a_expr} AS a, {b_expr} AS b FROM ab)"
     if not need_b:
-        params.append(plan.fixed_baseline)
+        params.append(rule.fixed_baseline)
     return f"WITH units (id, code) AS MATERIALIZED ({usql}), {ab}, {v}", params
 
 
@@ -157,12 +113,11 @@ def _f(x) -> float | None:
 def unit_states(target: Target, period: Period | str, units: RegionQuerySet, *,
                 fixed_baseline: float | None = None) -> dict[str, tuple[str, float | None, float | None]]:
     """{unit code: (state, a, b)} for every unit of `units`, in one statement (relative targets: one read)."""
-    tp = period if isinstance(period, Period) else Period.parse(period)
+    rule = rule_for(target, period, fixed_baseline=fixed_baseline)
     if target.kind == Target.Kind.RELATIVE:
-        return {e.region.code: (e.state, e.actual, None) for e in _relative(target, list(units), tp)}
-    plan = plan_for(target, tp, fixed_baseline)
-    cte, params = _values_cte(target, plan, units)
-    case, cparams = state_sql(target, plan)
+        return {e.region.code: (e.state, e.actual, None) for e in _relative(target, list(units), rule.tp)}
+    cte, params = _values_cte(target, rule, units)
+    case, cparams = rule.state_sql()
     with connection.cursor() as c:
         c.execute(f"{cte} SELECT code, {case}, a, b FROM v", [*params, *cparams])
         # floats whatever the driver returns (PostgreSQL gives numeric for the bound baseline)
@@ -180,25 +135,32 @@ def state_counts(target: Target, period: Period | str, units: RegionQuerySet, gr
             counts[st] = counts.get(st, 0) + 1
             first.setdefault(st, code)
         return dict(out)
-    plan = plan_for(target, tp, fixed_baseline)
-    cte, params = _values_cte(target, plan, units)
-    case, cparams = state_sql(target, plan)
+    rule = rule_for(target, tp, fixed_baseline=fixed_baseline)
+    cte, params = _values_cte(target, rule, units, sparse=True)
+    case, cparams = rule.state_sql()
+    n = int(group_len)
+    # the states of the units with figures, and every group's number of units (the rest are 无数据)
     sql = (f"{cte}, s AS (SELECT code, {case} AS st FROM v) "
-           f"SELECT SUBSTR(code, 1, {int(group_len)}) AS g, st, COUNT(*), MIN(code) FROM s GROUP BY g, st")
+           f"SELECT SUBSTR(code, 1, {n}) AS g, st, COUNT(*), MIN(code) FROM s GROUP BY g, st "
+           f"UNION ALL SELECT SUBSTR(code, 1, {n}) AS g, NULL, COUNT(*), MIN(code) FROM units GROUP BY g")
+    totals: dict[str, tuple[int, str]] = {}
     with connection.cursor() as c:
         c.execute(sql, [*params, *cparams])
-        for g, st, n, first_code in c.fetchall():
-            out[g][0][st] = n
-            out[g][1][st] = first_code
+        for g, st, k, first_code in c.fetchall():
+            if st is None:
+                totals[g] = (k, first_code)
+            else:
+                out[g][0][st] = k
+                out[g][1][st] = first_code
+    for g, (total, first_code) in totals.items():
+        counts, first = out[g]
+        missing = total - sum(counts.values())
+        if missing:
+            counts[NO_DATA] = counts.get(NO_DATA, 0) + missing
+            # the first unit without a figure is only named when it is the group's one unit
+            first[NO_DATA] = min(first.get(NO_DATA, first_code), first_code) if not counts.keys() - {NO_DATA} \
+                else first.get(NO_DATA, first_code)
     return dict(out)
-
-
-def reason_for(target: Target, period: Period | str, unit: Region, a: float | None, b: float | None) -> str:
-    """The sentence of one unit's evaluation (only for the units a screen shows)."""
-    tp = period if isinstance(period, Period) else Period.parse(period)
-    plan = plan_for(target, tp, None)
-    fn = _growth if target.kind == Target.Kind.GROWTH else _level
-    return fn(target, unit, a, b, plan.at, plan.m).reason
 
 
 def judge_groups(target: Target, period: Period | str, units: RegionQuerySet, groups: list[Region], *,
@@ -232,6 +194,7 @@ def judge_groups(target: Target, period: Period | str, units: RegionQuerySet, gr
     for gcode, ucode in worst_codes.items():
         j = out[gcode]
         name, text = texts[ucode]
+        j.texts[ucode] = (name, text)
         j.reason = text if sum(j.counts.values()) == 1 else f"{j.reason}。如{name}：{text}"
     return out
 
@@ -244,10 +207,11 @@ def unit_reasons(target: Target, period: Period, codes: list[str], *,
     units = Region.objects.filter(code__in=codes)
     names = {r.code: r for r in units}
     if target.kind == Target.Kind.RELATIVE:
-        return {e.region.code: (e.region.name, e.reason) for e in _relative(target, list(units), period)}
+        tp = rule_for(target, period).tp
+        return {e.region.code: (e.region.name, e.reason) for e in _relative(target, list(units), tp)}
     detail = unit_states(target, period, units, fixed_baseline=fixed_baseline)
-    return {code: (names[code].name, reason_for(target, period, names[code], a, b))
-            for code, (_, a, b) in detail.items()}
+    rule = rule_for(target, period, fixed_baseline=fixed_baseline)
+    return {code: (names[code].name, rule.judge(names[code], a, b).reason) for code, (_, a, b) in detail.items()}
 
 
 def combine(target: Target, period: Period, parts: list[Judged], *, fixed_baseline: float | None = None) -> Judged:
@@ -255,6 +219,12 @@ def combine(target: Target, period: Period, parts: list[Judged], *, fixed_baseli
     no second pass over the units), with the worst unit's reason like `status.summarize`."""
     counts: dict[str, int] = defaultdict(int)
     first: dict[str, str] = {}
+    known = {code: text for j in parts for code, text in j.texts.items()}
+
+    def reason(code: str) -> tuple[str, str]:  # the groups' worst units are written already
+        return known[code] if code in known else \
+            unit_reasons(target, period, [code], fixed_baseline=fixed_baseline)[code]
+
     for j in parts:
         for st, n in j.counts.items():
             counts[st] += n
@@ -263,14 +233,13 @@ def combine(target: Target, period: Period, parts: list[Judged], *, fixed_baseli
                 first[st] = code
     if not counts:
         return Judged(NO_DATA, "范围内没有单位", {})
-    n = sum(counts.values())
-    if n == 1:
+    if sum(counts.values()) == 1:
         state = next(iter(counts))
-        name, text = unit_reasons(target, period, [first[state]], fixed_baseline=fixed_baseline)[first[state]]
+        name, text = reason(first[state])
         return Judged(state, text, dict(counts), first)
-    state, reason = summary_state(counts)
+    state, summary = summary_state(counts)
     worst = next((s for s in ORDER if counts.get(s)), None)
     if worst in (OFF_TRACK, AT_RISK):
-        name, text = unit_reasons(target, period, [first[worst]], fixed_baseline=fixed_baseline)[first[worst]]
-        reason += f"。如{name}：{text}"
-    return Judged(state, reason, dict(counts), first)
+        name, text = reason(first[worst])
+        summary += f"。如{name}：{text}"
+    return Judged(state, summary, dict(counts), first)

@@ -12,6 +12,7 @@ echoes back is the value it stored, on both databases.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 from typing import Any
 
 Number = float | int | Decimal
@@ -54,6 +55,17 @@ def fmt_gap(v: Number, unit: str = "") -> str:
 def negligible(v: Number, unit: str = "") -> bool:
     """Whether a gap would print as zero (so "落后 0.0" is never written)."""
     return not any(c in "123456789" for c in fmt_gap(v, unit))
+
+
+@lru_cache(maxsize=64)
+def negligible_below(unit: str = "") -> float:
+    """The size from which a gap is no longer `negligible` (|gap| < this ⇔ negligible): the same rule as a
+    number for SQL (the set-based status evaluation), found from `negligible` itself by bisection."""
+    lo, hi = 0.0, 1.0
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if negligible(mid, unit) else (lo, mid)
+    return hi
 
 
 def fmt_change(now: Number | None, before: Number | None, unit: str = "") -> str:

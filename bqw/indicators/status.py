@@ -22,8 +22,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bqw.accounts.models import User
-from bqw.core.comparators import Comparator, holds, symbol
-from bqw.core.numbers import fmt, fmt_gap, negligible  # noqa: F401  (re-exported: status.fmt)
+from bqw.core.comparators import APPROX_TOLERANCE, EPSILON, Comparator, holds, symbol
+from bqw.core.numbers import fmt, fmt_gap, negligible, negligible_below  # noqa: F401  (re-exported: status.fmt)
 from bqw.core.periods import Period
 from bqw.core.status import Light, Status
 from bqw.regions.models import Region, code_range
@@ -210,7 +210,7 @@ def targets_for_region(user: User, region: Region):
 # ------------------------------------------------------------------ evaluation
 
 
-def _direction(target: Target, baseline: float | None) -> int:
+def _direction(target: Target, baseline: float | None = None) -> int:
     up = Comparator(target.comparator).upward
     if up is None:
         return 1 if target.indicator.direction == Indicator.Direction.UP else -1
@@ -224,27 +224,153 @@ def _meets(a: float, comparator: str, v: float, sign: int) -> bool:
     return holds(a, v, comparator)
 
 
-def _level(t: Target, unit: Region, a: float | None, b: float | None, tp: Period, m: Measure) -> Evaluation:
+def _meets_sql(comparator: str, v: float, sign: int) -> tuple[str, list]:
+    """`_meets` on the column `a` (the same EPSILON and tolerance as `core.comparators.holds`)."""
+    if comparator == Comparator.EQ:
+        comparator = Comparator.GE if sign > 0 else Comparator.LE
+    if comparator == Comparator.APPROX:
+        return "ABS(a - %s) <= %s", [v, APPROX_TOLERANCE * (abs(v) or 1) + EPSILON]
+    op, bound = {">=": (">=", v - EPSILON), ">": (">", v + EPSILON), "<=": ("<=", v + EPSILON),
+                 "<": ("<", v - EPSILON)}[comparator]
+    return f"a {op} %s", [bound]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """THE verdict rule of a level or growth target at a period: every constant of the target's path (the
+    period judged — the deadline once it has passed —, the measures, the elapsed share, the band, the
+    comparator, the negligible gap) computed once, and the state of a unit as a function of its measured
+    value `a` and baseline `b` only. `state` decides it in Python (evaluate()), `state_sql` is the same
+    decision as a SQL CASE over columns `a` and `b` (the cockpit's set-based evaluation); `judge` adds the
+    reason. Relative targets only use `tp` (their units are read together by `_relative`)."""
+
+    target: Target
+    asked: Period  # the period asked for
+    tp: Period  # the period judged: the deadline once it has passed
+    m: Measure | None  # what is read for `a` (None for relative targets)
+    mb: Measure | None  # what is read for `b`
+    at: Period  # where on the path a measured figure is compared (a past period's figure at its end)
+    fixed_baseline: float | None  # the target's own baseline value (single-unit targets)
+    v: float
+    sign: int
+    elapsed: int
+    left: int
+    frac: float
+    band: float
+    tiny: float  # gaps smaller than this print as zero (core.numbers.negligible)
+
+    # -------------------------------------------------------------- the decision
+
+    def expected(self, b: float) -> float:
+        if self.target.kind == Target.Kind.GROWTH:
+            return b * (1 + self.v / 100) ** (max(self.elapsed, 0) / 12)
+        return b + (self.v - b) * self.frac
+
+    def done(self, a: float | None, b: float | None) -> float | None:
+        """The annual growth achieved from the baseline (% per year)."""
+        return _cagr(a, b, self.elapsed)
+
+    def state(self, a: float | None, b: float | None) -> str:
+        t = self.target
+        if t.kind == Target.Kind.GROWTH:
+            if a is None or b is None or b <= 0:
+                return NO_DATA
+            done = self.done(a, b)
+            if self.left <= 0:
+                return ACHIEVED if done is not None and done >= self.v else OFF_TRACK
+            e = self.expected(b)
+            if a >= e or abs(e - a) < self.tiny:
+                return ON_TRACK
+            return AT_RISK if done is not None and done >= self.v * (1 - self.band) else OFF_TRACK
+        if a is None:
+            return NO_DATA
+        if _meets(a, t.comparator, self.v, self.sign):
+            return ACHIEVED
+        if self.left <= 0:
+            return OFF_TRACK
+        if b is None:
+            return AT_RISK
+        gap = (a - self.expected(b)) * self.sign
+        if gap >= 0 or abs(gap) < self.tiny:
+            return ON_TRACK
+        return AT_RISK if -gap <= self.band * (abs(self.v - b) if self.v != b else abs(self.v)) else OFF_TRACK
+
+    def state_sql(self) -> tuple[str, list]:
+        """`state` as a SQL CASE over the columns `a` and `b`, with its parameters (same branches, same order)."""
+        if self.target.kind == Target.Kind.GROWTH:
+            k = (1 + self.v / 100) ** (max(self.elapsed, 0) / 12)
+            done, dp = ("(CASE WHEN a > 0 AND b > 0 AND %s > 0 THEN (POWER(a / b, %s) - 1) * 100 END)",
+                        [self.elapsed, 12 / self.elapsed if self.elapsed > 0 else 0])
+            head = "CASE WHEN a IS NULL OR b IS NULL OR b <= 0 THEN 'no_data' "
+            if self.left <= 0:
+                return (head + f"WHEN {done} IS NOT NULL AND {done} >= %s THEN 'achieved' ELSE 'off_track' END",
+                        [*dp, *dp, self.v])
+            return (head + f"WHEN a >= b * %s OR ABS(b * %s - a) < %s THEN 'on_track' "
+                    f"WHEN {done} IS NOT NULL AND {done} >= %s THEN 'at_risk' ELSE 'off_track' END",
+                    [k, k, self.tiny, *dp, *dp, self.v * (1 - self.band)])
+        meets, mp = _meets_sql(self.target.comparator, self.v, self.sign)
+        head = f"CASE WHEN a IS NULL THEN 'no_data' WHEN {meets} THEN 'achieved' "
+        if self.left <= 0:
+            return head + "ELSE 'off_track' END", mp
+        gap = "((a - (b + (%s - b) * %s)) * %s)"
+        gp = [self.v, self.frac, self.sign]
+        return (head + f"WHEN b IS NULL THEN 'at_risk' WHEN {gap} >= 0 OR ABS({gap}) < %s THEN 'on_track' "
+                f"WHEN -{gap} <= %s * (CASE WHEN %s <> b THEN ABS(%s - b) ELSE ABS(%s) END) THEN 'at_risk' "
+                f"ELSE 'off_track' END",
+                [*mp, *gp, *gp, self.tiny, *gp, self.band, self.v, self.v, self.v])
+
+    # -------------------------------------------------------------- the sentence
+
+    def judge(self, unit: Region, a: float | None, b: float | None) -> Evaluation:
+        """The unit's evaluation: `state` and the reason in one line."""
+        return (_growth if self.target.kind == Target.Kind.GROWTH else _level)(self, unit, a, b)
+
+
+def rule_for(target: Target, period: Period | str, *, fixed_baseline: float | None = None) -> Rule:
+    """The rule of `target` at `period` (see Rule). `fixed_baseline` defaults to the target's own baseline
+    value when it judges one unit."""
+    asked = period if isinstance(period, Period) else Period.parse(period)
+    # past its deadline a target is judged on its value at the deadline, not on later figures
+    deadline = as_month(Period.parse(target.deadline))
+    tp = deadline if as_month(asked).start > deadline.start else asked
+    if fixed_baseline is None and target.baseline_value is not None and target.scope == Target.Scope.REGION:
+        fixed_baseline = float(target.baseline_value)
+    m = mb = None
+    at = tp
+    if target.kind != Target.Kind.RELATIVE:
+        m = measure(target.indicator, tp)
+        mb = measure(target.indicator, Period.parse(target.baseline_period))
+        # compare like with like: a figure of a past period is set against the path at that period's end
+        last = Period.parse(m.period)
+        at = tp if m.full or last.kind == "M" else min(tp, last, key=lambda p: as_month(p).start)
+    base = as_month(Period.parse(target.baseline_period))
+    total = base.months_between(deadline)
+    elapsed = base.months_between(as_month(at))
+    return Rule(target=target, asked=asked, tp=tp, m=m, mb=mb, at=at, fixed_baseline=fixed_baseline,
+                v=float(target.value), sign=_direction(target), elapsed=elapsed,
+                left=as_month(at).months_between(deadline),
+                frac=min(max(elapsed / total, 0), 1) if total > 0 else 1, band=float(target.at_risk_band),
+                tiny=negligible_below(target.indicator.unit))
+
+
+def _level(rule: Rule, unit: Region, a: float | None, b: float | None) -> Evaluation:
+    t, m, tp = rule.target, rule.m, rule.at
     ind, unit_s = t.indicator, t.indicator.unit
-    v = float(t.value)
-    deadline, base = Period.parse(t.deadline), Period.parse(t.baseline_period)
-    total = as_month(base).months_between(as_month(deadline))
-    elapsed = as_month(base).months_between(as_month(tp))
-    left = as_month(tp).months_between(as_month(deadline))
+    v, left = rule.v, rule.left
+    deadline = Period.parse(t.deadline)
     cmp_s = symbol(t.comparator)
     goal = f"{cmp_s} {fmt(v, unit_s)}"
+    state = rule.state(a, b)
     if a is None:
         return Evaluation(unit, NO_DATA, f"{m.label} 无 {ind.name} 数据", baseline=b)
-    sign = _direction(t, b)
-    achieved_growth = _cagr(a, b, elapsed)
+    achieved_growth = rule.done(a, b)
     required = _cagr(v, a, left) if left > 0 else None
     growth_s = ""
-    if unit_s != "%" and sign > 0 and (required is not None or achieved_growth is not None):
+    if unit_s != "%" and rule.sign > 0 and (required is not None or achieved_growth is not None):
         growth_s = f"；剩余期限需年均增长 {_pct(required)}（已实现年均 {_pct(achieved_growth)}）"
-    ev = Evaluation(unit, NO_DATA, "", actual=a, baseline=b, required_growth=required,
+    ev = Evaluation(unit, state, "", actual=a, baseline=b, required_growth=required,
                     achieved_growth=achieved_growth)
-    if _meets(a, t.comparator, v, sign):
-        ev.state = ACHIEVED
+    if state == ACHIEVED:
         ev.required_growth = None
         if left <= 0:  # judged on its value at the deadline
             over = "" if negligible(a - v, unit_s) else f"，超出 {fmt_gap(a - v, unit_s)}"
@@ -253,59 +379,49 @@ def _level(t: Target, unit: Region, a: float | None, b: float | None, tp: Period
             ev.reason = f"{m.label} 实际 {fmt(a, unit_s)}，已达到目标 {goal}（期限 {deadline.label}）"
         return ev
     if left <= 0:
-        ev.state = OFF_TRACK
         ev.reason = (f"期限 {deadline.label} 已到：{m.label} 实际 {fmt(a, unit_s)}，未达成目标 {goal}，"
                      f"差 {fmt_gap(v - a, unit_s)}")
         return ev
     if b is None:
-        ev.state = AT_RISK
         ev.reason = f"{m.label} 实际 {fmt(a, unit_s)}，尚未达到目标 {goal}（无基期值，无法计算预期进度）{growth_s}"
         return ev
-    frac = min(max(elapsed / total, 0), 1) if total > 0 else 1
-    e = b + (v - b) * frac
+    e = rule.expected(b)
     ev.expected = e
-    gap = (a - e) * sign
-    band = float(t.at_risk_band) * (abs(v - b) if v != b else abs(v))
+    gap = (a - e) * rule.sign
     head = f"预期 {tp.label} 应达 {fmt(e, unit_s)}，实际 {fmt(a, unit_s)}"
-    if gap >= 0 or negligible(gap, unit_s):
-        ev.state = ON_TRACK
+    if state == ON_TRACK:
         ahead = "与预期进度持平" if negligible(gap, unit_s) else f"领先 {fmt_gap(gap, unit_s)}"
         ev.reason = f"{head}，{ahead}（目标 {goal}，{deadline.label}）{growth_s}"
     else:
-        ev.state = AT_RISK if -gap <= band else OFF_TRACK
         ev.reason = f"{head}，落后 {fmt_gap(gap, unit_s)}（目标 {goal}，{deadline.label}）{growth_s}"
     return ev
 
 
-def _growth(t: Target, unit: Region, a: float | None, b: float | None, tp: Period, m: Measure) -> Evaluation:
+def _growth(rule: Rule, unit: Region, a: float | None, b: float | None) -> Evaluation:
+    t, m, tp = rule.target, rule.m, rule.at
     unit_s = t.indicator.unit
-    g = float(t.value)
-    deadline, base = Period.parse(t.deadline), Period.parse(t.baseline_period)
-    total = as_month(base).months_between(as_month(deadline))
-    elapsed = as_month(base).months_between(as_month(tp))
-    left = as_month(tp).months_between(as_month(deadline))
-    if a is None or b is None or b <= 0:
+    g, left = rule.v, rule.left
+    deadline = Period.parse(t.deadline)
+    state = rule.state(a, b)
+    if state == NO_DATA:
         return Evaluation(unit, NO_DATA, f"{m.label} 无{'基期' if a is not None else ''} {t.indicator.name} 数据",
                           actual=a, baseline=b)
-    end = b * (1 + g / 100) ** (total / 12)
-    e = b * (1 + g / 100) ** (max(elapsed, 0) / 12)
-    done = _cagr(a, b, elapsed)
+    end = b * (1 + g / 100) ** (as_month(Period.parse(t.baseline_period)).months_between(as_month(deadline)) / 12)
+    e = rule.expected(b)
+    done = rule.done(a, b)
     required = _cagr(end, a, left) if left > 0 else None
-    ev = Evaluation(unit, NO_DATA, "", actual=a, expected=e, baseline=b, required_growth=required,
+    ev = Evaluation(unit, state, "", actual=a, expected=e, baseline=b, required_growth=required,
                     achieved_growth=done)
     tail = f"；已实现年均增长 {_pct(done)}，目标年均 {g:.1f}%" + (
         f"，剩余期限需年均增长 {_pct(required)}" if required is not None else "")
     if left <= 0:  # judged on its value at the deadline
-        ev.state = ACHIEVED if done is not None and done >= g else OFF_TRACK
-        word = "达成" if ev.state == ACHIEVED else "未达成"
+        word = "达成" if state == ACHIEVED else "未达成"
         ev.reason = f"期限 {deadline.label} 已到：{m.label} 实际 {fmt(a, unit_s)}，{word}目标{tail}"
         return ev
     head = f"预期 {tp.label} 应达 {fmt(e, unit_s)}（年均增长 {g:.1f}%），实际 {fmt(a, unit_s)}"
-    if a >= e or negligible(e - a, unit_s):
-        ev.state, ev.reason = ON_TRACK, f"{head}，领先 {fmt_gap(a - e, unit_s)}{tail}"
+    if state == ON_TRACK:
+        ev.reason = f"{head}，领先 {fmt_gap(a - e, unit_s)}{tail}"
     else:
-        ok = done is not None and done >= g * (1 - float(t.at_risk_band))
-        ev.state = AT_RISK if ok else OFF_TRACK
         ev.reason = f"{head}，落后 {fmt_gap(e - a, unit_s)}{tail}"
     return ev
 
@@ -363,31 +479,17 @@ def _relative(t: Target, units: list[Region], tp: Period) -> list[Evaluation]:
 
 def evaluate(target: Target, period: Period | str, *, within: Region | None = None) -> TargetStatus:
     """The status of a target at a period over its units (those inside `within` if given)."""
-    asked = period if isinstance(period, Period) else Period.parse(period)
-    # past its deadline a target is judged on its value at the deadline, not on later figures
-    deadline = as_month(Period.parse(target.deadline))
-    tp = deadline if as_month(asked).start > deadline.start else asked
+    rule = rule_for(target, period)
     units = target_units(target, within)
     if target.kind == Target.Kind.RELATIVE:
-        evals = _relative(target, units, tp)
+        evals = _relative(target, units, rule.tp)
     else:
-        ind = target.indicator
-        m = measure(ind, tp)
-        mb = measure(ind, Period.parse(target.baseline_period))
-        vals = _read(ind, units, {*m.periods, *mb.periods})
-        fn = _growth if target.kind == Target.Kind.GROWTH else _level
-        # compare like with like: a figure of a past period is set against the path at that period's end
-        last = Period.parse(m.period)
-        at = tp if m.full or last.kind == "M" else min(tp, last, key=lambda p: as_month(p).start)
-        evals = []
-        for u in units:
-            a = m.value(vals, u.id)
-            if target.baseline_value is not None and target.scope == Target.Scope.REGION:
-                b = float(target.baseline_value)
-            else:
-                b = mb.value(vals, u.id)
-            evals.append(fn(target, u, a, b, at, m))
-    return summarize(target, asked, evals)
+        m, mb = rule.m, rule.mb
+        vals = _read(target.indicator, units, {*m.periods, *mb.periods})
+        evals = [rule.judge(u, m.value(vals, u.id),
+                            rule.fixed_baseline if rule.fixed_baseline is not None else mb.value(vals, u.id))
+                 for u in units]
+    return summarize(target, rule.asked, evals)
 
 
 def summary_state(counts: dict[str, int]) -> tuple[str, str]:
