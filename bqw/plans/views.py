@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bqw.accounts.models import Role
 from bqw.core.errors import ForbiddenError, ImportRejected
+from bqw.core.evidence import evidence_response
 from bqw.core.imports import rejection_context
 from bqw.core.params import int_param
 from bqw.core.status import Light
@@ -197,12 +198,7 @@ def task_decompose_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Always an attachment with the type fixed at upload, never rendered inline."""
-    ev = get_evidence_for_user(request.user, pk)
-    resp = FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name, content_type=ev.content_type)
-    resp["X-Content-Type-Options"] = "nosniff"
-    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return resp
+    return evidence_response(get_evidence_for_user(request.user, pk))
 
 
 @login_required
