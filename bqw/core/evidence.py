@@ -2,9 +2,9 @@
 
 Every app that takes evidence (plans' progress reports, projects' progress reports, pairing deliveries) has a
 concrete model subclassing `EvidenceFile` with a ForeignKey to its own record, stores uploads with
-`evidence_attach` inside its writing service (after `evidence_check`, before anything is written) and serves
-them with `evidence_response` after its own access check. Core imports no app: the concrete models live in
-their apps.
+`evidence_attach` inside its writing service (after `evidence_checked`, before anything is written) and
+serves them with `evidence_download` (lookup, the app's own access check on the owning record, then
+`evidence_response`). Core imports no app: the concrete models live in their apps.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import FileResponse
 
-from .errors import ApplicationError
+from .errors import ApplicationError, NotFoundError
 
 # extension → (content type served, magic bytes the file must start with)
 EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -90,6 +91,22 @@ def evidence_attach(checked: Sequence[tuple[UploadedFile, str]],
         ev.save()
         names.append(f.name)
     return names
+
+
+def evidence_download(user: Any, model: type[EvidenceFile], pk: int | str, *, owner: str,
+                      check: Callable[[Any, int], Any]) -> FileResponse:
+    """The one download view body: the file `pk` of `model` (404 when unknown), then the app's own access check
+    on the id of the record it proves (`owner`, a lookup such as "report__task_id"; `check(user, owner_id)`, e.g.
+    `get_task_for_user`, raises 404 outside the view scope), then `evidence_response`."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFoundError("对象不存在或不在您的查看范围内") from None
+    ev = model.objects.filter(pk=pk).annotate(owner_id=models.F(owner)).first()
+    if ev is None:
+        raise NotFoundError("对象不存在或不在您的查看范围内")
+    check(user, ev.owner_id)
+    return evidence_response(ev)
 
 
 def evidence_response(ev: EvidenceFile) -> FileResponse:

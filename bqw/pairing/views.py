@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bqw.core.errors import ApplicationError, ForbiddenError, ImportRejected
-from bqw.core.evidence import evidence_response
+from bqw.core.evidence import evidence_download as serve_evidence
 from bqw.core.imports import rejection_context
 from bqw.orgs.models import Organization
 from bqw.regions.access import get_region_for_user
@@ -27,14 +27,13 @@ from .access import (
     REPORT,
     can_report,
     get_commitment_for_user,
-    get_evidence_for_user,
     get_helper_org_for_user,
     get_pairing_for_user,
     is_admin_of,
 )
 from .api import detail_out
 from .imports import MAX_BYTES, export_workbook, pairing_import
-from .models import CommitmentKind, PairingStatus, PairingType
+from .models import CommitmentKind, DeliveryEvidence, PairingStatus, PairingType
 from .selectors import (
     coverage_rows,
     coverage_summary,
@@ -253,4 +252,5 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    return evidence_response(get_evidence_for_user(request.user, pk))
+    return serve_evidence(request.user, DeliveryEvidence, pk, owner="delivery__commitment__pairing_id",
+                          check=get_pairing_for_user)

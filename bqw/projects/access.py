@@ -13,7 +13,7 @@ from bqw.accounts.models import User
 from bqw.accounts.scope import NOT_FOUND, require_capture, view_q
 from bqw.core.errors import NotFoundError
 
-from .models import InvestmentTeam, Leader, Letter, Project, ProjectEvidence
+from .models import InvestmentTeam, Leader, Letter, Project
 
 
 def _int(pk: int | str) -> int:
@@ -38,15 +38,6 @@ def get_project_for_user(user: User, pk: int | str, *, write: bool = False) -> P
     if write:
         require_capture(user, p.region)
     return p
-
-
-def get_evidence_for_user(user: User, pk: int | str) -> ProjectEvidence:
-    """An evidence file is visible to whoever sees its project."""
-    ev = ProjectEvidence.objects.select_related("report").filter(pk=_int(pk)).first()
-    if ev is None:
-        raise NotFoundError(NOT_FOUND)
-    get_project_for_user(user, ev.report.project_id)
-    return ev
 
 
 def get_team_for_user(user: User, pk: int | str) -> InvestmentTeam:

@@ -15,12 +15,11 @@ from django.views.decorators.http import require_POST
 
 from bqw.accounts.scope import view_q
 from bqw.core.errors import ApplicationError
-from bqw.core.evidence import evidence_response
+from bqw.core.evidence import evidence_download as serve_evidence
 from bqw.core.status import Light
 from bqw.regions.models import Region
 
 from .access import (
-    get_evidence_for_user,
     get_leader_for_user,
     get_letter_for_user,
     get_project_for_user,
@@ -29,7 +28,7 @@ from .access import (
 from .imports import export_workbook
 from .letters import letter_document
 from .lights import project_light
-from .models import Category, Leader, Letter, Source, Stage
+from .models import Category, Leader, Letter, ProjectEvidence, Source, Stage
 from .selectors import (
     leader_page,
     letter_standing,
@@ -147,7 +146,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    return evidence_response(get_evidence_for_user(request.user, pk))
+    return serve_evidence(request.user, ProjectEvidence, pk, owner="report__project_id", check=get_project_for_user)
 
 
 @login_required
