@@ -159,12 +159,14 @@ TASKS = {"default": {"BACKEND": os.environ.get("BQW_TASKS_BACKEND", "django_task
 # Values may be reported from this month up to the current period (core.periods.check_reporting_period).
 BQW_PROGRAM_START = os.environ.get("BQW_PROGRAM_START", "202301")
 
+# Evidence files (plans, projects, pairing): one size limit for every upload (core.evidence).
+BQW_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
 BQW_PLANS = {
     "BLUE_DAYS": int(os.environ.get("BQW_PLANS_BLUE_DAYS", 7)),
     "REMIND_DAYS": int(os.environ.get("BQW_PLANS_REMIND_DAYS", 7)),
     "REPLY_DAYS": int(os.environ.get("BQW_PLANS_REPLY_DAYS", 5)),
     "BEHIND_TOLERANCE": 10,  # percentage points behind the time-elapsed expectation before yellow
-    "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
 }
 
 BQW_PROJECTS = {

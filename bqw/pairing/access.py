@@ -15,7 +15,7 @@ from bqw.accounts.scope import NOT_FOUND, view_q
 from bqw.core.errors import ForbiddenError, NotFoundError
 from bqw.orgs.models import Organization
 
-from .models import Commitment, DeliveryEvidence, Helper, Pairing
+from .models import Commitment, Helper, Pairing
 
 ADMIN, REPORT = "admin", "report"
 
@@ -85,14 +85,6 @@ def get_helper_org_for_user(user: User, pk: int | str) -> Organization:
     if visible_pairings(user).filter(Q(helpers__organization=org) | Q(helped_org=org)).exists():
         return org
     raise NotFoundError(NOT_FOUND)
-
-
-def get_evidence_for_user(user: User, pk: int | str) -> DeliveryEvidence:
-    ev = DeliveryEvidence.objects.select_related("delivery__commitment").filter(pk=_int(pk)).first()
-    if ev is None:
-        raise NotFoundError(NOT_FOUND)
-    get_pairing_for_user(user, ev.delivery.commitment.pairing_id)
-    return ev
 
 
 def _int(pk: int | str) -> int:

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from bqw.accounts.admin import AuditedAdmin
 
-from .models import Commitment, CoProject, Delivery, Helper, Pairing
+from .models import Commitment, Delivery, Helper, Pairing, PairingProject
 
 
 class HelperInline(admin.TabularInline):
@@ -31,7 +31,7 @@ class DeliveryAdmin(AuditedAdmin):
     raw_id_fields = ["commitment", "reported_by"]
 
 
-@admin.register(CoProject)
-class CoProjectAdmin(AuditedAdmin):
-    list_display = ["name", "pairing", "region", "started_on", "completed_on", "project_id"]
-    raw_id_fields = ["pairing", "region"]
+@admin.register(PairingProject)
+class PairingProjectAdmin(AuditedAdmin):
+    list_display = ["project", "pairing"]
+    raw_id_fields = ["pairing", "project"]

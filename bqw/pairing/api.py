@@ -86,6 +86,8 @@ class CommitmentOut(Schema):
 
 
 class ProjectOut(Schema):
+    """A co-built project: a project of the project library (source 帮扶); `id` is its library id."""
+
     id: int
     name: str
     region: str
@@ -94,7 +96,9 @@ class ProjectOut(Schema):
     started_on: date | None
     completed_on: date | None
     investment: Decimal | None
-    project_id: int | None
+    stage: str
+    stage_label: str
+    url: str
 
 
 class PairingDetailOut(PairingOut):
@@ -159,9 +163,10 @@ def detail_out(p: Pairing, on: date | None = None) -> dict:
             "light": commitment_light(c, on, deliveries=ds).as_dict(),
             "deliveries": [_delivery_out(d, c.unit) for d in ds]})
     projects = [{"id": x.pk, "name": x.name, "region": x.region.code, "region_name": x.region.name,
-                 "started_on": x.started_on, "completed_on": x.completed_on, "investment": x.investment,
-                 "investment_text": fmt(x.investment, "元"), "project_id": x.project_id, "simulated": x.is_simulated}
-                for x in p.projects.select_related("region")]
+                 "started_on": x.started_on, "completed_on": x.completed_on, "investment": x.planned_investment,
+                 "investment_text": fmt(x.planned_investment, "元"), "stage": x.stage,
+                 "stage_label": x.get_stage_display(), "url": x.get_absolute_url(), "simulated": x.simulated}
+                for x in p.projects.select_related("region").order_by("pairing_link__id")]
     return {**pairing_out(p, pairing_light(p, on)), "commitments": commitments, "projects": projects}
 
 

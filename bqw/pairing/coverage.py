@@ -12,8 +12,9 @@ in the quarter the cockpit reads):
   denominator is all the city's villages → pair_v_ent_share (share_where) 行政村与企业年度结对率;
 - pair_t_group (town, 0/1): the town is helped by a 组团 group that year → pair_t_group_n (count_where);
 - pair_funds (county, flow 元): funds delivered in the quarter to helped units inside the county;
-- pair_proj_started / pair_proj_done (county, stock 个): co-built projects started / completed by the quarter's
-  end inside the county.
+- pair_proj_started / pair_proj_done (county, stock 个): co-built projects (projects of the project library linked
+  to a pairing, not archived) started / completed by the quarter's end inside the county; a change made in the
+  project library reaches them through `project_hooks`.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from bqw.accounts.models import User
 from bqw.core.periods import Period
 from bqw.indicators.models import DataValue, Indicator
 from bqw.indicators.services import datavalues_record_derived, indicator_ensure
+from bqw.projects.models import Project
 from bqw.regions.models import PREFIX_LENGTH, Region, code_range
 
-from .models import ENTERPRISE_KINDS, CommitmentKind, CoProject, Delivery, Helper, Pairing, PairingType
+from .models import ENTERPRISE_KINDS, CommitmentKind, Delivery, Helper, Pairing, PairingProject, PairingType
 
 FIRST_YEAR = 2023  # the programme's first year: coverage and cumulative counts start here
 
@@ -129,7 +131,7 @@ class Touched:
             self.counties.add(county.id)
         return self
 
-    def project(self, project: CoProject) -> Touched:
+    def project(self, project: Project) -> Touched:
         county = _ancestor(project.region, 3)
         if county is not None:
             self.counties.add(county.id)
@@ -251,8 +253,10 @@ def _county_items(ind: dict[str, Indicator], counties: set[int]) -> list[dict]:
             commitment__pairing__status="cancelled")
         for period, amount in deliveries.values_list("period", "amount"):
             funds[Period.parse(period).quarter().id if len(period) > 4 else f"{period}Q4"] += amount
-        projects = list(CoProject.objects.filter(_in_county_q(county, "region"))
-                        .exclude(pairing__status="cancelled").values_list("started_on", "completed_on"))
+        projects = list(PairingProject.objects.filter(_in_county_q(county, "project__region"),
+                                                      project__archived=False)
+                        .exclude(pairing__status="cancelled").values_list("project__started_on",
+                                                                          "project__completed_on"))
         for q in quarters:
             end = q.end
             items.append({"region": county, "indicator": ind[FUNDS], "period": q.id, "value": funds.get(q.id, 0)})

@@ -23,12 +23,13 @@ from bqw.accounts.services import system_user
 from bqw.indicators.services import target_ensure
 from bqw.orgs.models import Organization
 from bqw.orgs.services import organization_ensure
+from bqw.projects import aggregates as project_aggregates
 from bqw.regions.models import Region
 
 from . import coverage as cov
 from .coverage import Touched, refresh
 from .models import CommitmentKind, Pairing, PairingType
-from .services import HelperSpec, commitment_create, create_coproject, create_delivery, create_pairing
+from .services import HelperSpec, commitment_create, create_delivery, create_pairing, create_pairing_project
 
 JM, GD = "440700000000", "440000000000"
 PENGJIANG, JIANGHAI, XINHUI, TAISHAN, KAIPING, HESHAN, ENPING = (
@@ -117,6 +118,29 @@ def _perf(rng: random.Random) -> float:
     return rng.choice([1.05, 1.0, 1.0, 0.95, 0.85, 0.8, 0.6, 1.4, 0.3])
 
 
+def _university_projects(actor, touched: Touched, hq: Organization, jm: Region, gd: Region, counties: list[Region],
+                         today: date) -> int:
+    """The 8 universities' pairings with 江门 and their 75 co-built projects as library projects (source 帮扶)."""
+    n = 0
+    for name, named, projects in UNIVERSITIES:
+        uni = _org(name, gd, Organization.Kind.UNIVERSITY)
+        p = _pair(actor, touched, PairingType.UNIVERSITY, [uni], date(2023, 9, 1), helped_region=jm,
+                  coordinator=hq, simulated=not named, name=f"{name}—江门市校地共建（双百行动）",
+                  note="原文点名的结对高校院所" if named else f"{SIM}原文仅点名华南理工大学、省科学院，其余6所为演示")
+        rng = _rng("uni", name)
+        for k in range(projects):
+            start = date(2024, 1, 1) + timedelta(days=rng.randint(0, 700))
+            started = start if start <= today and rng.random() < 0.88 else None
+            done = started + timedelta(days=rng.randint(200, 600)) if started and rng.random() < 0.45 else None
+            region = rng.choice(counties)
+            create_pairing_project(actor=actor, pairing=p, name=f"{name}共建项目{k + 1:02d}（模拟）", region=region,
+                                   started_on=started, completed_on=done if done and done <= today else None,
+                                   investment=rng.randint(50, 3000) * 10_000, simulated=True)
+            touched.counties.add(region.pk)
+            n += 1
+    return n
+
+
 def step(orgs: dict | None = None) -> dict:
     """The 江门 pairings (idempotent: skipped when the demo's pairings exist)."""
     if not Region.objects.filter(code=JM).exists():
@@ -143,24 +167,11 @@ def step(orgs: dict | None = None) -> dict:
                 today, rng)
     counts["county"] = 3
 
-    # 2. eight paired universities and institutes with the first 75 co-built projects (000)
+    # 2. eight paired universities and institutes with the first 75 co-built projects (000), entered in the
+    # project library (source 帮扶; names, places, dates and amounts simulated), its figures written once
     counties = [_r(c) for c in (PENGJIANG, JIANGHAI, XINHUI, TAISHAN, KAIPING, HESHAN, ENPING)]
-    n_projects = 0
-    for name, named, projects in UNIVERSITIES:
-        uni = _org(name, gd, Organization.Kind.UNIVERSITY)
-        p = _pair(actor, touched, PairingType.UNIVERSITY, [uni], date(2023, 9, 1), helped_region=jm,
-                  coordinator=hq, simulated=not named, name=f"{name}—江门市校地共建（双百行动）",
-                  note="原文点名的结对高校院所" if named else f"{SIM}原文仅点名华南理工大学、省科学院，其余6所为演示")
-        rng = _rng("uni", name)
-        for k in range(projects):
-            start = date(2024, 1, 1) + timedelta(days=rng.randint(0, 700))
-            started = start if start <= today and rng.random() < 0.88 else None
-            done = started + timedelta(days=rng.randint(200, 600)) if started and rng.random() < 0.45 else None
-            create_coproject(actor=actor, pairing=p, name=f"{name}共建项目{k + 1:02d}（模拟）",
-                             region=rng.choice(counties), started_on=started,
-                             completed_on=done if done and done <= today else None,
-                             investment=rng.randint(50, 3000) * 10_000, simulated=True)
-            n_projects += 1
+    with project_aggregates.batch(actor=actor):
+        n_projects = _university_projects(actor, touched, hq, jm, gd, counties, today)
     counts["university"], counts["university_projects"] = len(UNIVERSITIES), n_projects
 
     # 3. "市直机关+市属企业+银行" groups for weaker towns (000); 新会 区属 groups (004); towns simulated

@@ -1,5 +1,8 @@
 """Pairing assistance (结对帮扶): who helps whom, what was promised, what arrived, and the co-built projects.
 
+The co-built projects are projects of the project library (`projects.Project`, source 帮扶), linked by
+PairingProject.
+
 A Pairing has one helped unit (a region or an organization such as a school or hospital) and one or more
 helpers (organizations, or regions for county–county and town–town pairs); several helpers make a group
 (组团). Commitments are what a side promised; Deliveries are what arrived per period, with evidence.
@@ -7,14 +10,14 @@ helpers (organizations, or regions for county–county and town–town pairs); s
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 
+from bqw.core.evidence import EvidenceFile
 from bqw.orgs.models import Organization
+from bqw.projects.models import Project
 from bqw.regions.models import Region
 
 
@@ -63,6 +66,8 @@ class Pairing(models.Model):
     note = models.TextField("备注", blank=True)
     is_simulated = models.BooleanField("模拟数据", default=False)
     created = models.DateTimeField("创建时间", auto_now_add=True)
+    projects = models.ManyToManyField(Project, verbose_name="共建项目", through="PairingProject", blank=True,
+                                      related_name="pairings")
 
     class Meta:
         verbose_name = "结对帮扶"
@@ -196,55 +201,28 @@ class Delivery(models.Model):
         return f"{self.period} {self.amount}"
 
 
-def evidence_path(instance: DeliveryEvidence, filename: str) -> str:
-    """Generated names only: the user's file name is kept in `name`, never used on disk."""
-    return f"pairing/evidence/{date.today():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
-
-
-class DeliveryEvidence(models.Model):
+class DeliveryEvidence(EvidenceFile):
     delivery = models.ForeignKey(Delivery, verbose_name="到位报送", on_delete=models.CASCADE,
                                  related_name="evidence")
-    file = models.FileField("文件", upload_to=evidence_path, max_length=200)
-    name = models.CharField("原文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=100)
-    size = models.PositiveIntegerField("大小(字节)")
 
     class Meta:
         verbose_name = "到位佐证材料"
         verbose_name_plural = "到位佐证材料"
 
-    def __str__(self) -> str:
-        return self.name
 
+class PairingProject(models.Model):
+    """A co-built / assistance project (共建项目, 帮扶项目) of a pairing: the project itself is a project of the one
+    project library (`projects.Project`, source 帮扶); this row is the pairing's side of the link (pairing sits
+    above projects), one pairing per project."""
 
-class CoProject(models.Model):
-    """A co-built / assistance project of a pairing (共建项目, 帮扶项目).
-
-    Kept here until the project library (app `projects`, source 帮扶) is merged: `project_id` is the project
-    library's id once both are merged, so the two can be joined and this table folded into the one library."""
-
-    pairing = models.ForeignKey(Pairing, verbose_name="结对", on_delete=models.CASCADE, related_name="projects")
-    name = models.CharField("项目名称", max_length=200)
-    region = models.ForeignKey(Region, verbose_name="项目所在地", on_delete=models.PROTECT, related_name="+")
-    started_on = models.DateField("开工日期", null=True, blank=True)
-    completed_on = models.DateField("完工日期", null=True, blank=True)
-    investment = models.DecimalField("投资额（元）", max_digits=18, decimal_places=2, null=True, blank=True)
-    project_id = models.IntegerField("项目库编号", null=True, blank=True, db_index=True,
-                                     help_text="项目库（projects）合并后该项目在项目库中的编号")
-    is_simulated = models.BooleanField("模拟数据", default=False)
+    pairing = models.ForeignKey(Pairing, verbose_name="结对", on_delete=models.CASCADE, related_name="project_links")
+    project = models.OneToOneField(Project, verbose_name="项目", on_delete=models.CASCADE,
+                                   related_name="pairing_link")
 
     class Meta:
-        verbose_name = "共建项目"
-        verbose_name_plural = "共建项目"
-        ordering = ["pairing_id", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(completed_on__isnull=True) | models.Q(started_on__isnull=False,
-                                                                         completed_on__gte=models.F("started_on")),
-                name="coproject_completed_after_started"),
-            models.CheckConstraint(condition=models.Q(investment__isnull=True) | models.Q(investment__gte=0),
-                                   name="coproject_investment_nonneg"),
-        ]
+        verbose_name = "结对共建项目"
+        verbose_name_plural = "结对共建项目"
+        ordering = ["pairing_id", "project_id"]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.pairing}：{self.project}"

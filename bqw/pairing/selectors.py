@@ -20,7 +20,7 @@ from bqw.regions.models import Region, code_range
 from . import coverage as cov
 from .access import visible_pairings
 from .lights import pairing_light
-from .models import Commitment, CoProject, Delivery, Helper, Pairing, PairingType
+from .models import Commitment, Delivery, Helper, Pairing, PairingProject, PairingType
 
 
 @dataclass
@@ -140,11 +140,12 @@ def coverage_summary(user: User, region: Region, year: int | None = None) -> dic
          "start_on": p.start_on.isoformat(), "status": p.get_status_display(), "simulated": p.is_simulated}
         for p in pairings_for_user(user, region=region, kind=PairingType.COUNTY)]
     lo, hi = code_range(region.prefix)
-    projects = CoProject.objects.filter(pairing__in=visible_pairings(user), region__code__gte=lo,
-                                        region__code__lte=hi).exclude(pairing__status="cancelled")
+    projects = PairingProject.objects.filter(pairing__in=visible_pairings(user), project__region__code__gte=lo,
+                                             project__region__code__lte=hi, project__archived=False).exclude(
+        pairing__status="cancelled")
     end = date(year, 12, 31)
     proj_by_kind = {}
-    rows_p = list(projects.values_list("pairing__kind", "started_on", "completed_on"))
+    rows_p = list(projects.values_list("pairing__kind", "project__started_on", "project__completed_on"))
     for kind, label in PairingType.choices:
         mine = [r for r in rows_p if r[0] == kind]
         if mine:

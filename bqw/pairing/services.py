@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -18,9 +18,11 @@ from bqw.accounts.audit import audit_record, snapshot
 from bqw.accounts.models import User
 from bqw.accounts.scope import require_admin
 from bqw.core.errors import ApplicationError, ForbiddenError
+from bqw.core.evidence import evidence_attach, evidence_checked
 from bqw.core.periods import Period, PeriodError
 from bqw.orgs.models import Organization
-from bqw.plans.services import check_evidence
+from bqw.projects.models import STAGE_ORDER, Category, Project, Source, Stage
+from bqw.projects.services import TRANSITIONS, ProjectSpec, project_create, project_transition, project_update
 from bqw.regions.models import Region
 
 from .access import can_report, is_admin_of
@@ -28,19 +30,17 @@ from .coverage import Touched, refresh
 from .models import (
     Commitment,
     CommitmentKind,
-    CoProject,
     Delivery,
     DeliveryEvidence,
     Helper,
     Pairing,
+    PairingProject,
     PairingStatus,
     PairingType,
 )
 
 PAIRING_FIELDS = ["id", "name", "kind", "helped_region_id", "helped_org_id", "region_id", "coordinator_id",
                   "start_on", "end_on", "status", "note", "is_simulated"]
-PROJECT_FIELDS = ["id", "pairing_id", "name", "region_id", "started_on", "completed_on", "investment", "project_id",
-                  "is_simulated"]
 MAX_AMOUNT = Decimal("1e15")
 
 
@@ -243,81 +243,114 @@ def create_delivery(*, actor: User, commitment: Commitment, period: str | Period
     if not can_report(actor, pairing):
         raise ForbiddenError("仅帮扶单位或受帮扶地的填报人员可以报送到位情况")
     p = parse_delivery_period(period)
-    checked = [(f, *check_evidence(f)) for f in files]
+    checked = evidence_checked(files)
     d = Delivery(commitment=commitment, period=p.id, amount=_amount(amount, "amount"), note=(note or "").strip(),
                  reported_by=actor if actor.pk else None, is_simulated=simulated)
     d.full_clean(exclude=["commitment", "reported_by"])
     d.save()
-    for f, _ext, content_type in checked:
-        ev = DeliveryEvidence(delivery=d, name=Path(f.name).name[:200], content_type=content_type, size=f.size)
-        ev.file.save(f.name, f, save=False)
-        ev.save()
+    names = evidence_attach(checked, partial(DeliveryEvidence, delivery=d))
     audit_record(actor=actor, action="pairing.deliver", obj=d, region=pairing.region,
                  after={**snapshot(d, ["commitment_id", "period", "amount", "note"]),
-                        "evidence": [f.name for f, *_ in checked]})
+                        "evidence": names})
     return d
 
 
-# ------------------------------------------------------------------ co-built projects
+# ------------------------------------------------------------------ co-built projects (projects of the library)
+
+
+def _responsible(pairing: Pairing) -> Organization:
+    """The library's 责任单位 of a co-built project: the pairing's first helping organization, else its
+    coordinator."""
+    h = pairing.helpers.filter(organization__isnull=False).select_related("organization").first()
+    if h is not None:
+        return h.organization
+    if pairing.coordinator_id:
+        return pairing.coordinator
+    raise ApplicationError("该结对没有帮扶单位或牵头协调单位，无法确定项目的责任单位")
 
 
 @transaction.atomic
-def coproject_create(*, actor: User, pairing: Pairing, name: str, region: Region | None = None,
-                     started_on: date | None = None, completed_on: date | None = None, investment: Any = None,
-                     project_id: int | None = None, simulated: bool = False) -> CoProject:
-    """A co-built project of a pairing (kept until the project library is merged; `project_id` links it); the
-    county's started/completed counts change at once."""
-    pr = create_coproject(actor=actor, pairing=pairing, name=name, region=region, started_on=started_on,
-                          completed_on=completed_on, investment=investment, project_id=project_id,
-                          simulated=simulated)
+def pairing_project_create(*, actor: User, pairing: Pairing, name: str, region: Region | None = None,
+                           started_on: date | None = None, completed_on: date | None = None,
+                           investment: Any = None, intro_on: date | None = None,
+                           simulated: bool = False) -> Project:
+    """A co-built project of a pairing, entered in the project library (source and category 帮扶) and linked to
+    the pairing; the county's started/completed counts change at once."""
+    pr = create_pairing_project(actor=actor, pairing=pairing, name=name, region=region, started_on=started_on,
+                                completed_on=completed_on, investment=investment, intro_on=intro_on,
+                                simulated=simulated)
     refresh(actor=actor, touched=Touched().project(pr))
     return pr
 
 
 @transaction.atomic
-def create_coproject(*, actor: User, pairing: Pairing, name: str, region: Region | None = None,
-                     started_on: date | None = None, completed_on: date | None = None, investment: Any = None,
-                     project_id: int | None = None, simulated: bool = False) -> CoProject:
-    """coproject_create without the indicator refresh (import, demo): the caller MUST call coverage.refresh."""
+def create_pairing_project(*, actor: User, pairing: Pairing, name: str, region: Region | None = None,
+                           started_on: date | None = None, completed_on: date | None = None,
+                           investment: Any = None, intro_on: date | None = None,
+                           simulated: bool = False) -> Project:
+    """pairing_project_create without the pairing indicator refresh (demo, bulk): the caller MUST call
+    coverage.refresh. The project starts at 前期, 在建 (with a start) or 竣工 (with a completion); intro_on (入库)
+    defaults to the start, else the pairing's start."""
     _admin(actor, pairing.region)
     region = region or pairing.region
     if not is_admin_of(actor, region):
         raise ForbiddenError("项目所在地不在您的管理范围内")
     if not (name or "").strip():
         raise ApplicationError("项目名称不能为空", extra={"field": "name"})
-    pr = CoProject(pairing=pairing, name=name.strip()[:200], region=region, started_on=started_on,
-                   completed_on=completed_on, project_id=project_id, is_simulated=simulated,
-                   investment=None if investment in (None, "") else _amount(investment, "investment"))
-    _check_project(pr)
-    pr.save()
-    audit_record(actor=actor, action="pairing.project_create", obj=pr, region=region,
-                 after=snapshot(pr, PROJECT_FIELDS))
+    if completed_on and not started_on:
+        raise ApplicationError("完工的项目须有开工日期", extra={"field": "started_on"})
+    if completed_on and started_on and completed_on < started_on:
+        raise ApplicationError("完工日期不能早于开工日期", extra={"field": "completed_on"})
+    stage = Stage.COMPLETED if completed_on else Stage.BUILDING if started_on else Stage.PREP
+    planned = Decimal(0) if investment in (None, "") else _amount(investment, "investment")
+    spec = ProjectSpec(name=name.strip()[:200], region=region, planned_investment=planned,
+                       responsible=_responsible(pairing), intro_on=intro_on or started_on or pairing.start_on,
+                       category=Category.ASSISTANCE, source=Source.ASSISTANCE, stage=stage, started_on=started_on,
+                       completed_on=completed_on, simulated=simulated, note=f"结对共建项目：{pairing}")
+    pr = project_create(actor=actor, spec=spec, reason="结对共建项目入库")
+    link = PairingProject.objects.create(pairing=pairing, project=pr)
+    audit_record(actor=actor, action="pairing.project_link", obj=link, region=region,
+                 after={"pairing": pairing.pk, "project": pr.pk})
     return pr
 
 
-def _check_project(pr: CoProject) -> None:
-    if pr.completed_on and not pr.started_on:
-        raise ApplicationError("完工的项目须有开工日期", extra={"field": "started_on"})
-    if pr.completed_on and pr.started_on and pr.completed_on < pr.started_on:
-        raise ApplicationError("完工日期不能早于开工日期", extra={"field": "completed_on"})
-    pr.full_clean(exclude=["pairing", "region"])
+def _link(project: Project) -> PairingProject:
+    link = PairingProject.objects.select_related("pairing__region").filter(project_id=project.pk).first()
+    if link is None:
+        raise ApplicationError("该项目不是结对共建项目")
+    return link
 
 
 @transaction.atomic
-def coproject_update(*, actor: User, project: CoProject, **fields: Any) -> CoProject:
-    """Record a start or a completion (or link the project library's id)."""
-    pairing = project.pairing
+def pairing_project_update(*, actor: User, project: Project, **fields: Any) -> Project:
+    """Record a co-built project's start or completion (its stage moves along the library's lifecycle), or
+    rename it / change its investment. The pairing indicators follow through `project_hooks`."""
+    pairing = _link(project).pairing
     _admin(actor, pairing.region)
-    allowed = {"name", "started_on", "completed_on", "investment", "project_id"}
+    allowed = {"name", "started_on", "completed_on", "investment"}
     if set(fields) - allowed:
         raise ApplicationError(f"不能修改的字段：{'、'.join(sorted(set(fields) - allowed))}")
-    pr = CoProject.objects.select_for_update().get(pk=project.pk)
-    before = snapshot(pr, PROJECT_FIELDS)
-    for k, v in fields.items():
-        setattr(pr, k, _amount(v, k) if k == "investment" and v not in (None, "") else v)
-    _check_project(pr)
-    pr.save()
-    audit_record(actor=actor, action="pairing.project_update", obj=pr, region=pr.region, before=before,
-                 after=snapshot(pr, PROJECT_FIELDS))
-    refresh(actor=actor, touched=Touched().project(pr))
+    pr = Project.objects.select_for_update().get(pk=project.pk)
+    changes = {}
+    if "name" in fields:
+        changes["name"] = (fields["name"] or "").strip()[:200]
+    if "investment" in fields:
+        changes["planned_investment"] = (Decimal(0) if fields["investment"] in (None, "")
+                                         else _amount(fields["investment"], "investment"))
+    if changes:
+        pr = project_update(actor=actor, project=pr, **changes)
+    started, completed = fields.get("started_on"), fields.get("completed_on")
+    if started and pr.started_on and started != pr.started_on:
+        raise ApplicationError(f"项目已于{pr.started_on:%Y年%-m月%-d日}开工，开工日期不能更改",
+                               extra={"field": "started_on"})
+    if started and not pr.started_on:
+        while pr.stage_index < STAGE_ORDER.index(Stage.BUILDING):  # 谋划/储备/前期 → … → 在建, dated at the start
+            pr = project_transition(actor=actor, project=pr, to=TRANSITIONS[pr.stage][-1], on=started,
+                                    reason="结对共建项目开工")
+    if completed and not pr.completed_on:
+        if not pr.started_on:
+            raise ApplicationError("完工的项目须有开工日期", extra={"field": "started_on"})
+        if completed < pr.started_on:
+            raise ApplicationError("完工日期不能早于开工日期", extra={"field": "completed_on"})
+        pr = project_transition(actor=actor, project=pr, to=Stage.COMPLETED, on=completed, reason="结对共建项目完工")
     return pr

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bqw.core.errors import ApplicationError, ForbiddenError, ImportRejected
+from bqw.core.evidence import evidence_download as serve_evidence
 from bqw.core.imports import rejection_context
 from bqw.orgs.models import Organization
 from bqw.regions.access import get_region_for_user
@@ -26,14 +27,13 @@ from .access import (
     REPORT,
     can_report,
     get_commitment_for_user,
-    get_evidence_for_user,
     get_helper_org_for_user,
     get_pairing_for_user,
     is_admin_of,
 )
 from .api import detail_out
 from .imports import MAX_BYTES, export_workbook, pairing_import
-from .models import CommitmentKind, PairingStatus, PairingType
+from .models import CommitmentKind, DeliveryEvidence, PairingStatus, PairingType
 from .selectors import (
     coverage_rows,
     coverage_summary,
@@ -42,7 +42,7 @@ from .selectors import (
     pairings_for_user,
     rows_with_lights,
 )
-from .services import commitment_create, coproject_create, delivery_report
+from .services import commitment_create, delivery_report, pairing_project_create
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,8 +121,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {"p": p, "d": detail_out(p, on), "on": on, "helpers": list(p.helpers.select_related("organization",
                                                                                                 "region")),
            "can_report": can_report(request.user, p), "can_admin": is_admin_of(request.user, p.region),
-           "commitment_kinds": CommitmentKind.choices}
+           "commitment_kinds": CommitmentKind.choices, "project_regions": _project_regions(p)}
     return render(request, "pairing/detail.html", ctx)
+
+
+def _project_regions(p) -> list[Region]:
+    """Where a co-built project may lie (the library takes counties and below): the pairing's region when it is
+    a county or below, and its administrative children."""
+    own = [p.region] if p.region.level >= Region.Level.COUNTY else []
+    return own + list(p.region.children.filter(kind=Region.Kind.ADMINISTRATIVE).order_by("code"))
 
 
 def _run(request: HttpRequest, fn, ok: str) -> None:
@@ -173,10 +180,13 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_project(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_pairing_for_user(request.user, pk, write=ADMIN)
-    _run(request, lambda: coproject_create(actor=request.user, pairing=p, name=request.POST.get("name", ""),
-                                           started_on=_date(request.POST.get("started_on")),
-                                           completed_on=_date(request.POST.get("completed_on")),
-                                           investment=request.POST.get("investment") or None), "共建项目已登记")
+    code = request.POST.get("region") or ""
+    region = get_region_for_user(request.user, code) if code else None
+    _run(request, lambda: pairing_project_create(actor=request.user, pairing=p, name=request.POST.get("name", ""),
+                                                 region=region, started_on=_date(request.POST.get("started_on")),
+                                                 completed_on=_date(request.POST.get("completed_on")),
+                                                 investment=request.POST.get("investment") or None),
+         "共建项目已登记，已进入项目库（来源：帮扶）")
     return redirect(p.get_absolute_url())
 
 
@@ -242,9 +252,5 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Always an attachment with the type fixed at upload, never rendered inline."""
-    ev = get_evidence_for_user(request.user, pk)
-    resp = FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name, content_type=ev.content_type)
-    resp["X-Content-Type-Options"] = "nosniff"
-    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return resp
+    return serve_evidence(request.user, DeliveryEvidence, pk, owner="delivery__commitment__pairing_id",
+                          check=get_pairing_for_user)

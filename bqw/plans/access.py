@@ -13,7 +13,7 @@ from bqw.accounts.models import Role, User
 from bqw.accounts.scope import NOT_FOUND, view_q
 from bqw.core.errors import ForbiddenError, NotFoundError
 
-from .models import Evidence, Plan, ProgressReport, Task, TaskLead
+from .models import Plan, ProgressReport, Task, TaskLead
 
 REPORT, ADMIN = "report", "admin"
 
@@ -80,14 +80,6 @@ def get_report_for_user(user: User, pk: int | str, *, write: str | None = None) 
     report = ProgressReport.objects.select_related("organization", "author").get(pk=report.pk)
     report.task = task
     return report
-
-
-def get_evidence_for_user(user: User, pk: int | str) -> Evidence:
-    ev = Evidence.objects.select_related("report").filter(pk=_int(pk)).first()
-    if ev is None:
-        raise NotFoundError(NOT_FOUND)
-    get_task_for_user(user, ev.report.task_id)
-    return ev
 
 
 def _int(pk: int | str) -> int:

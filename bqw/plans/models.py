@@ -3,14 +3,13 @@ and the supervision ladder (reminder → 督办单 → listed in the briefing) w
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from bqw.core.evidence import EvidenceFile
 from bqw.core.periods import DUE, ONGOING, RECURRING, Deadline
 from bqw.orgs.models import Organization
 from bqw.regions.models import Region
@@ -228,26 +227,13 @@ class ProgressReport(models.Model):
         return f"{self.organization} {self.reported_on:%Y-%m-%d} {self.percent}%"
 
 
-def evidence_path(instance: Evidence, filename: str) -> str:
-    """Generated names only: the user's file name is kept in `name`, never used on disk."""
-    ext = Path(filename).suffix.lower()
-    return f"plans/evidence/{date.today():%Y/%m}/{uuid.uuid4().hex}{ext}"
-
-
-class Evidence(models.Model):
+class Evidence(EvidenceFile):
     report = models.ForeignKey(ProgressReport, verbose_name="进度报送", on_delete=models.CASCADE,
                                related_name="evidence")
-    file = models.FileField("文件", upload_to=evidence_path, max_length=200)
-    name = models.CharField("原文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=100)
-    size = models.PositiveIntegerField("大小(字节)")
 
     class Meta:
         verbose_name = "佐证材料"
         verbose_name_plural = "佐证材料"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class SupervisionKind(models.TextChoices):

@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from bqw.accounts.audit import audit_record, snapshot
 from bqw.accounts.models import User
 from bqw.accounts.scope import require_admin
 from bqw.core.errors import ApplicationError, ConflictError, ForbiddenError
+from bqw.core.evidence import evidence_attach, evidence_checked
 from bqw.core.periods import Deadline, PeriodError, parse_deadline
 from bqw.orgs.models import Organization
 from bqw.orgs.services import organization_ensure
@@ -42,19 +42,6 @@ from .models import (
 
 TASK_FIELDS = ["id", "plan_id", "action_id", "parent_id", "number", "content", "region_id", "deadline_text",
                "deadline_kind", "due_on", "start_on", "every", "weight", "progress", "state", "done_on"]
-
-# Evidence: extension → (content type served, magic bytes the file must start with)
-EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF",)),
-    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-}
-
 
 def _today(on: date | None) -> date:
     return on or timezone.localdate()
@@ -256,24 +243,6 @@ def task_rollup(*, actor: User, task: Task) -> None:
 
 # ---------------------------------------------------------------- progress reports
 
-def check_evidence(f: UploadedFile) -> tuple[str, str]:
-    """The evidence rules every upload follows (type by extension and magic bytes, size limit); shared by the
-    apps that take evidence (plans, projects, pairing deliveries). Returns (extension, content type served)."""
-    ext = Path(f.name or "").suffix.lower()
-    if ext not in EVIDENCE_TYPES:
-        raise ApplicationError(f"不支持的文件类型“{ext or f.name}”：仅限 pdf、doc、docx、xls、xlsx、jpg、png")
-    limit = settings.BQW_PLANS["EVIDENCE_MAX_BYTES"]
-    if f.size > limit:
-        raise ApplicationError(f"文件“{f.name}”超过大小限制（{limit // (1024 * 1024)} MB）")
-    content_type, magics = EVIDENCE_TYPES[ext]
-    f.seek(0)
-    head = f.read(8)
-    f.seek(0)
-    if not any(head.startswith(m) for m in magics):
-        raise ApplicationError(f"文件“{f.name}”的内容与扩展名{ext}不符")
-    return ext, content_type
-
-
 @transaction.atomic
 def report_submit(*, actor: User, task: Task, percent: int, text: str, files: Sequence[UploadedFile] = (),
                   on: date | None = None) -> ProgressReport:
@@ -286,7 +255,7 @@ def report_submit(*, actor: User, task: Task, percent: int, text: str, files: Se
         raise ApplicationError("进度应在 0–100 之间")
     if not (text or "").strip():
         raise ApplicationError("请填写进展情况")
-    checked = [(f, *check_evidence(f)) for f in files]
+    checked = evidence_checked(files)
     org = actor.organization
     if org is None or not task.lead_links.filter(organization=org).exists():
         org = task.lead_links.select_related("organization").first().organization
@@ -295,10 +264,7 @@ def report_submit(*, actor: User, task: Task, percent: int, text: str, files: Se
                             reported_on=on)
     report.full_clean(exclude=["task", "organization", "author"])
     report.save()
-    for f, _ext, content_type in checked:
-        ev = Evidence(report=report, name=Path(f.name).name[:200], content_type=content_type, size=f.size)
-        ev.file.save(f.name, f, save=False)
-        ev.save()
+    names = evidence_attach(checked, partial(Evidence, report=report))
     before = snapshot(task, ["state", "last_report_on"])
     Task.objects.filter(pk=task.pk).update(state=TaskState.SUBMITTED, last_report_on=on)
     task.state, task.last_report_on = TaskState.SUBMITTED, on
@@ -306,7 +272,7 @@ def report_submit(*, actor: User, task: Task, percent: int, text: str, files: Se
         replied_on=on)
     audit_record(actor=actor, action="task.report", obj=report, region=task.region, before=before,
                  after={**snapshot(report, ["task_id", "organization_id", "percent", "text", "reported_on"]),
-                        "evidence": [f.name for f, *_ in checked]})
+                        "evidence": names})
     return report
 
 

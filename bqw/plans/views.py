@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bqw.accounts.models import Role
 from bqw.core.errors import ForbiddenError, ImportRejected
+from bqw.core.evidence import evidence_download as serve_evidence
 from bqw.core.imports import rejection_context
 from bqw.core.params import int_param
 from bqw.core.status import Light
@@ -26,7 +27,6 @@ from bqw.regions.models import Region, code_range
 from .access import (
     ADMIN,
     REPORT,
-    get_evidence_for_user,
     get_plan_for_user,
     get_report_for_user,
     get_task_for_user,
@@ -36,7 +36,7 @@ from .access import (
 from .imports import task_import
 from .ledger import ledger_workbook
 from .lights import task_light
-from .models import Delivery, Notification, TaskLead
+from .models import Delivery, Evidence, Notification, TaskLead
 from .selectors import lead_unit_stats, my_tasks, plans_for_user, task_target_statuses, tasks_for_user
 from .services import report_accept, report_return, report_submit, task_close, task_decompose
 
@@ -197,12 +197,7 @@ def task_decompose_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Always an attachment with the type fixed at upload, never rendered inline."""
-    ev = get_evidence_for_user(request.user, pk)
-    resp = FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name, content_type=ev.content_type)
-    resp["X-Content-Type-Options"] = "nosniff"
-    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return resp
+    return serve_evidence(request.user, Evidence, pk, owner="report__task_id", check=get_task_for_user)
 
 
 @login_required

@@ -15,7 +15,7 @@ from bqw.regions.access import get_region_for_user
 
 from .access import get_leader_for_user, get_letter_for_user, get_project_for_user, get_team_for_user
 from .lights import project_light
-from .models import Category, Project, Stage
+from .models import Category, Project, Source, Stage
 from .selectors import leader_page, letter_standing, project_rows, projects_for_user, summarize, team_funnel
 from .services import project_report_submit, project_transition
 
@@ -48,18 +48,21 @@ def _project_out(p: Project, on: date | None = None) -> dict:
                         for c in p.stage_changes.all()]}
 
 
-def _filters(user, region: str | None, stage: Stage | None, category: Category | None, major: bool):
+def _filters(user, region: str | None, stage: Stage | None, category: Category | None, major: bool,
+             source: Source | None = None):
     where = get_region_for_user(user, region) if region else None
     return projects_for_user(user, region=where, stage=stage.value if stage else None,
-                             category=category.value if category else None, major=major)
+                             category=category.value if category else None, major=major,
+                             source=source.value if source else None)
 
 
-@router.get("/", summary="项目库（可按地区、阶段、灯色、类别、亿元以上筛选），含汇总")
+@router.get("/", summary="项目库（可按地区、阶段、灯色、类别、来源、亿元以上筛选），含汇总")
 def project_list(request: HttpRequest, region: str | None = None, stage: Stage | None = None,
-                 light: Light | None = None, category: Category | None = None, major: bool = False,
-                 on: date | None = None):
+                 light: Light | None = None, category: Category | None = None, source: Source | None = None,
+                 major: bool = False, on: date | None = None):
     user = actor(request)
-    rows = project_rows(_filters(user, region, stage, category, major), on=on, light=light.value if light else None)
+    rows = project_rows(_filters(user, region, stage, category, major, source), on=on,
+                        light=light.value if light else None)
     return {"summary": summarize(rows), "items": [r.as_dict() for r in rows]}
 
 

@@ -8,14 +8,12 @@ yearly 责任书 (targets and tasks whose statuses are its standing).
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 
+from bqw.core.evidence import EvidenceFile
 from bqw.orgs.models import Organization
 from bqw.regions.models import Region
 
@@ -213,25 +211,13 @@ class ProjectReport(models.Model):
         return f"{self.project} {self.reported_on}"
 
 
-def evidence_path(instance: ProjectEvidence, filename: str) -> str:
-    """Generated names only: the user's file name is kept in `name`, never used on disk."""
-    return f"projects/evidence/{date.today():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
-
-
-class ProjectEvidence(models.Model):
+class ProjectEvidence(EvidenceFile):
     report = models.ForeignKey(ProjectReport, verbose_name="项目进展", on_delete=models.CASCADE,
                                related_name="evidence")
-    file = models.FileField("文件", upload_to=evidence_path, max_length=200)
-    name = models.CharField("原文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=100)
-    size = models.PositiveIntegerField("大小(字节)")
 
     class Meta:
         verbose_name = "项目佐证材料"
         verbose_name_plural = "项目佐证材料"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ProjectNotice(models.Model):

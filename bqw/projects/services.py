@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -22,9 +22,10 @@ from bqw.accounts.audit import audit_record, snapshot
 from bqw.accounts.models import User
 from bqw.accounts.scope import require_admin, require_capture, require_view
 from bqw.core.errors import ApplicationError, ConflictError
+from bqw.core.evidence import evidence_attach, evidence_checked
+from bqw.core.hooks import app_modules
 from bqw.core.periods import Period, PeriodError
 from bqw.orgs.models import Organization
-from bqw.plans.services import check_evidence
 from bqw.regions.models import Region
 
 from . import aggregates
@@ -78,6 +79,13 @@ def _label(stage: str) -> str:
     return Stage(stage).label
 
 
+def _changed(actor: User, project: Project) -> None:
+    """Tell the apps above that keep figures on library projects (pairing's co-built projects) that one changed,
+    in this transaction: each installed app's `project_hooks.project_changed(actor=…, project=…)`."""
+    for module in app_modules("project_hooks"):
+        module.project_changed(actor=actor, project=project)
+
+
 # ---------------------------------------------------------------- projects
 
 
@@ -99,6 +107,7 @@ class ProjectSpec:
     planned_start_on: date | None = None
     planned_end_on: date | None = None
     started_on: date | None = None
+    completed_on: date | None = None
     producing_on: date | None = None
     milestones: list[tuple[str, date, date | None]] = field(default_factory=list)  # name, planned, actual
     simulated: bool = False
@@ -116,6 +125,10 @@ def _check_spec(spec: ProjectSpec) -> None:
         raise ApplicationError(f"未知阶段：{spec.stage}")
     if STAGE_ORDER.index(spec.stage) >= STAGE_ORDER.index(Stage.BUILDING) and spec.started_on is None:
         raise ApplicationError(f"“{_label(spec.stage)}”阶段的项目须填写开工日期")
+    if spec.completed_on is not None and STAGE_ORDER.index(spec.stage) < STAGE_ORDER.index(Stage.COMPLETED):
+        raise ApplicationError(f"“{_label(spec.stage)}”阶段的项目不能有竣工日期")
+    if spec.completed_on and spec.started_on and spec.completed_on < spec.started_on:
+        raise ApplicationError("竣工日期不能早于开工日期")
     if spec.stage == Stage.PRODUCING and spec.producing_on is None:
         raise ApplicationError("“投产”阶段的项目须填写投产日期")
     if spec.planned_start_on and spec.planned_end_on and spec.planned_end_on < spec.planned_start_on:
@@ -133,7 +146,8 @@ def project_create(*, actor: User, spec: ProjectSpec, reason: str = "入库") ->
                 industry=spec.industry, investor=spec.investor, planned_investment=Decimal(spec.planned_investment),
                 responsible=spec.responsible, leader=spec.leader, stage=spec.stage, intro_on=spec.intro_on,
                 planned_start_on=spec.planned_start_on, planned_end_on=spec.planned_end_on,
-                started_on=spec.started_on, producing_on=spec.producing_on, simulated=spec.simulated, note=spec.note)
+                started_on=spec.started_on, completed_on=spec.completed_on, producing_on=spec.producing_on,
+                simulated=spec.simulated, note=spec.note)
     p.full_clean(exclude=["region", "responsible", "leader"])
     p.save()
     ProjectMilestone.objects.bulk_create([ProjectMilestone(project=p, name=n, planned_on=d, actual_on=a)
@@ -160,6 +174,7 @@ def project_update(*, actor: User, project: Project, **changes) -> Project:
     project.full_clean(exclude=["region", "responsible", "leader"])
     project.save()
     aggregates.refresh(actor=actor, keys=keys | aggregates.project_keys(project))
+    _changed(actor, project)
     audit_record(actor=actor, action="project.update", obj=project, region=project.region, before=before,
                  after=snapshot(project, PROJECT_FIELDS))
     return project
@@ -176,6 +191,7 @@ def project_archive(*, actor: User, project: Project, reason: str) -> Project:
     project.archived = True
     project.save(update_fields=["archived", "updated"])
     aggregates.refresh(actor=actor, keys=aggregates.project_keys(project))
+    _changed(actor, project)
     audit_record(actor=actor, action="project.archive", obj=project, region=project.region,
                  after={"archived": True, "reason": reason.strip()})
     return project
@@ -217,6 +233,7 @@ def project_transition(*, actor: User, project: Project, to: str, on: date | Non
     StageChange.objects.create(project=project, from_stage=frm, to_stage=to, on=on, reason=reason.strip(),
                                actor=actor if actor.pk else None)
     aggregates.refresh(actor=actor, keys=keys | aggregates.project_keys(project))
+    _changed(actor, project)
     audit_record(actor=actor, action="project.transition", obj=project, region=project.region, before=before,
                  after={**snapshot(project, PROJECT_FIELDS), "reason": reason.strip(), "on": on})
     return project
@@ -294,21 +311,18 @@ def project_report_submit(*, actor: User, project: Project, text: str, files: Se
         raise ConflictError("项目已归档，不能再报送进展")
     if not (text or "").strip():
         raise ApplicationError("请填写进展情况")
-    checked = [(f, *check_evidence(f)) for f in files]
+    checked = evidence_checked(files)
     on = _today(on)
     report = ProjectReport.objects.create(project=project, author=actor if actor.pk else None, reported_on=on,
                                           text=text.strip())
-    for f, _ext, content_type in checked:
-        ev = ProjectEvidence(report=report, name=Path(f.name).name[:200], content_type=content_type, size=f.size)
-        ev.file.save(f.name, f, save=False)
-        ev.save()
+    names = evidence_attach(checked, partial(ProjectEvidence, report=report))
     Project.objects.filter(pk=project.pk).update(last_report_on=on)
     project.last_report_on = on
     if investment is not None:
         investment_record(actor=actor, project=project, period=Period.of_date(on, "M"), amount=investment)
     audit_record(actor=actor, action="project.report", obj=report, region=project.region,
                  after={"project": project.pk, "text": report.text, "reported_on": on,
-                        "evidence": [f.name for f, *_ in checked]})
+                        "evidence": names})
     return report
 
 

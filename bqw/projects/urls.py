@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="projects-detail"),
     path("<int:pk>/transition/", views.transition, name="projects-transition"),
     path("<int:pk>/report/", views.report, name="projects-report"),
+    path("evidence/<int:pk>/", views.evidence_download, name="projects-evidence"),
     path("teams/", views.teams, name="projects-teams"),
     path("teams/<int:pk>/", views.team, name="projects-team"),
     path("leaders/", views.leaders, name="projects-leaders"),

@@ -8,21 +8,27 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bqw.accounts.scope import view_q
 from bqw.core.errors import ApplicationError
+from bqw.core.evidence import evidence_download as serve_evidence
 from bqw.core.status import Light
 from bqw.regions.models import Region
 
-from .access import get_leader_for_user, get_letter_for_user, get_project_for_user, get_team_for_user
+from .access import (
+    get_leader_for_user,
+    get_letter_for_user,
+    get_project_for_user,
+    get_team_for_user,
+)
 from .imports import export_workbook
 from .letters import letter_document
 from .lights import project_light
-from .models import Category, Leader, Letter, Stage
+from .models import Category, Leader, Letter, ProjectEvidence, Source, Stage
 from .selectors import (
     leader_page,
     letter_standing,
@@ -54,12 +60,13 @@ def _filters(request: HttpRequest) -> dict:
             region = None
     return {"region": region, "stage": g.get("stage") if g.get("stage") in Stage.values else None,
             "category": g.get("category") if g.get("category") in Category.values else None,
+            "source": g.get("source") if g.get("source") in Source.values else None,
             "major": g.get("major") == "1", "light": g.get("light") if g.get("light") in Light.values else None}
 
 
 def _rows(request: HttpRequest, f: dict, on: date):
     qs = projects_for_user(request.user, region=f["region"], stage=f["stage"], category=f["category"],
-                           major=f["major"])
+                           source=f["source"], major=f["major"])
     return project_rows(qs, on=on, light=f["light"])
 
 
@@ -76,7 +83,7 @@ def library(request: HttpRequest) -> HttpResponse:
     scope = request.user.view_scope
     regions = Region.objects.filter(parent=scope, level__lte=4).order_by("code") if scope else Region.objects.none()
     ctx = {"rows": rows, "summary": summarize(rows), "filters": f, "on": on, "stages": Stage.choices,
-           "categories": Category.choices, "lights": Light.choices, "regions": regions}
+           "categories": Category.choices, "sources": Source.choices, "lights": Light.choices, "regions": regions}
     if request.headers.get("HX-Request"):
         return render(request, "projects/partials/table.html", ctx)
     return render(request, "projects/library.html", ctx)
@@ -135,6 +142,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                           files=request.FILES.getlist("evidence"), investment=investment)
     messages.success(request, "进展已报送")
     return redirect(p.get_absolute_url())
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    return serve_evidence(request.user, ProjectEvidence, pk, owner="report__project_id", check=get_project_for_user)
 
 
 @login_required

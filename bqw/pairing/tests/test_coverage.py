@@ -12,7 +12,13 @@ from bqw.indicators.services import target_ensure
 from bqw.indicators.status import evaluate
 from bqw.pairing import coverage
 from bqw.pairing.models import CommitmentKind
-from bqw.pairing.services import commitment_create, coproject_create, coproject_update, delivery_report, pairing_update
+from bqw.pairing.services import (
+    commitment_create,
+    delivery_report,
+    pairing_project_create,
+    pairing_project_update,
+    pairing_update,
+)
 from bqw.regions.models import Region
 
 
@@ -78,10 +84,10 @@ def test_group_covers_a_town_and_funds_and_projects_reach_the_county(db, town, h
     delivery_report(actor=admin, commitment=c, period="202605", amount="300000")
     assert _rollup(coverage.FUNDS, hs, "2026Q2") == 300000
     assert _rollup(coverage.FUNDS, jm, "2026") == 300000  # zero lag up to the city and the year
-    pr = coproject_create(actor=admin, pairing=p, name="测试共建项目", started_on=date(2026, 2, 1))
+    pr = pairing_project_create(actor=admin, pairing=p, name="测试共建项目", started_on=date(2026, 2, 1))
     assert _rollup(coverage.PROJ_STARTED, hs, "2026Q1") == 1
     assert _rollup(coverage.PROJ_DONE, hs, "2026Q3") == 0
-    coproject_update(actor=admin, project=pr, completed_on=date(2026, 8, 1))
+    pairing_project_update(actor=admin, project=pr, completed_on=date(2026, 8, 1))
     assert _rollup(coverage.PROJ_DONE, hs, "2026Q3") == 1
     assert _rollup(coverage.PROJ_STARTED, jm, "2026Q3") == 1
 

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from bqw.indicators.models import Target
 from bqw.indicators.status import evaluate
 from bqw.pairing import demo
-from bqw.pairing.models import CoProject, Pairing
+from bqw.pairing.models import Pairing, PairingProject
+from bqw.projects.models import Project
 
 
 def test_demo_step_and_coverage_command(db, capsys):
@@ -20,7 +21,10 @@ def test_demo_step_and_coverage_command(db, capsys):
     assert pairs == {(("江海区", "蓬江区"), "恩平市"), (("新会区",), "台山市"), (("鹤山市",), "开平市")}
     assert not Pairing.objects.filter(kind="county", is_simulated=True).exists()
     assert Pairing.objects.filter(kind="ent_village", is_simulated=True).count() > 200
-    assert CoProject.objects.count() == 75
+    assert PairingProject.objects.count() == 75
+    # the 75 co-built projects are projects of the one library, source 帮扶, marked simulated
+    cobuilt = Project.objects.filter(pairing_link__isnull=False)
+    assert cobuilt.filter(source="assistance", category="assistance", simulated=True).count() == 75
     assert demo.step({})["skipped"]  # idempotent
     call_command("pairing", "coverage", "--region", "4407", "--json")
     out = capsys.readouterr().out

@@ -83,7 +83,7 @@ def test_report_with_evidence_accept_return_close(make_task, persona, settings, 
 ])
 def test_evidence_type_and_size_limits(make_task, persona, settings, tmp_path, name, data, msg):
     settings.MEDIA_ROOT = tmp_path
-    settings.BQW_PLANS = {**settings.BQW_PLANS, "EVIDENCE_MAX_BYTES": 1024}
+    settings.BQW_EVIDENCE_MAX_BYTES = 1024
     reviewer = persona("hs_reviewer")
     t = make_task(leads=[reviewer.organization])
     with pytest.raises(ApplicationError, match=msg):

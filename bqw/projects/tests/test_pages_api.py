@@ -4,17 +4,21 @@ import io
 from datetime import date
 from decimal import Decimal
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 
 from bqw.accounts.models import Role
 from bqw.accounts.services import system_user, user_ensure
+from bqw.core.errors import ApplicationError
 from bqw.orgs.models import Organization
-from bqw.projects.models import Project
+from bqw.projects.models import Project, ProjectEvidence
 from bqw.projects.services import (
     assignment_ensure,
     lead_create,
     leader_ensure,
     letter_ensure,
+    project_report_submit,
     team_ensure,
 )
 from bqw.regions.models import Region
@@ -134,3 +138,27 @@ def test_api_import_rejects_bad_rows_with_422_and_writes_nothing(client, login):
     login("xh_reporter")
     r = client.post("/api/v1/projects/import", {"region": "440784", "file": SimpleUploadedFile("p.csv", good.encode())})
     assert r.status_code == 404
+
+
+def test_project_evidence_is_checked_stored_and_served_as_an_attachment_within_scope(client, login, persona,
+                                                                                      make_project, settings,
+                                                                                      tmp_path):
+    """The one evidence way (core.evidence): checked on upload, downloadable by who sees the project only."""
+    settings.MEDIA_ROOT = tmp_path
+    p = make_project("佐证测试项目")
+    with pytest.raises(ApplicationError, match="不符"):
+        project_report_submit(actor=persona("jm_admin"), project=p, text="x",
+                              files=[SimpleUploadedFile("假.pdf", b"<html>")])
+    assert not p.reports.exists()
+    r = project_report_submit(actor=persona("jm_admin"), project=p, text="进展",
+                              files=[SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n0000")])
+    ev = ProjectEvidence.objects.get(report=r)
+    assert ev.file.name.startswith("projects/evidence/") and "现场" not in ev.file.name
+    login("jm_admin")
+    assert f"/projects/evidence/{ev.pk}/" in client.get(f"/projects/{p.pk}/").content.decode()
+    resp = client.get(f"/projects/evidence/{ev.pk}/")
+    assert resp.status_code == 200 and resp["Content-Type"] == "image/png"
+    assert resp["Content-Disposition"].startswith("attachment") and resp["X-Content-Type-Options"] == "nosniff"
+    login("xh_reporter")
+    assert client.get(f"/projects/evidence/{ev.pk}/").status_code == 404
+    assert client.get("/projects/evidence/999999/").status_code == 404
