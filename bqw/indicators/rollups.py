@@ -44,11 +44,13 @@ DATAVALUES = DataValue._meta.db_table
 INDICATORS = Indicator._meta.db_table
 REGIONS = Region._meta.db_table
 
-COLS = "region_id, parent_id, level, indicator_id, period, value, own, agg, n, hits, num, den, simulated"
+COLS = ("region_id, parent_id, level, indicator_id, period, value, own, agg, n, hits, num, den, simulated, "
+        "pending, pending_agg")
 CONFLICT = "ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET"
 BASE = ("sum", "mean", "min", "max")
 WHERE_RULES = ("count_where", "share_where")
 TRUE, FALSE = "(1=1)", "(1=0)"
+APPROVED = DataValue.State.APPROVED.value
 
 
 def _in(values: Sequence) -> str:
@@ -92,18 +94,20 @@ def _aggregate(where: str, params: Sequence) -> int:
     sql = (f"INSERT INTO {ROLLUPS} ({COLS}) "
            f"SELECT c.parent_id, p.parent_id, p.level, c.indicator_id, c.period, "
            f"{_AGGREGATE}, NULL, {_AGGREGATE}, {_UNITS}, "
-           f"COALESCE(SUM(c.hits), 0), NULL, NULL, {_ANY_SIMULATED} "
+           f"COALESCE(SUM(c.hits), 0), NULL, NULL, {_ANY_SIMULATED}, SUM(c.pending), SUM(c.pending) "
            f"FROM {ROLLUPS} c JOIN {REGIONS} p ON p.id = c.parent_id JOIN {REGIONS} cr ON cr.id = c.region_id "
            f"JOIN {INDICATORS} ind ON ind.id = c.indicator_id "
            f"WHERE {where} AND {_COUNTED} "
            f"GROUP BY c.parent_id, p.parent_id, p.level, c.indicator_id, c.period "
            f"{CONFLICT} agg = excluded.agg, n = excluded.n, hits = excluded.hits, "
-           f"value = COALESCE({ROLLUPS}.own, excluded.agg), "
+           f"value = COALESCE({ROLLUPS}.own, excluded.agg), pending_agg = excluded.pending_agg, "
+           f"pending = CASE WHEN {ROLLUPS}.own IS NULL THEN excluded.pending_agg ELSE {ROLLUPS}.pending END, "
            f"simulated = CASE WHEN {ROLLUPS}.own IS NULL THEN excluded.simulated ELSE {ROLLUPS}.simulated END")
     return _exec(sql, params)
 
 
 _HIT = f"CASE WHEN s.value IS NOT NULL AND {sql_holds('s.value', 'ind.comparator', 'ind.threshold')} THEN 1 ELSE 0 END"
+_PENDING_S = "CASE WHEN s.value IS NULL THEN 0 ELSE s.pending END"
 _WHERE_VALUE = (f"CAST(CASE WHEN s.value IS NULL THEN NULL WHEN ind.rule = 'count_where' THEN {_HIT} "
                 f"ELSE 100 * {_HIT} END AS DOUBLE PRECISION)")
 
@@ -112,17 +116,19 @@ def _where_leaves(where: str, params: Sequence) -> int:
     """count_where/share_where rows of units at the source indicator's reporting level."""
     sql = (f"INSERT INTO {ROLLUPS} ({COLS}) "
            f"SELECT s.region_id, s.parent_id, s.level, ind.id, s.period, {_WHERE_VALUE}, NULL, {_WHERE_VALUE}, "
-           f"CASE WHEN s.value IS NULL THEN 0 ELSE 1 END, {_HIT}, NULL, NULL, s.simulated "
+           f"CASE WHEN s.value IS NULL THEN 0 ELSE 1 END, {_HIT}, NULL, NULL, s.simulated, {_PENDING_S}, {_PENDING_S} "
            f"FROM {INDICATORS} ind JOIN {INDICATORS} src ON src.id = ind.source_id "
            f"JOIN {ROLLUPS} s ON s.indicator_id = src.id AND s.level = src.level "
            f"WHERE ind.rule IN ('count_where', 'share_where') AND {where} "
            f"{CONFLICT} value = excluded.value, agg = excluded.agg, n = excluded.n, hits = excluded.hits, "
-           f"simulated = excluded.simulated")
+           f"simulated = excluded.simulated, pending = excluded.pending, pending_agg = excluded.pending_agg")
     return _exec(sql, params)
 
 
 _RATIO = ("CAST(CASE WHEN d.value IS NULL OR d.value = 0 OR nu.value IS NULL THEN NULL "
           "ELSE nu.value / d.value * CAST(ind.factor AS DOUBLE PRECISION) END AS DOUBLE PRECISION)")
+
+_PENDING_R = "(d.pending + COALESCE(nu.pending, 0))"
 
 
 def _ratios(where: str, params: Sequence) -> int:
@@ -130,38 +136,40 @@ def _ratios(where: str, params: Sequence) -> int:
     sql = (f"INSERT INTO {ROLLUPS} ({COLS}) "
            f"SELECT d.region_id, d.parent_id, d.level, ind.id, d.period, {_RATIO}, NULL, {_RATIO}, 0, 0, "
            f"nu.value, d.value, CASE WHEN d.simulated OR COALESCE(nu.simulated, d.simulated) "
-           f"THEN {TRUE} ELSE {FALSE} END "
+           f"THEN {TRUE} ELSE {FALSE} END, {_PENDING_R}, {_PENDING_R} "
            f"FROM {INDICATORS} ind JOIN {ROLLUPS} d ON d.indicator_id = ind.denominator_id "
            f"LEFT JOIN {ROLLUPS} nu ON nu.indicator_id = ind.numerator_id AND nu.region_id = d.region_id "
            f"AND nu.period = d.period "
            f"WHERE ind.rule = 'ratio' AND {where} "
            f"{CONFLICT} value = excluded.value, agg = excluded.agg, num = excluded.num, den = excluded.den, "
-           f"simulated = excluded.simulated")
+           f"simulated = excluded.simulated, pending = excluded.pending, pending_agg = excluded.pending_agg")
     return _exec(sql, params)
 
 
 # ------------------------------------------------------------------ incremental upkeep on a write
 
 
-def _own_values(indicator: Indicator, rows: list[tuple[str, Decimal, bool]], targets: list[Period]
-                ) -> list[tuple[str, float | None, bool]]:
-    """The unit's own value for each period from its reported rows of that year (temporal rule)."""
-    by_period = {p: (v, s) for p, v, s in rows}
+def _own_values(indicator: Indicator, rows: list[tuple[str, Decimal, bool, bool]], targets: list[Period]
+                ) -> list[tuple[str, float | None, bool, int]]:
+    """The unit's own value for each period from its reported rows (period, value, simulated, approved) of that
+    year (temporal rule): (period, value, simulated, number of the values used that are not yet approved)."""
+    by_period = {p: (v, s, a) for p, v, s, a in rows}
     out = []
     for t in targets:
         if t.kind == indicator.periodicity:
-            v, s = by_period.get(t.id, (None, False))
-            out.append((t.id, None if v is None else float(v), bool(s)))
+            v, s, a = by_period.get(t.id, (None, False, True))
+            out.append((t.id, None if v is None else float(v), bool(s), 0 if v is None or a else 1))
             continue
         native = t.months() if indicator.periodicity == "M" else [q for q in _quarters(t)]
         got = [(p.id, by_period[p.id]) for p in native if p.id in by_period]
         if not got:
-            out.append((t.id, None, False))
+            out.append((t.id, None, False, 0))
         elif indicator.temporal == Indicator.Temporal.FLOW:
-            out.append((t.id, float(sum(v for _, (v, _) in got)), any(s for _, (_, s) in got)))
+            out.append((t.id, float(sum(v for _, (v, _, _) in got)), any(s for _, (_, s, _) in got),
+                        sum(1 for _, (_, _, a) in got if not a)))
         else:
-            _, (v, s) = max(got)
-            out.append((t.id, float(v), bool(s)))
+            _, (v, s, a) = max(got)
+            out.append((t.id, float(v), bool(s), 0 if a else 1))
     return out
 
 
@@ -227,19 +235,21 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     indicators = {i.id: i for _, i, _ in by_ri.values()}
     years = sorted({p.year for _, _, ps in by_ri.values() for p in ps})
     stored: dict[tuple[int, int], list] = {}
-    for rid, iid, per, v, sim in DataValue.objects.filter(
+    for rid, iid, per, v, sim, state in DataValue.objects.filter(
             region_id__in=list(regions), indicator_id__in=list(indicators), period__gte=str(years[0]),
             period__lt=str(years[-1] + 1)).values_list("region_id", "indicator_id", "period", "value",
-                                                       "is_simulated"):
+                                                       "is_simulated", "state"):
         if (rid, iid) in by_ri:
-            stored.setdefault((rid, iid), []).append((per, v, sim))
+            stored.setdefault((rid, iid), []).append((per, v, sim, state == APPROVED))
     values, params = [], []
     for (rid, iid), (region, indicator, periods) in sorted(by_ri.items()):
-        for pid, v, sim in _own_values(indicator, stored.get((rid, iid), []), sorted(periods, key=lambda p: p.id)):
-            values.append("(%s, %s, %s, %s, %s, %s, %s, NULL, 0, 0, NULL, NULL, %s)")
-            params += [region.id, region.parent_id, region.level, indicator.id, pid, v, v, sim]
+        for pid, v, sim, pending in _own_values(indicator, stored.get((rid, iid), []),
+                                                sorted(periods, key=lambda p: p.id)):
+            values.append("(%s, %s, %s, %s, %s, %s, %s, NULL, 0, 0, NULL, NULL, %s, %s, 0)")
+            params += [region.id, region.parent_id, region.level, indicator.id, pid, v, v, sim, pending]
     _exec(f"INSERT INTO {ROLLUPS} ({COLS}) VALUES {', '.join(values)} {CONFLICT} own = excluded.own, "
           f"value = COALESCE(excluded.own, {ROLLUPS}.agg), "
+          f"pending = CASE WHEN excluded.own IS NULL THEN {ROLLUPS}.pending_agg ELSE excluded.pending END, "
           f"simulated = CASE WHEN excluded.own IS NULL THEN {ROLLUPS}.simulated ELSE excluded.simulated END", params)
 
     # 2. what each unit and each ancestor needs: (indicator ids, period ids)
@@ -327,7 +337,7 @@ def _lock_many(group: list[tuple[Region, set[int], set[str]]]) -> None:
     for a, iids, pids in group:
         for i in sorted(iids):
             for p in sorted(pids):
-                rows.append("(%s, %s, %s, %s, %s, NULL, NULL, NULL, 0, 0, NULL, NULL, FALSE)")
+                rows.append("(%s, %s, %s, %s, %s, NULL, NULL, NULL, 0, 0, NULL, NULL, FALSE, 0, 0)")
                 params += [a.id, a.parent_id, a.level, i, p]
     _exec(f"INSERT INTO {ROLLUPS} ({COLS}) VALUES {', '.join(rows)} {CONFLICT} n = {ROLLUPS}.n WHERE FALSE", params)
 
@@ -350,10 +360,13 @@ def _year_of(col: str) -> str:
     return f"SUBSTR({col}, 1, 4)"
 
 
+_PENDING_DV = "CASE WHEN dv.state = 'approved' THEN 0 ELSE 1 END"
+
+
 def _own_rows(flt: str, params: list) -> None:
     """Own rows: the reported periods as they are, then quarters/years derived by each temporal rule."""
     _exec(f"INSERT INTO {ROLLUPS} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, dv.period, "
-          f"dv.value, dv.value, NULL, 0, 0, NULL, NULL, dv.is_simulated "
+          f"dv.value, dv.value, NULL, 0, 0, NULL, NULL, dv.is_simulated, {_PENDING_DV}, 0 "
           f"FROM {DATAVALUES} dv JOIN {REGIONS} rg ON rg.id = dv.region_id "
           f"JOIN {INDICATORS} ind ON ind.id = dv.indicator_id "
           f"WHERE ind.rule IN ('sum', 'mean', 'min', 'max') AND {flt} "
@@ -364,10 +377,11 @@ def _own_rows(flt: str, params: list) -> None:
                 f"WHERE ind.rule IN ('sum', 'mean', 'min', 'max') AND ind.periodicity = '{native}' AND {flt}")
         sim = f"CASE WHEN MAX(CASE WHEN dv.is_simulated THEN 1 ELSE 0 END) = 1 THEN {TRUE} ELSE {FALSE} END"
         _exec(f"INSERT INTO {ROLLUPS} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, {key}, "
-              f"SUM(dv.value), SUM(dv.value), NULL, 0, 0, NULL, NULL, {sim} {base} AND ind.temporal = 'flow' "
+              f"SUM(dv.value), SUM(dv.value), NULL, 0, 0, NULL, NULL, {sim}, SUM({_PENDING_DV}), 0 "
+              f"{base} AND ind.temporal = 'flow' "
               f"GROUP BY dv.region_id, rg.parent_id, rg.level, dv.indicator_id, {key}", params)
         _exec(f"INSERT INTO {ROLLUPS} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, last.pk, "
-              f"dv.value, dv.value, NULL, 0, 0, NULL, NULL, dv.is_simulated "
+              f"dv.value, dv.value, NULL, 0, 0, NULL, NULL, dv.is_simulated, {_PENDING_DV}, 0 "
               f"FROM (SELECT dv.region_id AS rid, dv.indicator_id AS iid, {key} AS pk, MAX(dv.period) AS mp "
               f"{base} AND ind.temporal = 'stock' GROUP BY dv.region_id, dv.indicator_id, {key}) last "
               f"JOIN {DATAVALUES} dv ON dv.region_id = last.rid AND dv.indicator_id = last.iid AND dv.period = last.mp "

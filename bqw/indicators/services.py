@@ -228,6 +228,7 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
         comment = (item.get("comment") or "").strip()
         before = snapshot(dv, VALUE_FIELDS)
         changed = dv is None or dv.value != d or dv.is_simulated != simulated
+        was_approved = dv is not None and dv.state == DataValue.State.APPROVED
         if dv is None:
             dv = current[key] = DataValue(region=region, indicator=indicator, period=p.id, version=0)
         dv.value = d
@@ -242,7 +243,8 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
         audits.append({"actor": actor, "action": "datavalue.derive" if derived else "datavalue.save", "obj": dv,
                        "object_repr": str(dv), "region": region, "before": before, "after": snapshot(dv, VALUE_FIELDS)})
         out.append(dv)
-        if changed:
+        # the number, or whether it is approved (the rollups count values not yet approved), changed
+        if changed or was_approved != (dv.state == DataValue.State.APPROVED):
             writes.append((region, indicator, p))
     if failed:
         raise FormRejected(failed)
@@ -308,6 +310,7 @@ def _transition(actor: User, dv: DataValue, version: int | None, to: str, allowe
         raise ConflictError(f"当前状态为“{locked.get_state_display()}”，不能执行此操作",
                             extra={"current": value_dict(locked)})
     before = snapshot(locked, VALUE_FIELDS)
+    approval_changes = (locked.state == DataValue.State.APPROVED) != (to == DataValue.State.APPROVED)
     locked.state = to
     if reason:
         locked.reason = reason
@@ -316,6 +319,8 @@ def _transition(actor: User, dv: DataValue, version: int | None, to: str, allowe
     locked.save()
     audit_record(actor=actor, action=action, obj=locked, region=locked.region, before=before,
                  after=snapshot(locked, VALUE_FIELDS))
+    if approval_changes:  # the rollups' count of values not yet approved (approve, reopen)
+        refresh_after_writes([(locked.region, locked.indicator, locked.get_period())])
     return locked
 
 
@@ -360,6 +365,7 @@ def datavalues_approve(*, actor: User, values: Iterable[DataValue]) -> list[Data
                        "region": dv.region, "before": before, "after": snapshot(dv, VALUE_FIELDS)})
     DataValue.objects.bulk_update(locked, ["state", "version", "updated_by", "updated_at"])
     audit_records(audits)
+    refresh_after_writes([(dv.region, dv.indicator, dv.get_period()) for dv in locked])  # fewer unapproved
     return locked
 
 
