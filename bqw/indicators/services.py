@@ -388,6 +388,22 @@ def datavalue_reopen(*, actor: User, value: DataValue, reason: str, version: int
                        f"重新打开：{reason.strip()}")
 
 
+@transaction.atomic
+def datavalue_delete(*, actor: User, value: DataValue, version: int | None = None) -> None:
+    """Withdraw a value not yet approved (a wrong unit or period): audited, and the rollups it fed drop it in
+    the same transaction. An approved value is reopened first."""
+    require_capture(actor, value.region)
+    locked = _lock(value.region, value.indicator, value.period)
+    _check_version(locked, version if version is not None else value.version)
+    if locked.locked:
+        raise ConflictError("该数据已审核锁定，如需删除请联系审核员重新打开", extra={"current": value_dict(locked)})
+    before = snapshot(locked, VALUE_FIELDS)
+    region, indicator, period = locked.region, locked.indicator, locked.get_period()
+    audit_record(actor=actor, action="datavalue.delete", obj=locked, region=region, before=before, after=None)
+    locked.delete()
+    refresh_after_writes([(region, indicator, period)])
+
+
 # ------------------------------------------------------------------ bulk load
 
 
