@@ -128,7 +128,8 @@ def _where_leaves(where: str, params: Sequence) -> int:
 _RATIO = ("CAST(CASE WHEN d.value IS NULL OR d.value = 0 OR nu.value IS NULL THEN NULL "
           "ELSE nu.value / d.value * CAST(ind.factor AS DOUBLE PRECISION) END AS DOUBLE PRECISION)")
 
-_PENDING_R = "(d.pending + COALESCE(nu.pending, 0))"
+# a ratio without a value includes nothing
+_PENDING_R = f"(CASE WHEN {_RATIO} IS NULL THEN 0 ELSE d.pending + COALESCE(nu.pending, 0) END)"
 
 
 def _ratios(where: str, params: Sequence) -> int:
