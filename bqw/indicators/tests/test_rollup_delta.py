@@ -26,7 +26,9 @@ from bqw.indicators.services import (
 )
 from bqw.regions.models import Region
 
-PROPERTY = settings(max_examples=30, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+# no shrinking (minutes at this size): a failure prints its whole sequence
+PROPERTY = settings(max_examples=30, deadline=None, derandomize=True,
+                    phases=[Phase.explicit, Phase.reuse, Phase.generate],
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 UNITS = ["A", "B", "D", "沙坪", "zone", "quasi"]
 VILLAGE_INDICATORS = ["t_inc", "t_avg", "t_min", "t_max", "t_treated", "t_total"]
