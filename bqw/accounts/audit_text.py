@@ -11,6 +11,7 @@ from .models import AuditEntry
 ACTION_WORDS: dict[str, str] = {
     "datavalue.save": "填报了数据", "datavalue.submit": "提交了数据", "datavalue.approve": "审核通过了数据",
     "datavalue.return": "退回了数据", "datavalue.reopen": "重新打开了数据", "datavalue.derive": "自动计算了数据",
+    "datavalue.delete": "删除了数据",
     "datavalue.bulk_load": "批量导入了数据", "indicator.create": "新建了指标", "indicator.update": "修改了指标",
     "target.create": "新建了目标", "target.update": "修改了目标", "plan.create": "新建了计划",
     "plan.simulate": "模拟了计划进度", "action.create": "新建了行动", "task.create": "新建了任务",

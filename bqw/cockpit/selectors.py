@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from django.db.models import Q
 from django.utils import timezone
 
 from bqw.accounts.models import User
 from bqw.accounts.scope import require_view
+from bqw.core.numbers import fmt_unreviewed
 from bqw.core.periods import Period
 from bqw.indicators.models import DataValue, Indicator, Rollup, Target
 from bqw.indicators.selectors import rollup_grid
@@ -139,14 +141,36 @@ def _target_text(t: Target) -> str:
     return f"{cmp_s} {fmt(t.value, t.indicator.unit)}"
 
 
-def card_dict(k: KeyTarget, period: Period) -> dict:
+def card_dict(k: KeyTarget, period: Period, pending: dict[int, int] | None = None) -> dict:
+    """A KPI card; `pending`: values not yet approved in the card's figure, by target id (cards_pending)."""
     t = k.target
     m = measure(t.indicator, period)
-    return {"id": t.id, "title": str(t), "indicator": t.indicator.code, "indicator_name": t.indicator.name,
+    n = (pending or {}).get(t.id, 0)
+    return {"pending": n, "pending_text": fmt_unreviewed(n),
+            "id": t.id, "title": str(t), "indicator": t.indicator.code, "indicator_name": t.indicator.name,
             "unit": t.indicator.unit, "region": t.region.name, "scope": t.get_scope_display(),
             "target": _target_text(t), "deadline": Period.parse(t.deadline).label,
             "value": fmt(k.a, t.indicator.unit) if k.a is not None and t.kind != Target.Kind.RELATIVE else None,
             "measured": m.label, "simulated": t.is_simulated, **k.card.as_dict()}
+
+
+def cards_pending(keys: list[KeyTarget], period: Period) -> dict[int, int]:
+    """For each card with a figure of one unit (a unit's own target): the values not yet approved that the
+    figure includes, read from the rollups' counts (Σ over the periods it is measured on) in one query."""
+    wanted = {}
+    for k in keys:
+        t = k.target
+        if t.scope == Target.Scope.REGION and t.kind != Target.Kind.RELATIVE and k.a is not None:
+            wanted[t.id] = (t.region_id, t.indicator_id, measure(t.indicator, period).periods)
+    if not wanted:
+        return {}
+    q = Q()
+    for rid, iid, pids in wanted.values():
+        q |= Q(region_id=rid, indicator_id=iid, period__in=list(pids))
+    counts: dict[tuple[int, int, str], int] = {
+        (r, i, p): n for r, i, p, n in Rollup.objects.filter(q, pending__gt=0).values_list(
+            "region_id", "indicator_id", "period", "pending")}
+    return {tid: sum(counts.get((rid, iid, p), 0) for p in pids) for tid, (rid, iid, pids) in wanted.items()}
 
 
 def _unreviewed(region: Region, period: Period) -> int:
@@ -274,6 +298,8 @@ def cockpit(user: User, region: Region, period: Period, *, indicator: str | None
         worst = own.state if own else NO_DATA
         rows.append({"code": c.code, "name": c.name, "level": c.level, "url": _drill_url(c),
                      "value": cell["value"] if cell else None,
+                     "pending": cell["pending"] if cell else 0,
+                     "pending_text": fmt_unreviewed(cell["pending"] if cell else 0),
                      "text": fmt(cell["value"] if cell else None, ind.unit if ind else ""),
                      "simulated": bool(cell and cell["simulated"]),
                      "status": worst, "light": _light(worst), "label": LABELS[worst],
@@ -289,6 +315,7 @@ def cockpit(user: User, region: Region, period: Period, *, indicator: str | None
                         and k.target.scope == Target.Scope.REGION), None)
     total = grid["total"].get(ind.code) if ind else None
     unreviewed = _unreviewed(region, period)
+    pending = cards_pending(keys, period)
     data = {
         "region": _region_dict(region),
         "ancestors": [{"code": a.code, "name": a.name, "url": _drill_url(a)}
@@ -296,10 +323,13 @@ def cockpit(user: User, region: Region, period: Period, *, indicator: str | None
         "period": {"id": period.id, "label": period.label},
         "indicator": None if ind is None else {"code": ind.code, "name": ind.name, "unit": ind.unit,
                                                "direction": ind.direction, "total": total["value"] if total else None,
-                                               "total_text": fmt(total["value"] if total else None, ind.unit)},
+                                               "total_text": fmt(total["value"] if total else None, ind.unit),
+                                               "total_pending": total["pending"] if total else 0,
+                                               "total_pending_text": fmt_unreviewed(
+                                                   total["pending"] if total else 0)},
         "indicators": [{"code": i.code, "name": i.name, "unit": i.unit} for i in sorted(
             catalog.values(), key=lambda i: i.code) if any(i.code in r["values"] for r in grid["rows"])],
-        "cards": [card_dict(k, period) for k in keys],
+        "cards": [card_dict(k, period, pending) for k in keys],
         "key_targets": [{"id": k.target.id, "title": str(k.target), "indicator": k.target.indicator.code,
                          "short": _short(k.target), "target": _target_text(k.target)} for k in decomposed],
         "status_target": None if chosen is None else {"id": chosen.target.id, "title": str(chosen.target),
@@ -351,16 +381,17 @@ def profile(user: User, region: Region, period: Period) -> dict:
     indicators = list(Indicator.objects.filter(id__in=ind_ids).order_by("code"))
     months = _months(period.shift(-11), period)
     history = {}
-    for ind_code, p, v in (Rollup.objects.filter(region=region, indicator__in=indicators,
-                                                 period__in=[m.id for m in months])
-                           .values_list("indicator__code", "period", "value")):
-        history[(ind_code, p)] = v
+    for ind_code, p, v, n in (Rollup.objects.filter(region=region, indicator__in=indicators,
+                                                    period__in=[m.id for m in months])
+                              .values_list("indicator__code", "period", "value", "pending")):
+        history[(ind_code, p)] = (v, n)
     series = []
     for i in indicators:
-        vals = [history.get((i.code, m.id)) for m in months]
-        if any(v is not None for v in vals):
-            series.append({"code": i.code, "name": i.name, "unit": i.unit, "values": vals,
-                           "texts": [fmt(v, i.unit) for v in vals]})
+        cells = [history.get((i.code, m.id), (None, 0)) for m in months]
+        if any(v is not None for v, _ in cells):
+            series.append({"code": i.code, "name": i.name, "unit": i.unit, "values": [v for v, _ in cells],
+                           "texts": [fmt(v, i.unit) for v, _ in cells],
+                           "cells": [{"text": fmt(v, i.unit), "pending": fmt_unreviewed(n)} for v, n in cells]})
     tasks = tasks_for_user(user, region=region, on=_period_end(period))[:50]
     return {"region": _region_dict(region), "period": {"id": period.id, "label": period.label},
             "statuses": statuses, "months": [m.label for m in months], "month_ids": [m.id for m in months],

@@ -81,6 +81,11 @@ def fmt_change(now: Number | None, before: Number | None, unit: str = "") -> str
     return f"{(now / before - 1) * 100:+.1f}%"
 
 
+def fmt_unreviewed(n: int | None) -> str:
+    """The mark beside a total that includes values not yet approved: 含未审核 3 项 ("" when there are none)."""
+    return f"含未审核 {int(n)} 项" if n else ""
+
+
 MAX_DIGITS = 24
 DECIMAL_PLACES = 6
 SIGNIFICANT_DIGITS = 15

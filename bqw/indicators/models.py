@@ -203,6 +203,10 @@ class Rollup(models.Model):
     num = models.FloatField("分子合计", null=True)
     den = models.FloatField("分母合计", null=True)
     simulated = models.BooleanField("含模拟数据", default=False)
+    # reported values not yet approved that `value` includes (the unit's own, or its children's when it has
+    # none), and the children's count kept for when the own value goes away
+    pending = models.IntegerField("含未审核项数", default=0, db_default=0)
+    pending_agg = models.IntegerField("下级含未审核项数", default=0, db_default=0)
 
     class Meta:
         verbose_name = "汇总值"

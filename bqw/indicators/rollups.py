@@ -12,8 +12,9 @@ units meeting/considered for count_where/share_where), `hits` (units meeting the
 - `sum/mean/min/max` aggregate the children's `value`; `count_where/share_where` sum `hits`/`n` from the
   source indicator's reporting level upward; `ratio` is computed at every unit from the numerator's and the
   denominator's rows of that same unit (Σ numerator ÷ Σ denominator × factor).
-- A write touches one leaf and ≤ 4 ancestors: per ancestor one set-based INSERT … SELECT … GROUP BY …
-  ON CONFLICT DO UPDATE over its children's rows (all affected indicators and periods at once).
+- A write touches one leaf and ≤ 4 ancestors: the additive rules pass (new − old) to every ancestor in one
+  UPDATE (`refresh_after_writes`); the rest is recounted per ancestor with one set-based INSERT … SELECT …
+  GROUP BY … ON CONFLICT DO UPDATE over its children's rows (all affected indicators and periods at once).
   On PostgreSQL each ancestor's rows are locked (an upsert that creates missing rows and only locks the
   others) *before* its aggregate statement, so the aggregate's snapshot includes every concurrent writer that held
   the lock first — no lost updates under READ COMMITTED; locks are taken bottom-up in one order, so writers
@@ -44,11 +45,13 @@ DATAVALUES = DataValue._meta.db_table
 INDICATORS = Indicator._meta.db_table
 REGIONS = Region._meta.db_table
 
-COLS = "region_id, parent_id, level, indicator_id, period, value, own, agg, n, hits, num, den, simulated"
+COLS = ("region_id, parent_id, level, indicator_id, period, value, own, agg, n, hits, num, den, simulated, "
+        "pending, pending_agg")
 CONFLICT = "ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET"
 BASE = ("sum", "mean", "min", "max")
 WHERE_RULES = ("count_where", "share_where")
 TRUE, FALSE = "(1=1)", "(1=0)"
+APPROVED = DataValue.State.APPROVED.value
 
 
 def _in(values: Sequence) -> str:
@@ -92,18 +95,20 @@ def _aggregate(where: str, params: Sequence) -> int:
     sql = (f"INSERT INTO {ROLLUPS} ({COLS}) "
            f"SELECT c.parent_id, p.parent_id, p.level, c.indicator_id, c.period, "
            f"{_AGGREGATE}, NULL, {_AGGREGATE}, {_UNITS}, "
-           f"COALESCE(SUM(c.hits), 0), NULL, NULL, {_ANY_SIMULATED} "
+           f"COALESCE(SUM(c.hits), 0), NULL, NULL, {_ANY_SIMULATED}, SUM(c.pending), SUM(c.pending) "
            f"FROM {ROLLUPS} c JOIN {REGIONS} p ON p.id = c.parent_id JOIN {REGIONS} cr ON cr.id = c.region_id "
            f"JOIN {INDICATORS} ind ON ind.id = c.indicator_id "
            f"WHERE {where} AND {_COUNTED} "
            f"GROUP BY c.parent_id, p.parent_id, p.level, c.indicator_id, c.period "
            f"{CONFLICT} agg = excluded.agg, n = excluded.n, hits = excluded.hits, "
-           f"value = COALESCE({ROLLUPS}.own, excluded.agg), "
+           f"value = COALESCE({ROLLUPS}.own, excluded.agg), pending_agg = excluded.pending_agg, "
+           f"pending = CASE WHEN {ROLLUPS}.own IS NULL THEN excluded.pending_agg ELSE {ROLLUPS}.pending END, "
            f"simulated = CASE WHEN {ROLLUPS}.own IS NULL THEN excluded.simulated ELSE {ROLLUPS}.simulated END")
     return _exec(sql, params)
 
 
 _HIT = f"CASE WHEN s.value IS NOT NULL AND {sql_holds('s.value', 'ind.comparator', 'ind.threshold')} THEN 1 ELSE 0 END"
+_PENDING_S = "CASE WHEN s.value IS NULL THEN 0 ELSE s.pending END"
 _WHERE_VALUE = (f"CAST(CASE WHEN s.value IS NULL THEN NULL WHEN ind.rule = 'count_where' THEN {_HIT} "
                 f"ELSE 100 * {_HIT} END AS DOUBLE PRECISION)")
 
@@ -112,17 +117,20 @@ def _where_leaves(where: str, params: Sequence) -> int:
     """count_where/share_where rows of units at the source indicator's reporting level."""
     sql = (f"INSERT INTO {ROLLUPS} ({COLS}) "
            f"SELECT s.region_id, s.parent_id, s.level, ind.id, s.period, {_WHERE_VALUE}, NULL, {_WHERE_VALUE}, "
-           f"CASE WHEN s.value IS NULL THEN 0 ELSE 1 END, {_HIT}, NULL, NULL, s.simulated "
+           f"CASE WHEN s.value IS NULL THEN 0 ELSE 1 END, {_HIT}, NULL, NULL, s.simulated, {_PENDING_S}, {_PENDING_S} "
            f"FROM {INDICATORS} ind JOIN {INDICATORS} src ON src.id = ind.source_id "
            f"JOIN {ROLLUPS} s ON s.indicator_id = src.id AND s.level = src.level "
            f"WHERE ind.rule IN ('count_where', 'share_where') AND {where} "
            f"{CONFLICT} value = excluded.value, agg = excluded.agg, n = excluded.n, hits = excluded.hits, "
-           f"simulated = excluded.simulated")
+           f"simulated = excluded.simulated, pending = excluded.pending, pending_agg = excluded.pending_agg")
     return _exec(sql, params)
 
 
 _RATIO = ("CAST(CASE WHEN d.value IS NULL OR d.value = 0 OR nu.value IS NULL THEN NULL "
           "ELSE nu.value / d.value * CAST(ind.factor AS DOUBLE PRECISION) END AS DOUBLE PRECISION)")
+
+# a ratio without a value includes nothing
+_PENDING_R = f"(CASE WHEN {_RATIO} IS NULL THEN 0 ELSE d.pending + COALESCE(nu.pending, 0) END)"
 
 
 def _ratios(where: str, params: Sequence) -> int:
@@ -130,38 +138,40 @@ def _ratios(where: str, params: Sequence) -> int:
     sql = (f"INSERT INTO {ROLLUPS} ({COLS}) "
            f"SELECT d.region_id, d.parent_id, d.level, ind.id, d.period, {_RATIO}, NULL, {_RATIO}, 0, 0, "
            f"nu.value, d.value, CASE WHEN d.simulated OR COALESCE(nu.simulated, d.simulated) "
-           f"THEN {TRUE} ELSE {FALSE} END "
+           f"THEN {TRUE} ELSE {FALSE} END, {_PENDING_R}, {_PENDING_R} "
            f"FROM {INDICATORS} ind JOIN {ROLLUPS} d ON d.indicator_id = ind.denominator_id "
            f"LEFT JOIN {ROLLUPS} nu ON nu.indicator_id = ind.numerator_id AND nu.region_id = d.region_id "
            f"AND nu.period = d.period "
            f"WHERE ind.rule = 'ratio' AND {where} "
            f"{CONFLICT} value = excluded.value, agg = excluded.agg, num = excluded.num, den = excluded.den, "
-           f"simulated = excluded.simulated")
+           f"simulated = excluded.simulated, pending = excluded.pending, pending_agg = excluded.pending_agg")
     return _exec(sql, params)
 
 
 # ------------------------------------------------------------------ incremental upkeep on a write
 
 
-def _own_values(indicator: Indicator, rows: list[tuple[str, Decimal, bool]], targets: list[Period]
-                ) -> list[tuple[str, float | None, bool]]:
-    """The unit's own value for each period from its reported rows of that year (temporal rule)."""
-    by_period = {p: (v, s) for p, v, s in rows}
+def _own_values(indicator: Indicator, rows: list[tuple[str, Decimal, bool, bool]], targets: list[Period]
+                ) -> list[tuple[str, float | None, bool, int]]:
+    """The unit's own value for each period from its reported rows (period, value, simulated, approved) of that
+    year (temporal rule): (period, value, simulated, number of the values used that are not yet approved)."""
+    by_period = {p: (v, s, a) for p, v, s, a in rows}
     out = []
     for t in targets:
         if t.kind == indicator.periodicity:
-            v, s = by_period.get(t.id, (None, False))
-            out.append((t.id, None if v is None else float(v), bool(s)))
+            v, s, a = by_period.get(t.id, (None, False, True))
+            out.append((t.id, None if v is None else float(v), bool(s), 0 if v is None or a else 1))
             continue
         native = t.months() if indicator.periodicity == "M" else [q for q in _quarters(t)]
         got = [(p.id, by_period[p.id]) for p in native if p.id in by_period]
         if not got:
-            out.append((t.id, None, False))
+            out.append((t.id, None, False, 0))
         elif indicator.temporal == Indicator.Temporal.FLOW:
-            out.append((t.id, float(sum(v for _, (v, _) in got)), any(s for _, (_, s) in got)))
+            out.append((t.id, float(sum(v for _, (v, _, _) in got)), any(s for _, (_, s, _) in got),
+                        sum(1 for _, (_, _, a) in got if not a)))
         else:
-            _, (v, s) = max(got)
-            out.append((t.id, float(v), bool(s)))
+            _, (v, s, a) = max(got)
+            out.append((t.id, float(v), bool(s), 0 if a else 1))
     return out
 
 
@@ -207,46 +217,211 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
                          chains: dict[int, list[Region]] | None = None) -> None:
     """Bring every rollup the written values feed up to date in ONE pass, in the caller's transaction.
 
-    A unit's whole form (20 indicators) or an import of thousands of rows costs what one write costs:
-    1 read of the units' rows of the years + 1 multi-row upsert of their own rows; then, level by level
-    bottom-up, one lock statement (PostgreSQL) and one aggregate statement for all ancestors of that level;
-    then the dependent ratio/share indicators, set-based. Statements: ~ 4 + 2 × levels (3 × levels on
-    PostgreSQL), not × values.
+    A unit's whole form (20 indicators) or an import of thousands of rows costs what one write costs. Delta
+    upkeep (issue 19): the written units' own rows are read before and after they are rewritten, and every
+    ancestor row of the additive rules (sum, mean's Σ and n, count_where/share_where's hits and n, the
+    unapproved count) changes by (new − old) — the same change at every level up to the first unit with its
+    own value, so ONE lock statement (PostgreSQL, bottom-up in one sorted order) and ONE UPDATE serve every
+    ancestor of every level, without reading any ancestor's children. What is not additive is recounted from
+    the children, level by level, as before (`_recount`): min/max, ancestors above a unit's own value, a
+    share whose source is reported above the written unit, a total that stops being simulated — and the whole
+    pass when one written unit lies above another (an import across levels). Ratios are then computed at
+    every touched unit from its numerator's and denominator's rows.
 
+    Statements for a form: ~ 8, whatever the depth of the tree (one more per level with something to recount).
     On PostgreSQL every form of a city locks the same city and province rows, so the time from locking them
-    to COMMIT bounds the throughput of concurrent forms: what does not need them (the ratios of the units
-    below) is done before, and only their aggregates and their own ratios come after."""
+    to COMMIT bounds the throughput of concurrent forms: what does not need them (the ratios of the written
+    units) is done before."""
     if not writes:
         return
     by_ri: dict[tuple[int, int], tuple[Region, Indicator, set[Period]]] = {}
     for region, indicator, period in writes:
         by_ri.setdefault((region.id, indicator.id), (region, indicator, set()))[2].update(
             indicator.periods_of(period))
-    # 1. own rows of the written units (time first: quarter/year from the unit's own months)
     regions = {r.id: r for r, _, _ in by_ri.values()}
     indicators = {i.id: i for _, i, _ in by_ri.values()}
+    chains = {**_chains(r for rid, r in regions.items() if rid not in (chains or {})), **(chains or {})}
+    ratios, wheres = _dependents_of(list(indicators.values()))
+    nested = any(a.id in regions for rid in regions for a in chains[rid])
+    # the rows whose change is passed up as a delta: each written unit's own rows and its share rows
+    leaf_keys: dict[tuple[int, int, str], Indicator] = {}
+    for (rid, iid), (region, indicator, periods) in by_ri.items():
+        for p in periods:
+            leaf_keys[(rid, iid, p.id)] = indicator
+            for d in wheres:
+                if d.source_id == iid and d.source.level == region.level:
+                    leaf_keys[(rid, d.id, p.id)] = d
+    old = {} if nested else _states(list(leaf_keys), lock=True)
+    _own_rows_of(by_ri)
+    need, leaf_need = _needs(by_ri, chains, wheres)
+    _share_leaves([v for k, v in leaf_need.items() if k in regions])
+    if nested:
+        return _refresh_by_recount(by_ri, regions, chains, ratios, need, leaf_need)
+    new = _states(list(leaf_keys), lock=False)
+    pids_all = sorted({p.id for _, _, ps in by_ri.values() for p in ps})
+    if ratios:  # the written units' ratios before the hot city and province rows are locked
+        _ratio_rows(ratios, sorted(regions), pids_all)
+
+    # deltas per ancestor row; what cannot be passed as a delta is recounted
+    deltas: dict[tuple[int, int, str], list] = {}
+    recount: dict[int, tuple[Region, set[int], set[str]]] = {}
+    above: dict[tuple[int, int, str], list[Region]] = {}  # (ancestor, indicator, period) -> ancestors above it
+    for key, ind in leaf_keys.items():
+        rid, iid, pid = key
+        region = regions[rid]
+        if ind.rule in ("min", "max"):
+            continue  # recounted below (need)
+        o, n = _contribution(ind.rule, old.get(key)), _contribution(ind.rule, new.get(key))
+        change = [n[0] - o[0], n[1] - o[1], n[2] - o[2], n[3] - o[3], n[4]]
+        if o[4] and not n[4]:  # no longer simulated: whether the total still is depends on the other units
+            for a in chains[rid]:
+                _add(recount, a, iid, pid)
+        if not any(change):
+            continue
+        child = region
+        for i, a in enumerate(chains[rid]):
+            if not (child.kind == Region.Kind.ADMINISTRATIVE or a.kind != Region.Kind.ADMINISTRATIVE):
+                break  # zones and quasi units do not add into their administrative parent
+            d = deltas.setdefault((a.id, iid, pid), [ind.rule, 0.0, 0, 0, 0, False])
+            for j in range(4):
+                d[j + 1] += change[j]
+            d[5] = d[5] or change[4]
+            above.setdefault((a.id, iid, pid), chains[rid][i + 1:])
+            child = a
+    for (rid, iid), (region, indicator, periods) in by_ri.items():
+        # min/max; shares whose source is reported above the written unit: above the source's level
+        rest = {iid} if indicator.rule in ("min", "max") else set()
+        above_source = [d for d in wheres if d.source_id == iid and d.source.level < region.level]
+        for a in chains[rid]:
+            ids = rest | {d.id for d in above_source if d.source.level > a.level}
+            if ids:
+                e = recount.setdefault(a.id, (a, set(), set()))
+                e[1].update(ids), e[2].update(p.id for p in periods)
+    units = {a.id: a for a, _, _ in need.values()}
+    keys = {(units[rid], iid, pid) for rid, iid, pid in deltas}
+    if _is_pg():
+        keys |= {(a, i, p) for a, iids, pids in recount.values() for i in iids for p in pids}
+    _create_or_lock(keys)
+    for rid, iid, pid in _apply_deltas(deltas):  # a unit with its own value: its ancestors are recounted
+        for a in above[(rid, iid, pid)]:
+            _add(recount, a, iid, pid)
+    _recount(recount, {k: v for k, v in leaf_need.items() if k not in regions}, lock=False)
+    if ratios:
+        _ratio_rows(ratios, sorted(need), pids_all)
+
+
+def _create_or_lock(keys: set[tuple[Region, int, str]]) -> None:
+    """Create the missing rows the deltas go to, and on PostgreSQL lock the stored ones (see `_lock_many`),
+    in ONE statement, bottom-up in one sorted order (unit level, unit, indicator, period): every writer takes
+    its ancestors' locks in the same order, so none can deadlock."""
+    if not keys:
+        return
+    rows, params = [], []
+    for a, iid, pid in sorted(keys, key=lambda k: (-k[0].level, k[0].id, k[1], k[2])):
+        rows.append("(%s, %s, %s, %s, %s, NULL, NULL, NULL, 0, 0, NULL, NULL, FALSE, 0, 0)")
+        params += [a.id, a.parent_id, a.level, iid, pid]
+    _exec(f"INSERT INTO {ROLLUPS} ({COLS}) VALUES {', '.join(rows)} {CONFLICT} n = {ROLLUPS}.n WHERE FALSE", params)
+
+
+def _add(acc: dict[int, tuple[Region, set[int], set[str]]], a: Region, iid: int, pid: str) -> None:
+    e = acc.setdefault(a.id, (a, set(), set()))
+    e[1].add(iid), e[2].add(pid)
+
+
+def _contribution(rule: str, st: tuple | None) -> tuple[float, int, int, int, bool]:
+    """What a row adds into its parent: (Σ value — × weight for a mean —, weight n, hits, unapproved, simulated).
+    The weight is the number of units the value stands for (`_MEAN_WEIGHT`; share rows: their own n)."""
+    if st is None:
+        return 0.0, 0, 0, 0, False
+    value, n, hits, pending, simulated = st
+    if rule in WHERE_RULES:
+        return 0.0, n, hits, pending, bool(simulated)
+    w = 0 if value is None else (n if n > 0 else 1)
+    s = 0.0 if value is None else (value * w if rule == "mean" else value)
+    return s, w, 0, pending, bool(simulated)
+
+
+def _states(keys: list[tuple[int, int, str]], *, lock: bool) -> dict[tuple[int, int, str], tuple]:
+    """(value, n, hits, pending, simulated) of the rows at `keys`; `lock`: FOR UPDATE on PostgreSQL (a unit's
+    own rows: concurrent writers of the same unit's quarter or year take turns)."""
+    if not keys:
+        return {}
+    rids, iids, pids = sorted({k[0] for k in keys}), sorted({k[1] for k in keys}), sorted({k[2] for k in keys})
+    sql = (f"SELECT region_id, indicator_id, period, value, n, hits, pending, simulated FROM {ROLLUPS} "
+           f"WHERE region_id IN ({_in(rids)}) AND indicator_id IN ({_in(iids)}) AND period IN ({_in(pids)})")
+    if lock and _is_pg():
+        sql += " ORDER BY region_id, indicator_id, period FOR UPDATE"
+    wanted = set(keys)
+    with connection.cursor() as cur:
+        cur.execute(sql, [*rids, *iids, *pids])
+        return {(r[0], r[1], r[2]): tuple(r[3:]) for r in cur.fetchall() if (r[0], r[1], r[2]) in wanted}
+
+
+_DELTA_AGG = {
+    "sum": "CASE WHEN {r}.n + d.dw > 0 THEN COALESCE({r}.agg, 0) + d.ds END",
+    "mean": "CASE WHEN {r}.n + d.dw > 0 THEN (COALESCE({r}.agg, 0) * {r}.n + d.ds) / ({r}.n + d.dw) END",
+    "count_where": "CAST({r}.hits + d.dh AS DOUBLE PRECISION)",
+    "share_where": "CASE WHEN {r}.n + d.dw > 0 THEN 100.0 * ({r}.hits + d.dh) / ({r}.n + d.dw) END",
+}
+
+
+def _apply_deltas(deltas: dict[tuple[int, int, str], list]) -> list[tuple[int, int, str]]:
+    """ONE UPDATE adding each ancestor row's delta (rows exist: `_lock_many` created them). The aggregate is
+    recomputed from the row's own parts (Σ = mean × n for a mean); `value` follows unless the unit has its own.
+    Returns the rows that have their own value (what is above them is recounted)."""
+    if not deltas:
+        return []
+    rows, params = [], []
+    for (rid, iid, pid), (rule, ds, dw, dh, dp, sim) in sorted(deltas.items()):
+        rows.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s)")
+        params += [rid, iid, pid, rule, float(ds), dw, dh, dp, 1 if sim else 0]
+    r = ROLLUPS
+    agg = "CASE d.rule " + " ".join(f"WHEN '{k}' THEN {v.format(r=r)}" for k, v in _DELTA_AGG.items()) + " END"
+    sql = (f"WITH d (region_id, indicator_id, period, rule, ds, dw, dh, dp, sim) AS (VALUES {', '.join(rows)}) "
+           f"UPDATE {r} SET n = {r}.n + d.dw, hits = {r}.hits + d.dh, pending_agg = {r}.pending_agg + d.dp, "
+           f"pending = CASE WHEN {r}.own IS NULL THEN {r}.pending_agg + d.dp ELSE {r}.pending END, "
+           f"agg = CAST({agg} AS DOUBLE PRECISION), "
+           f"value = CASE WHEN {r}.own IS NULL THEN CAST({agg} AS DOUBLE PRECISION) ELSE {r}.own END, "
+           f"simulated = CASE WHEN {r}.own IS NULL AND d.sim = 1 THEN {TRUE} ELSE {r}.simulated END "
+           f"FROM d WHERE {r}.region_id = d.region_id AND {r}.indicator_id = d.indicator_id "
+           f"AND {r}.period = d.period RETURNING {r}.region_id, {r}.indicator_id, {r}.period, {r}.own")
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return [(rid, iid, pid) for rid, iid, pid, own in cur.fetchall() if own is not None]
+
+
+def _own_rows_of(by_ri: dict[tuple[int, int], tuple[Region, Indicator, set[Period]]]) -> None:
+    """The written units' own rows (time first: quarter/year from the unit's own months): 1 read, 1 upsert."""
+    regions = {r.id for r, _, _ in by_ri.values()}
+    indicators = {i.id for _, i, _ in by_ri.values()}
     years = sorted({p.year for _, _, ps in by_ri.values() for p in ps})
     stored: dict[tuple[int, int], list] = {}
-    for rid, iid, per, v, sim in DataValue.objects.filter(
+    for rid, iid, per, v, sim, state in DataValue.objects.filter(
             region_id__in=list(regions), indicator_id__in=list(indicators), period__gte=str(years[0]),
             period__lt=str(years[-1] + 1)).values_list("region_id", "indicator_id", "period", "value",
-                                                       "is_simulated"):
+                                                       "is_simulated", "state"):
         if (rid, iid) in by_ri:
-            stored.setdefault((rid, iid), []).append((per, v, sim))
+            stored.setdefault((rid, iid), []).append((per, v, sim, state == APPROVED))
     values, params = [], []
     for (rid, iid), (region, indicator, periods) in sorted(by_ri.items()):
-        for pid, v, sim in _own_values(indicator, stored.get((rid, iid), []), sorted(periods, key=lambda p: p.id)):
-            values.append("(%s, %s, %s, %s, %s, %s, %s, NULL, 0, 0, NULL, NULL, %s)")
-            params += [region.id, region.parent_id, region.level, indicator.id, pid, v, v, sim]
+        for pid, v, sim, pending in _own_values(indicator, stored.get((rid, iid), []),
+                                                sorted(periods, key=lambda p: p.id)):
+            values.append("(%s, %s, %s, %s, %s, %s, %s, NULL, 0, 0, NULL, NULL, %s, %s, 0)")
+            params += [region.id, region.parent_id, region.level, indicator.id, pid, v, v, sim, pending]
     _exec(f"INSERT INTO {ROLLUPS} ({COLS}) VALUES {', '.join(values)} {CONFLICT} own = excluded.own, "
           f"value = COALESCE(excluded.own, {ROLLUPS}.agg), "
+          f"pending = CASE WHEN excluded.own IS NULL THEN {ROLLUPS}.pending_agg ELSE excluded.pending END, "
           f"simulated = CASE WHEN excluded.own IS NULL THEN {ROLLUPS}.simulated ELSE excluded.simulated END", params)
 
-    # 2. what each unit and each ancestor needs: (indicator ids, period ids)
-    ratios, wheres = _dependents_of(list(indicators.values()))
-    need: dict[int, tuple[Region, set[int], set[str]]] = {}  # unit id -> (unit, indicator ids, period ids)
-    leaf_need: dict[int, tuple[Region, set[int], set[str]]] = {}
-    chains = {**_chains(r for rid, r in regions.items() if rid not in (chains or {})), **(chains or {})}
+
+Needs = dict[int, tuple[Region, set[int], set[str]]]  # unit id -> (unit, indicator ids, period ids)
+
+
+def _needs(by_ri, chains: dict[int, list[Region]], wheres: list[Indicator]) -> tuple[Needs, Needs]:
+    """What each ancestor's rows need (the written indicators and the shares computed from them) and where
+    share rows are computed from a source row of the same unit (`leaf_need`)."""
+    need: Needs = {}
+    leaf_need: Needs = {}
     for (_, iid), (region, _, periods) in by_ri.items():
         pids = {p.id for p in periods}
         dep_where = [d for d in wheres if d.source_id == iid]
@@ -263,29 +438,41 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
             if here:
                 e = leaf_need.setdefault(a.id, (a, set(), set()))
                 e[1].update(here), e[2].update(pids)
-    _share_leaves([v for k, v in leaf_need.items() if k in regions])
-    # 3. ancestors bottom-up: lock (sorted) then aggregate, one statement each per level
-    units = sorted({*regions, *need})  # where ratios are computed
+    return need, leaf_need
+
+
+def _refresh_by_recount(by_ri, regions: dict[int, Region], chains, ratios: list[Indicator], need: Needs,
+                        leaf_need: Needs) -> None:
+    """Every ancestor recomputed from its children, level by level (an import whose units lie above one
+    another: a delta would count a unit's own change twice)."""
     pids_all = sorted({p.id for _, _, ps in by_ri.values() for p in ps})
-    levels = sorted({a.level for a, _, _ in need.values()}, reverse=True)
-    hot = levels[-2:]  # city and province: locked by every form of the city
-    for level in levels:
-        group = sorted((v for v in need.values() if v[0].level == level), key=lambda v: v[0].id)
-        if ratios and level == hot[0] and _is_pg():  # the ratios below them before locking them
-            top = {a.id for a, _, _ in need.values() if a.level in hot}
-            _ratio_rows(ratios, [u for u in units if u not in top], pids_all)
-            units = [u for u in units if u in top]
-        _lock_many(group)
-        ids = sorted({i for _, iids, _ in group for i in iids})
-        pids = sorted({p for _, _, ps in group for p in ps})
-        # "+ 0": keep the planner on the (parent, period, indicator) index — a new month has no statistics yet,
-        # and the (indicator, period, level) index would read that indicator's rows of every unit
-        _aggregate(f"c.parent_id IN ({_in(group)}) AND (c.indicator_id + 0) IN ({_in(ids)}) "
-                   f"AND c.period IN ({_in(pids)})", [*[a.id for a, _, _ in group], *ids, *pids])
-        _share_leaves([v for k, v in leaf_need.items() if k in {a.id for a, _, _ in group}])
-    # 4. ratios at every touched unit (not done yet)
+    top = {a.id for a, _, _ in need.values() if a.level <= 2}
+    if ratios and _is_pg():  # the ratios below the hot city and province rows before locking them
+        _ratio_rows(ratios, [u for u in sorted({*regions, *need}) if u not in top], pids_all)
+        units = sorted(top)
+    else:
+        units = sorted({*regions, *need})
+    _recount(need, {k: v for k, v in leaf_need.items() if k not in regions}, lock=True)
     if ratios:
         _ratio_rows(ratios, units, pids_all)
+
+
+def _recount(need: Needs, leaf_need: Needs, *, lock: bool) -> None:
+    """Ancestors bottom-up: (lock, then) aggregate from the children, one statement each per level, and the
+    share rows computed at that level."""
+    levels = sorted({a.level for a, _, _ in [*need.values(), *leaf_need.values()]}, reverse=True)
+    for level in levels:
+        group = sorted((v for v in need.values() if v[0].level == level), key=lambda v: v[0].id)
+        if group:
+            if lock:
+                _lock_many(group)
+            ids = sorted({i for _, iids, _ in group for i in iids})
+            pids = sorted({p for _, _, ps in group for p in ps})
+            # "+ 0": keep the planner on the (parent, period, indicator) index — a new month has no statistics
+            # yet, and the (indicator, period, level) index would read that indicator's rows of every unit
+            _aggregate(f"c.parent_id IN ({_in(group)}) AND (c.indicator_id + 0) IN ({_in(ids)}) "
+                       f"AND c.period IN ({_in(pids)})", [*[a.id for a, _, _ in group], *ids, *pids])
+        _share_leaves([v for v in leaf_need.values() if v[0].level == level])
 
 
 def _period_unindexed(alias: str) -> str:
@@ -327,7 +514,7 @@ def _lock_many(group: list[tuple[Region, set[int], set[str]]]) -> None:
     for a, iids, pids in group:
         for i in sorted(iids):
             for p in sorted(pids):
-                rows.append("(%s, %s, %s, %s, %s, NULL, NULL, NULL, 0, 0, NULL, NULL, FALSE)")
+                rows.append("(%s, %s, %s, %s, %s, NULL, NULL, NULL, 0, 0, NULL, NULL, FALSE, 0, 0)")
                 params += [a.id, a.parent_id, a.level, i, p]
     _exec(f"INSERT INTO {ROLLUPS} ({COLS}) VALUES {', '.join(rows)} {CONFLICT} n = {ROLLUPS}.n WHERE FALSE", params)
 
@@ -350,10 +537,13 @@ def _year_of(col: str) -> str:
     return f"SUBSTR({col}, 1, 4)"
 
 
+_PENDING_DV = "CASE WHEN dv.state = 'approved' THEN 0 ELSE 1 END"
+
+
 def _own_rows(flt: str, params: list) -> None:
     """Own rows: the reported periods as they are, then quarters/years derived by each temporal rule."""
     _exec(f"INSERT INTO {ROLLUPS} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, dv.period, "
-          f"dv.value, dv.value, NULL, 0, 0, NULL, NULL, dv.is_simulated "
+          f"dv.value, dv.value, NULL, 0, 0, NULL, NULL, dv.is_simulated, {_PENDING_DV}, 0 "
           f"FROM {DATAVALUES} dv JOIN {REGIONS} rg ON rg.id = dv.region_id "
           f"JOIN {INDICATORS} ind ON ind.id = dv.indicator_id "
           f"WHERE ind.rule IN ('sum', 'mean', 'min', 'max') AND {flt} "
@@ -364,10 +554,11 @@ def _own_rows(flt: str, params: list) -> None:
                 f"WHERE ind.rule IN ('sum', 'mean', 'min', 'max') AND ind.periodicity = '{native}' AND {flt}")
         sim = f"CASE WHEN MAX(CASE WHEN dv.is_simulated THEN 1 ELSE 0 END) = 1 THEN {TRUE} ELSE {FALSE} END"
         _exec(f"INSERT INTO {ROLLUPS} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, {key}, "
-              f"SUM(dv.value), SUM(dv.value), NULL, 0, 0, NULL, NULL, {sim} {base} AND ind.temporal = 'flow' "
+              f"SUM(dv.value), SUM(dv.value), NULL, 0, 0, NULL, NULL, {sim}, SUM({_PENDING_DV}), 0 "
+              f"{base} AND ind.temporal = 'flow' "
               f"GROUP BY dv.region_id, rg.parent_id, rg.level, dv.indicator_id, {key}", params)
         _exec(f"INSERT INTO {ROLLUPS} ({COLS}) SELECT dv.region_id, rg.parent_id, rg.level, dv.indicator_id, last.pk, "
-              f"dv.value, dv.value, NULL, 0, 0, NULL, NULL, dv.is_simulated "
+              f"dv.value, dv.value, NULL, 0, 0, NULL, NULL, dv.is_simulated, {_PENDING_DV}, 0 "
               f"FROM (SELECT dv.region_id AS rid, dv.indicator_id AS iid, {key} AS pk, MAX(dv.period) AS mp "
               f"{base} AND ind.temporal = 'stock' GROUP BY dv.region_id, dv.indicator_id, {key}) last "
               f"JOIN {DATAVALUES} dv ON dv.region_id = last.rid AND dv.indicator_id = last.iid AND dv.period = last.mp "

@@ -18,7 +18,8 @@ def rollup_grid(user: User, parent_region: Region, period: str | Period,
                 indicators: Iterable[Indicator | str] | None = None, *, native: bool = False) -> dict:
     """The cockpit read: the unit itself and every child unit × every indicator at one period, in ONE query
     on the (parent, period, indicator) index. Returns {"region", "period", "indicators", "total": {code: cell},
-    "rows": [{"code", "name", "level", "values": {indicator code: cell}}]}, cell = {"value", "simulated"}.
+    "rows": [{"code", "name", "level", "values": {indicator code: cell}}]}, cell = {"value", "simulated",
+    "pending"} (values not yet approved that the value includes).
 
     `native=True` (a month): every indicator at its own periodicity's period containing the month — monthly
     ones at the month, quarterly ones at its quarter, yearly ones at its year — so one grid shows them all."""
@@ -44,10 +45,10 @@ def rollup_grid(user: User, parent_region: Region, period: str | Period,
     rows: dict[str, dict] = {}
     total: dict[str, dict] = {}
     seen: set[str] = set()
-    for code, name, level, ind, value, sim in qs.values_list(
-            "region__code", "region__name", "region__level", "indicator__code", "value", "simulated"):
+    for code, name, level, ind, value, sim, pending in qs.values_list(
+            "region__code", "region__name", "region__level", "indicator__code", "value", "simulated", "pending"):
         seen.add(ind)
-        cell = {"value": value, "simulated": sim}
+        cell = {"value": value, "simulated": sim, "pending": pending}
         if code == parent_region.code:
             total[ind] = cell
             continue
@@ -73,12 +74,13 @@ def rollup_series(user: User, region: Region, indicator: Indicator, periods: Ite
 
 
 def rollup_values(user: User, region: Region, period: str | Period) -> dict[str, dict]:
-    """Every indicator's maintained value for one unit and period: {code: {"value", "simulated", "own"}}."""
+    """Every indicator's maintained value for one unit and period: {code: {"value", "simulated", "own",
+    "pending"}} (pending: values not yet approved that the value includes)."""
     require_view(user, region)
     pid = period.id if isinstance(period, Period) else Period.parse(period).id
-    return {ind: {"value": v, "own": own is not None, "simulated": sim} for ind, v, own, sim in
-            Rollup.objects.filter(region=region, period=pid).values_list("indicator__code", "value", "own",
-                                                                         "simulated")}
+    return {ind: {"value": v, "own": own is not None, "simulated": sim, "pending": pending}
+            for ind, v, own, sim, pending in Rollup.objects.filter(region=region, period=pid).values_list(
+                "indicator__code", "value", "own", "simulated", "pending")}
 
 
 def indicators_due(region: Region, period: Period) -> list[Indicator]:

@@ -229,6 +229,7 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
         comment = (item.get("comment") or "").strip()
         before = snapshot(dv, VALUE_FIELDS)
         changed = dv is None or dv.value != d or dv.is_simulated != simulated
+        was_approved = dv is not None and dv.state == DataValue.State.APPROVED
         if dv is None:
             dv = current[key] = DataValue(region=region, indicator=indicator, period=p.id, version=0)
         dv.value = d
@@ -245,7 +246,8 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
         audits.append({"actor": actor, "action": "datavalue.derive" if derived else "datavalue.save", "obj": dv,
                        "object_repr": str(dv), "region": region, "before": before, "after": snapshot(dv, VALUE_FIELDS)})
         out.append(dv)
-        if changed:
+        # the number, or whether it is approved (the rollups count values not yet approved), changed
+        if changed or was_approved != (dv.state == DataValue.State.APPROVED):
             writes.append((region, indicator, p))
     if failed:
         raise FormRejected(failed)
@@ -335,6 +337,7 @@ def _transition(actor: User, dv: DataValue, version: int | None, to: str, allowe
         check_four_eyes(actor, [locked])
     before = snapshot(locked, VALUE_FIELDS)
     reporter_id = locked.updated_by_id  # who submitted it (before the reviewer becomes the last editor)
+    approval_changes = (locked.state == DataValue.State.APPROVED) != (to == DataValue.State.APPROVED)
     locked.state = to
     if reason:
         locked.reason = reason
@@ -343,6 +346,8 @@ def _transition(actor: User, dv: DataValue, version: int | None, to: str, allowe
     locked.save()
     audit_record(actor=actor, action=action, obj=locked, region=locked.region, before=before,
                  after=snapshot(locked, VALUE_FIELDS))
+    if approval_changes:  # the rollups' count of values not yet approved (approve, reopen)
+        refresh_after_writes([(locked.region, locked.indicator, locked.get_period())])
     if to == DataValue.State.RETURNED:
         for hook in RETURN_HOOKS:
             hook(actor=actor, returns=[(locked, reporter_id)], reason=locked.reason)
@@ -391,6 +396,7 @@ def datavalues_approve(*, actor: User, values: Iterable[DataValue]) -> list[Data
                        "region": dv.region, "before": before, "after": snapshot(dv, VALUE_FIELDS)})
     DataValue.objects.bulk_update(locked, ["state", "version", "updated_by", "updated_at"])
     audit_records(audits)
+    refresh_after_writes([(dv.region, dv.indicator, dv.get_period()) for dv in locked])  # fewer unapproved
     return locked
 
 
@@ -411,6 +417,22 @@ def datavalue_reopen(*, actor: User, value: DataValue, reason: str, version: int
         raise ApplicationError("重新打开时须填写原因", extra={"field": "reason"})
     return _transition(actor, value, version, DataValue.State.RETURNED, ("approved",), "datavalue.reopen",
                        f"重新打开：{reason.strip()}")
+
+
+@transaction.atomic
+def datavalue_delete(*, actor: User, value: DataValue, version: int | None = None) -> None:
+    """Withdraw a value not yet approved (a wrong unit or period): audited, and the rollups it fed drop it in
+    the same transaction. An approved value is reopened first."""
+    require_capture(actor, value.region)
+    locked = _lock(value.region, value.indicator, value.period)
+    _check_version(locked, version if version is not None else value.version)
+    if locked.locked:
+        raise ConflictError("该数据已审核锁定，如需删除请联系审核员重新打开", extra={"current": value_dict(locked)})
+    before = snapshot(locked, VALUE_FIELDS)
+    region, indicator, period = locked.region, locked.indicator, locked.get_period()
+    audit_record(actor=actor, action="datavalue.delete", obj=locked, region=region, before=before, after=None)
+    locked.delete()
+    refresh_after_writes([(region, indicator, period)])
 
 
 # ------------------------------------------------------------------ bulk load

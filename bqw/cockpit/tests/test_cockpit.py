@@ -85,6 +85,36 @@ def test_unreviewed_values_are_flagged(demo, client, login, persona):
     assert note["count"] == before + 1 and f"含未审核值（{before + 1} 条）" in note["note"]
 
 
+def test_totals_that_include_unapproved_values_say_so(demo, client, login, persona):
+    from django.utils import timezone
+
+    from bqw.core.periods import Period
+    from bqw.indicators.models import Indicator
+    from bqw.indicators.services import datavalue_approve, datavalue_save
+    from bqw.regions.models import Region
+
+    period = Period.of_date(timezone.localdate()).id
+    login("jm_viewer")
+    url = f"/api/v1/cockpit/440784000000?period={period}&indicator=v_trees"
+
+    def marks() -> tuple[int, int]:
+        data = client.get(url).json()
+        town = next(r for r in data["children"] if r["code"] == "440784001000")
+        return data["indicator"]["total_pending"], town["pending"]
+
+    county, town = marks()
+    village = Region.objects.filter(parent__code="440784001000", level=5).order_by("code").first()
+    dv = datavalue_save(actor=persona("hs_reporter"), region=village, indicator=Indicator.objects.get(code="v_trees"),
+                        period=period, value=12, comment="核实", submit=True)
+    assert marks() == (county + 1, town + 1)
+    page = client.get(f"/cockpit/440784000000/?period={period}&indicator=v_trees").content.decode()
+    assert f"含未审核 {county + 1} 项" in page and f"含未审核 {town + 1} 项" in page
+    datavalue_approve(actor=persona("hs_reviewer"), value=dv)
+    assert marks() == (county, town)
+    login("xh_reporter")  # outside 鹤山: no figures, marked or not
+    assert client.get(url).status_code == 404
+
+
 def test_maps_are_small_and_keyed_by_code():
     province = maps.TARGET / "440000000000.json"
     assert province.stat().st_size < 300_000

@@ -117,7 +117,8 @@ def test_a_units_own_value_overrides_its_children(loaded, persona):
 
 def test_rebuild_gives_the_same_rows_as_incremental_upkeep(loaded):
     def rows():
-        return {(r.region_id, r.indicator_id, r.period): (None if r.value is None else round(r.value, 6), r.n, r.hits)
+        return {(r.region_id, r.indicator_id, r.period): (None if r.value is None else round(r.value, 6), r.n, r.hits,
+                                                          r.pending)
                 for r in Rollup.objects.all()}
 
     before = rows()
@@ -165,10 +166,11 @@ def test_a_whole_form_in_one_pass_equals_value_by_value(tree, catalog, persona):
     put(admin, t["D"], c["t_inc"], "202401", 50)
     assert val(t["鹤山"], c["t_inc"], "202401") == 170 and val(t["广东"], c["t_cnt"], "202401") == 1
     assert val(t["广东"], c["t_rate"], "202401") == 75 and val(t["江门"], c["t_avg"], "2024") == 9
-    incremental = {(r.region_id, r.indicator_id, r.period): (r.value, r.n, r.hits) for r in Rollup.objects.all()}
+    incremental = {(r.region_id, r.indicator_id, r.period): (r.value, r.n, r.hits, r.pending)
+                   for r in Rollup.objects.all()}
     Rollup.objects.all().delete()
     rollup_rebuild()
-    assert {(r.region_id, r.indicator_id, r.period): (r.value, r.n, r.hits)
+    assert {(r.region_id, r.indicator_id, r.period): (r.value, r.n, r.hits, r.pending)
             for r in Rollup.objects.all()} == incremental
 
 
