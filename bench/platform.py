@@ -236,9 +236,10 @@ def _vacuum(*, analyze_sqlite: bool = False) -> None:
     repeats' dead versions of the hot city/province rollup rows. SQLite keeps no dead versions; its
     statistics are taken after the load only (ANALYZE reads every index: minutes at province scale)."""
     from bqw.indicators.models import DataValue, Rollup
+    from bqw.regions.models import Region
 
-    if connection.vendor == "postgresql":
-        for model in (DataValue, Rollup):
+    if connection.vendor == "postgresql":  # regions too: without statistics a unit list is planned as 1 row
+        for model in (DataValue, Rollup, Region):
             _sql(f"VACUUM (ANALYZE) {model._meta.db_table}")
     elif analyze_sqlite:
         _sql("ANALYZE")
