@@ -384,8 +384,8 @@ def export_workbook(rows) -> bytes:
     for r in rows:
         p = r.project
         write_row(ws, [p.name, p.region.full_name or p.region.name, p.get_category_display(),
-                   p.get_source_display(), p.industry, p.investor, float(p.planned_investment / 10_000),
-                   float(p.completed_investment / 10_000), p.responsible.name, str(p.leader or ""),
+                   p.get_source_display(), p.industry, p.investor, round(float(p.planned_investment / 10_000), 2),
+                   round(float(p.completed_investment / 10_000), 2), p.responsible.name, str(p.leader or ""),
                    p.get_stage_display(), p.intro_on, p.started_on, p.producing_on,
                    f"{Light(r.status.light).label}（{r.status.label}）",
                    r.status.reason, "是" if p.simulated else ""])
