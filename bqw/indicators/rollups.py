@@ -408,10 +408,17 @@ def _own_rows_of(by_ri: dict[tuple[int, int], tuple[Region, Indicator, set[Perio
                                                 sorted(periods, key=lambda p: p.id)):
             values.append("(%s, %s, %s, %s, %s, %s, %s, NULL, 0, 0, NULL, NULL, %s, %s, 0)")
             params += [region.id, region.parent_id, region.level, indicator.id, pid, v, v, sim, pending]
-    _exec(f"INSERT INTO {ROLLUPS} ({COLS}) VALUES {', '.join(values)} {CONFLICT} own = excluded.own, "
-          f"value = COALESCE(excluded.own, {ROLLUPS}.agg), "
-          f"pending = CASE WHEN excluded.own IS NULL THEN {ROLLUPS}.pending_agg ELSE excluded.pending END, "
-          f"simulated = CASE WHEN excluded.own IS NULL THEN {ROLLUPS}.simulated ELSE excluded.simulated END", params)
+    width = 9  # parameters per row; chunks keep a statement under SQLite's 32,766 variables
+    for start in range(0, len(values), OWN_ROWS_PER_STATEMENT):
+        chunk = values[start:start + OWN_ROWS_PER_STATEMENT]
+        _exec(f"INSERT INTO {ROLLUPS} ({COLS}) VALUES {', '.join(chunk)} {CONFLICT} own = excluded.own, "
+              f"value = COALESCE(excluded.own, {ROLLUPS}.agg), "
+              f"pending = CASE WHEN excluded.own IS NULL THEN {ROLLUPS}.pending_agg ELSE excluded.pending END, "
+              f"simulated = CASE WHEN excluded.own IS NULL THEN {ROLLUPS}.simulated ELSE excluded.simulated END",
+              params[start * width:(start + len(chunk)) * width])
+
+
+OWN_ROWS_PER_STATEMENT = 2000
 
 
 Needs = dict[int, tuple[Region, set[int], set[str]]]  # unit id -> (unit, indicator ids, period ids)
