@@ -5,23 +5,14 @@ its `period` format, and requests without valid credentials get 401 (not 403 "CS
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from bqw.api import ERROR_RESPONSES, api
+from tests.servers import bqw_command, gunicorn_server
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN_SCRIPT = """
 from bqw.accounts.models import ApiToken, User
 key = ApiToken.new_key()
@@ -30,44 +21,12 @@ print(key)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_api(tmp_path_factory):
     """(base URL, Bearer token of hs_reporter) of a gunicorn server with the demo loaded."""
-    db = tmp_path_factory.mktemp("contract") / "contract.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "bqw.settings"}
-    bqw = [sys.executable, "-m", "bqw.cli"]
-    for cmd in (["init"], ["demo"]):
-        subprocess.run([*bqw, *cmd], env=env, cwd=ROOT, check=True, capture_output=True)
-    token = subprocess.run([*bqw, "shell", "-c", TOKEN_SCRIPT], env=env, cwd=ROOT, check=True, capture_output=True,
-                           text=True).stdout.strip().splitlines()[-1]
-    port = _free_port()
-    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen([gunicorn, "bqw.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                             "--timeout", "120"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url + "/accounts/login/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.terminate()
-        pytest.fail("gunicorn did not start")
-    yield url, token
-    proc.terminate()  # a loaded machine may take a while to stop the workers: wait, then kill (never a teardown error)
-    try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=30)
+    for url, env in gunicorn_server(tmp_path_factory, "contract", [["init"], ["demo"]], ("--timeout", "120")):
+        token = bqw_command(env, "shell", "-c", TOKEN_SCRIPT).strip().splitlines()[-1]
+        yield url, token
 
 
 # Every default check runs but one: positive_data_acceptance wants every schema-valid request accepted (2xx), and

@@ -6,24 +6,13 @@ They skip (with the reason) where Chromium or Playwright is missing; CI installs
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.servers import gunicorn_server
+
 CHROMIUM = os.environ.get("BQW_CHROMIUM", "/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _require_browser() -> None:
@@ -35,32 +24,8 @@ def _require_browser() -> None:
 
 def _server(tmp_path_factory, name: str, commands: list[list[str]]):
     """A gunicorn server on its own SQLite file, prepared by the given `bqw` commands; yields its URL."""
-    db = tmp_path_factory.mktemp(name) / f"{name}.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "bqw.settings"}
-    bqw = [sys.executable, "-m", "bqw.cli"]
-    for cmd in commands:
-        subprocess.run([*bqw, *cmd], env=env, cwd=ROOT, check=True, capture_output=True)
-    port = _free_port()
-    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen([gunicorn, "bqw.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/accounts/login/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.terminate()
-        pytest.fail("gunicorn did not start")
-    yield url
-    proc.terminate()  # a loaded machine may take a while to stop the workers: wait, then kill (never a teardown error)
-    try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=30)
+    for url, _env in gunicorn_server(tmp_path_factory, name, commands):
+        yield url
 
 
 @pytest.fixture(scope="session")
