@@ -15,12 +15,13 @@ REPORT_WORDS = r"(?:成效|成绩|综述|回顾|纪实|巡礼|取得)"
 
 STRONG_TARGET = (
     r"力争|争取|确保|将|要|计划(?!总?投资|的)|目标|预计|力求|每年|正在|正集中|正全力|正加快|努力|"
-    rf"到{YEAR_RE}年|{YEAR_RE}年前|年底前|年内"
+    rf"到{YEAR_RE}年(?!的)|{YEAR_RE}年前|年底前|年内"
 )
 STRONG_ACHIEVED = (
     r"已|(?<![一二两三四五六七八九十]年)累计|共有|现有|(?<!力争)(?<!争取)(?<![人口])拥有|(?<![比较])(?:去年|上年|过去一年)|上半年|目前|截至|截止|以来|同比|入选|排名|榜上有名|获准|荣获|获评|获通报|"
-    r"(?<!力争)(?<!争取)成功|完工|最终|上榜|(?<!分)之一|创.{0,4}新高|\d+月至\d+月|\d+[—\-–]\d+月|了"
+    r"(?<!力争)(?<!争取)成功|完工(?!率)|最终|上榜|(?<!分)之一|创.{0,4}新高|\d+月至\d+月|\d+[—\-–]\d+月|了"
 )
+MEASURE_WORDS = r"累计"  # a cumulative measure takes its tense from a target word before it
 GOAL_ONLY = r"争创|冲刺|争当|进军|跻身|重回|奋力"
 WEAK_TARGET = r"打造|争创|创建|冲刺|进军|争当|建成|培育|跻身|迈入|重回"
 REPORT_WEAK_TARGET = r"打造|争创|创建|冲刺|进军|争当|跻身|迈入|重回"  # in a report 建成/培育 tell work done
@@ -84,6 +85,8 @@ def classify_kind(
     def strong(seg: str) -> str | None:
         t = _nearest_cue(seg, STRONG_TARGET)
         a = _nearest_cue(seg, STRONG_ACHIEVED)
+        if a is not None and t is not None and t < a and re.search(MEASURE_WORDS + "$", seg[:a]):
+            a = _nearest_cue(seg[: a - 2], STRONG_ACHIEVED)  # "到2027年累计建成": names the measure, not the tense
         if t is None and a is None:
             return None
         return "target" if a is None or (t is not None and t > a) else "achieved"

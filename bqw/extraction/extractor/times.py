@@ -8,6 +8,7 @@ parser); this module only decides which mention dates which statement and the do
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 from bqw.core.periods import (
@@ -186,6 +187,12 @@ DUE_LEAD = r"(?:完成时限|完成时间|时间节点|时限要求|时限)\s*[�
 def due_mention(text: str, mentions: list[TimeMention]) -> TimeMention | None:
     """A task list item's own deadline, written after its targets: "（牵头单位：…；完成时限：2024年11月底前）"."""
     for t in mentions:
-        if t.target and t.when is not None and re.search(DUE_LEAD, text[max(0, t.start - 8) : t.start]):
+        if not re.search(DUE_LEAD, text[max(0, t.start - 8) : t.start]) or t.when is None:
+            continue
+        if t.target:
             return t
+        # "完成时限：2025年9月底" without 前: the month still bounds the task (the parser reads only the year)
+        m = re.match(rf"({YEAR_RE})\s*年\s*(\d{{1,2}})\s*月(?:份)?(?:底|末)?", text[t.start : t.start + 12])
+        if m and 1 <= int(m[2]) <= 12:
+            return replace(t, end=t.start + m.end(), text=m[0], when=Period(int(m[1]), MONTH, int(m[2])), target=True)
     return None
