@@ -81,6 +81,7 @@ class Document:
 
 
 PAST_YEAR_HEAD = r"过去一年|去年|上年|上一年"
+PAST_YEARS_HEAD = r"过去([二三四五两])年|([二三四五两])年来"  # a report's review of the last N years
 
 
 @dataclass
@@ -93,6 +94,7 @@ class Section:
     year: int | None = None
     review: bool = False  # a section reviewing work done: 建成/打造 there do not make targets
     carried: DeadlineValue = None  # the year a report's earlier paragraph stated ("2024年，全省…")
+    span_start: int | None = None  # the year before a reviewed span of years ("过去五年" → 2020)
 
     def carry(self, text: str, mentions: list[TimeMention], doc_year: int | None) -> None:
         """A report on a finished year: its facts stay in the year a sentence opened with ("2024年，全省…",
@@ -116,8 +118,14 @@ class Section:
             self.year, kind_word = heading
             self.kind = kind_word or doc.default_kind
             self.review = kind_word == "achieved"
+            self.span_start = None
             if self.review and not self.year and doc.year and re.search(PAST_YEAR_HEAD, para):
                 self.year = doc.year - 1  # "一、过去一年的主要工作" in a report dated the year after
+            span = re.search(PAST_YEARS_HEAD, para) if self.review and not self.year and doc.year else None
+            if span:
+                # "一、过去五年工作回顾" dated 2026: its figures are 2025's, a change starts in 2020
+                self.year = doc.year - 1
+                self.span_start = self.year - int(parse_number(span.group(1) or span.group(2)) or 0)
             if self.year:
                 self.deadline = self.year if self.kind == "target" else doc.default_deadline
                 self.lead_period = self.year if self.kind == "achieved" else doc.lead_period
@@ -224,8 +232,22 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         return None  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket
     if kind == "achieved" and _is_reached_level(text, clause, q):
         q.comparator = "="  # "达到100家" reports a level reached, not a bound
+    deadline = _span_deadline(text[sent.start : q.start], kind, doc.year) or item_deadline(
+        sentence.mentions,
+        sent,
+        q.start,
+        kind,
+        section.deadline,
+        section.lead_period,
+        sentence.due,
+        text,
+        section.carried,
+    )
     if q.baseline is not None:
-        return _baseline_item(doc, sentence, clause, q)
+        if q.baseline == -1:  # "由上年的48%提升至63%": the year before the fact's own year
+            year = int(str(deadline)[:4]) - 1 if re.match(r"\d{4}", str(deadline)) else None
+            return _baseline_item(doc, sentence, clause, replace(q, baseline=year or 0), section.span_start)
+        return _baseline_item(doc, sentence, clause, q, section.span_start)
     quote_a, quote_b = _quote_bounds(clause, q)
     return Item(
         kind=kind,
@@ -234,28 +256,18 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         comparator=q.comparator,
         value=q.value,
         unit=q.unit,
-        deadline=_span_deadline(text[sent.start : q.start], kind, doc.year)
-        or item_deadline(
-            sentence.mentions,
-            sent,
-            q.start,
-            kind,
-            section.deadline,
-            section.lead_period,
-            sentence.due,
-            text,
-            section.carried,
-        ),
+        deadline=deadline,
         quote=text[quote_a:quote_b],
         start=quote_a,
         end=quote_b,
     )
 
 
-def _baseline_item(doc: Document, sentence: Sentence, clause: Span, q: Quantity) -> Item:
-    """The level a change starts from is a fact: of the year stated ("由2023年的"), else the year before."""
+def _baseline_item(doc: Document, sentence: Sentence, clause: Span, q: Quantity, span_start: int | None) -> Item:
+    """The level a change starts from is a fact: of the year stated ("由2023年的"), else the year before
+    (in a review of the last N years, the year before those N)."""
     quote_a, quote_b = _quote_bounds(clause, q)
-    year = q.baseline or (doc.year - 1 if doc.year else None)
+    year = q.baseline or span_start or (doc.year - 1 if doc.year else None)
     return Item(
         kind="achieved",
         subject=subject_for(doc.text[sentence.span.start : q.start], doc.issuer, doc.stems),

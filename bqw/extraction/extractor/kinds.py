@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bqw.core.periods import YEAR_RE
+from bqw.core.periods import YEAR_RE, five_year_plan_years
 
 PLAN_WORDS = r"(?:工作要点|要点|行动计划|计划|行动方案|实施方案|方案|规划|意见|施工图)"
 REPORT_WORDS = r"(?:成效|成绩|综述|回顾|纪实|巡礼|取得)"
@@ -44,7 +44,11 @@ def section_heading(para: str) -> tuple[int | None, str | None] | None:
     kind = "achieved" if re.search(SECTION_ACHIEVED, line) else "target" if re.search(SECTION_TARGET, line) else None
     if not ym and not kind:
         return None
-    return (int(ym.group(1)) if ym else None), kind
+    year = int(ym.group(1)) if ym else None
+    plan = re.search(r"十[一二三四五六七八九]五", line)
+    if year is None and plan and kind == "target":
+        year = five_year_plan_years(plan.group(0)[:2])[1]  # "二、“十五五”时期的目标任务" → 2030
+    return year, kind
 
 
 def doc_kind(text: str) -> str:

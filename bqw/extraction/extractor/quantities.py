@@ -135,7 +135,7 @@ class Quantity:
     admin_count: bool = False  # "11个镇": a count of administrative units
     whole_set: bool = False  # "全市112个行政村": the population, not the statement
     list_bound: bool = False  # the bound of a 分别 list, carried to this item
-    baseline: int | None = None  # "从2.1:1缩小至1.9:1": the level before the change (its year, 0 if unstated)
+    baseline: int | None = None  # "从2.1:1缩小至1.9:1": the level before the change (its year, 0 if unstated, -1 上年)
     form: str = ""  # worded forms: "rank", "ordinal", "industry_count", "magnitude", "half", "double", …
 
 
@@ -264,9 +264,10 @@ def _quantities_of(
             end = b + upper.end()
             return [Quantity(base_val, base_unit, ">=", a, end), Quantity(hi_base, base_unit, "<=", a, end)]
     admin_count = base_unit == "个" and bool(re.match(ADMIN_NOUN, tok.after))
-    base = re.search(rf"(?:从|由)(?:({YEAR_RE})\s*年(?:底|末)?的?)?$", tok.before)
+    base = re.search(rf"(?:从|由)(?:({YEAR_RE})\s*年(?:底|末)?的?|(上年|去年|上一年)(?:同期)?的?)?$", tok.before)
     if base and re.match(rf"(?:[:：]1)?{CHANGE_TO}", tok.after):
-        return [Quantity(base_val, base_unit, "=", a, b, baseline=int(base[1] or 0))]
+        # the year stated; -1 for "由上年的" (the year before the fact's own year); 0 when unstated
+        return [Quantity(base_val, base_unit, "=", a, b, baseline=int(base[1]) if base[1] else -1 if base[2] else 0)]
     return [
         Quantity(
             base_val,
