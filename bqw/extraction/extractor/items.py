@@ -227,6 +227,7 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         section.kind,
         text[clause.start : q.start],
         weak=not section.review,
+        past=_dated_past_year(sentence, q.start, doc.year),
     )
     if q.form == "rank" and kind == "achieved" and sentence.has_exact_rank:
         return None  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket
@@ -261,6 +262,15 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         start=quote_a,
         end=quote_b,
     )
+
+
+def _dated_past_year(sentence: Sentence, q_start: int, doc_year: int | None) -> bool:
+    """The sentence's last date before the quantity is a plain year before the document's year."""
+    before = [t for t in sentence.mentions if sentence.span.start <= t.start and t.end <= q_start]
+    if not before or not doc_year:
+        return False
+    t = before[-1]
+    return not t.target and isinstance(t.when, Period) and t.when.kind == YEAR and t.when.year < doc_year
 
 
 def _baseline_item(doc: Document, sentence: Sentence, clause: Span, q: Quantity, span_start: int | None) -> Item:

@@ -79,11 +79,18 @@ def _nearest_cue(text: str, pattern: str) -> int | None:
 
 
 def classify_kind(
-    sentence_before: str, clause_after: str, default: str, clause_before: str = "", weak: bool = True
+    sentence_before: str,
+    clause_after: str,
+    default: str,
+    clause_before: str = "",
+    weak: bool = True,
+    past: bool = False,
 ) -> str:
     """Target or achieved: tense cues in the item's own clause first, then earlier in the sentence.
 
     `weak=False` in a section headed as a review ("一、2024年工作回顾"): there 建成/打造 report work done.
+    `past`: the sentence is dated to a year before the document's ("2025年，全市新建…" in a 2026
+    notice), so without a tense cue it reports work done.
     """
 
     def strong(seg: str) -> str | None:
@@ -104,6 +111,8 @@ def classify_kind(
     found = strong(sentence_before)
     if found:
         return found
+    if past:
+        return "achieved"
     if re.search(r"入选|榜上有名|上榜|之一|完工|获准", clause_after):
         return "achieved"
     weak_words = WEAK_TARGET if default == "target" else REPORT_WEAK_TARGET

@@ -84,11 +84,22 @@ def heading_deadline(text: str) -> int | None:
         m = re.search(rf"({YEAR_RE})\s*年[^，。,]{{0,40}}?{PLAN_WORDS}", line)
         if m and not re.search(r"\d{1,2}\s*月\s*\d{1,2}\s*日", line):
             return int(m.group(1))
-        # a notice about one year's round of work: "关于开展2025年度…创建工作的通知"
-        m = re.search(rf"({YEAR_RE})\s*年度[^，。,]{{0,40}}?工作的?通知", line)
+        # a notice about one year's round of work: "关于开展2025年度…创建工作的通知", "关于推进2026年…工作的通知"
+        m = re.search(rf"({YEAR_RE})\s*年度?[^，。,\d]{{0,40}}?工作的?通知", line)
         if m:
             return int(m.group(1))
     return None
+
+
+ISSUER_LINE = r"[\u4e00-\u9fff]{2,20}(?:人民政府|政府|局|厅|委员会|办公室|指挥部|委|部)"
+
+
+def title_lines(text: str) -> str:
+    """The title: the first line, or the line after a bare issuer line ("湛江市乡村振兴局" / "关于…的通报")."""
+    lines = [ln.strip() for ln in text[:300].splitlines() if ln.strip()]
+    if len(lines) >= 2 and re.fullmatch(ISSUER_LINE, lines[0]):
+        return lines[1]
+    return lines[0] if lines else ""
 
 
 PART_OF_YEAR = {"一季度": 3, "第一季度": 3, "上半年": 6, "前三季度": 9}
@@ -97,9 +108,9 @@ PART_OF_YEAR = {"一季度": 3, "第一季度": 3, "上半年": 6, "前三季度
 def lead_period(text: str, doc_year: int | None) -> DeadlineValue:
     """A report whose lead paragraph opens with "今年以来" dates all its facts to that year; a summary
     titled "2023年工作总结…" dates them to the year it sums up ("…前三季度工作总结" to its last month);
-    a "2025年政府工作报告" reviews the year before it."""
-    title = next((ln.strip() for ln in text[:300].splitlines() if ln.strip()), "")
-    m = re.search(rf"({YEAR_RE})\s*年[^，。]{{0,24}}?(?:总结|回顾|工作报告|成效)", title)
+    a "2025年政府工作报告" reviews the year before it; a "关于2026年上半年…进展情况的通报" its half."""
+    title = title_lines(text)
+    m = re.search(rf"({YEAR_RE})\s*年[^，。]{{0,24}}?(?:总结|回顾|工作报告|成效|进展情况|情况的?通报)", title)
     if m:
         y = int(m.group(1))
         part = re.search(r"(第一季度|一季度|上半年|前三季度)|1\s*[—\-–~至]\s*(\d{1,2})\s*月", m.group(0))
