@@ -121,6 +121,15 @@ def lead_period(text: str, doc_year: int | None) -> DeadlineValue:
         if len(para.text.strip()) >= 40:
             if doc_year and re.search(r"今年以来|年初以来", para.text):
                 return doc_year
+            if doc_year is None:
+                # an undated news report ("新华社杭州1月18日电…2025年浙江农村居民人均可支配收入达到…"):
+                # its facts belong to the year its lead reports on
+                years = [
+                    t.when.year
+                    for t in find_time_mentions(text, start=para.start, end=para.end)
+                    if not t.target and isinstance(t.when, Period) and t.when.kind == YEAR
+                ]
+                return years[0] if years else None
             return None
     return None
 
