@@ -379,6 +379,8 @@ SHARE_LEAD = r"(?:完成|安排|实现|推动|力争|确保)(?:不少于|不低�
 def _repeat_key(text: str, q: Quantity) -> tuple:
     """A statement repeated in the text (same value, unit, comparator and wording) is kept once."""
     phrase = text[max(0, q.start - 2) : q.end] if q.form else text[q.start : q.end + 2]
+    if q.form == "all":
+        phrase += text[q.end : q.end + 4]  # "4月底前全部完成招标", "12月底前全部完成验收": what is done differs
     return (q.value, q.unit, q.comparator, phrase)
 
 

@@ -15,6 +15,10 @@ RANK_WORD = r"(?:居|位居|位列|排名|排|强[县区市镇]?)"
 ZERO_WORDS = {"填埋": "吨", "排放": "吨", "增长": "%", "发生": "起", "事故": "起", "死亡": "起", "污染": "起"}
 
 
+DONE_VERBS = r"开工|完工|竣工|到岗|到位|验收|清零|脱贫"  # verbs a whole set finishes ("全部开工")
+SET_UNITS = {"个", "家", "人", "户", "所", "名"}
+
+
 class _WordedReader:
     """Reads one clause; a worded form never overlaps a quantity of the grammar (or an exact rank)."""
 
@@ -149,12 +153,25 @@ class _WordedReader:
         """全覆盖 → 100 %; 所有/全部 … 达到/实现 in a clause without another number → 100 %."""
         for m in re.finditer(r"全覆盖", self.s):
             self.out.append(self.quantity(m, 100, "%", "=", "cover"))
-        if all(q.whole_set for q in self.found) and not self.out:  # "全省1609个乡镇全部完成…": the set, not a count
-            m = re.search(
-                r"(所有|全部)[^，。；]{0,30}?(达到|实现|完成|建成|纳入|覆盖|通(?!过))|覆盖(?:所有|全部)", self.s
-            )
-            if m:
-                self.out.append(self.quantity(m, 100, "%", "=", "all"))
+        if self.out:
+            return
+        m = re.search(
+            rf"(所有|全部)[^，。；]{{0,30}}?(达到|实现|完成|建成|纳入|覆盖|通(?!过)|{DONE_VERBS})"
+            rf"|(?:覆盖|完成)(?:所有|全部)",
+            self.s,
+        )
+        counts = [q for q in self.found if not q.whole_set]
+        if m and (not counts or self._counts_the_set(counts, m)):
+            # "全省1609个乡镇全部完成…": the set, not a count; "17个镇全部建成…": the count and 100 %
+            self.out.append(self.quantity(m, 100, "%", "=", "all"))
+
+    def _counts_the_set(self, counts: list[Quantity], m: re.Match) -> bool:
+        """ "68个工作队、412名队员全部到岗": counts right before 全部 name the set all of which did it."""
+        end = counts[-1].end - self.clause.start
+        return (
+            all(q.end - self.clause.start <= m.start() and q.unit in SET_UNITS for q in counts)
+            and not re.search(r"[，,；;、]", self.s[end : m.start()])
+        )
 
 
 def worded_quantities(clause: Span, quotes: list[tuple[int, int]], found: list[Quantity]) -> list[Quantity]:
