@@ -15,6 +15,8 @@ RANK_WORD = r"(?:居|位居|位列|排名|排|强[县区市镇]?)"
 ZERO_WORDS = {"填埋": "吨", "排放": "吨", "增长": "%", "发生": "起", "事故": "起", "死亡": "起", "污染": "起"}
 
 
+# what a 清零 clears, counted in its own unit (land in 亩, sites and villages in 个)
+CLEARED_UNITS = [(r"(?:耕地|农田|撂荒地|土地|用地)", "亩"), (r"(?:[点站场所]|村|企业|项目)", "个"), (r"户", "户")]
 DONE_VERBS = r"开工|完工|竣工|到岗|到位|验收|清零|脱贫"  # verbs a whole set finishes ("全部开工")
 SET_UNITS = {"个", "家", "人", "户", "所", "名"}
 
@@ -137,17 +139,25 @@ class _WordedReader:
             self.s,
         ):
             if m.group(0) == "全面消除" or m.group(0).endswith("清零"):
-                unit = "个" if self._removes_villages(m) else "%"
+                unit = "个" if self._removes_villages(m) else self._cleared_unit(m)
             elif m.group(1) in ZERO_WORDS:
                 unit = ZERO_WORDS[m.group(1)]
             else:
                 continue
             self.out.append(self.quantity(m, 0, unit, "=", "zero"))
 
+    def _cleared_unit(self, m: re.Match) -> str:
+        """The unit of what is cleared: "撂荒耕地动态清零" → 亩, "垃圾堆放点清零" → 个, else a share."""
+        before = self.s[: m.start()]
+        for pattern, unit in CLEARED_UNITS:
+            if re.search(pattern + r"$", before):
+                return unit
+        return "%"
+
     def _removes_villages(self, m: re.Match) -> bool:
         """The thing removed: "全面消除…以下的村", "…以下的村全部清零" count villages."""
         obj = self.s[m.end() :] if m.group(0) == "全面消除" else self.s[: m.start()]
-        return bool(re.search(r"的(?:薄弱|空壳|经济薄弱)?(?:行政)?村(?:[(（]社区[)）])?(?:[，。；,;]|$)", obj))
+        return bool(re.search(r"(?:的|以下)(?:薄弱|空壳|经济薄弱)?(?:行政)?村(?:[(（]社区[)）])?(?:[，。；,;]|$)", obj))
 
     def coverage(self) -> None:
         """全覆盖 → 100 %; 所有/全部 … 达到/实现 in a clause without another number → 100 %."""
