@@ -402,6 +402,7 @@ def filter_clause(quantities: list[Quantity], clause: Span) -> list[Quantity]:
         qs = [q for q in qs if not (q.unit == "元" and (q.money_qualifier or q.comparator in (">", ">=")))]
     if any(q.form == "zero" and q.unit == "个" for q in qs):
         qs = [q for q in qs if not (q.unit == "元" and q.comparator in ("<=", "<"))]  # "10万元以下的村清零"
+    qs = [q for i, q in enumerate(qs) if not _threshold_of_count(qs[:i], q, clause)]
     out = []
     for i, q in enumerate(qs):
         if q.whole_set:
@@ -410,6 +411,19 @@ def filter_clause(quantities: list[Quantity], clause: Span) -> list[Quantity]:
             continue  # "在11个镇(街)优选22个村": the scope of the next count
         out.append(q)
     return out
+
+
+BELOW_WORDS = r"(?<!不)(?:低于|少于)|未达到|未达|达不到|不足|不到"
+
+
+def _threshold_of_count(before: list[Quantity], q: Quantity, clause: Span) -> bool:
+    """ "仍有3个村集体经济收入未达到20万元": the count of units below a threshold is the statement;
+    the threshold only defines them."""
+    counts = [p for p in before if p.unit in COUNT_UNITS and not p.form]
+    if not counts:
+        return False
+    between = clause.text[counts[-1].end - clause.start : q.start - clause.start]
+    return bool(re.search(f"(?:{BELOW_WORDS})$", between)) and not re.search(r"[，,；;]", between)
 
 
 def _share_list_bound(qs: list[Quantity], clause: Span) -> None:
