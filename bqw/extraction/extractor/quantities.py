@@ -214,10 +214,22 @@ def _number_token(m: re.Match, clause: Span) -> NumberToken | None:
     if not unit and re.match(r"\s*[:：]\s*1(?![\d.])", after) and not re.match(r"[:：\d]", before[-1:] or " "):
         unit = "倍"  # "收入比缩小至1.9:1": a ratio to one
     if not unit and "分之" not in token:
-        if not (re.search(r"倍差|收入比", before) and m.group("post") or re.search(r"倍差[^，。；]{0,4}$", before)):
+        if not (
+            re.search(r"倍差|收入比", before) and m.group("post")
+            or re.search(r"倍差[^，。；]{0,4}$", before)
+            or _changed_ratio(before, after)
+        ):
             return None
-        unit = "倍"  # "收入倍差控制在1.75以内": a ratio
+        unit = "倍"  # "收入倍差控制在1.75以内", "收入比从上年的1.83缩小至1.79": a ratio
     return NumberToken(m, clause, token, unit or "%", before, after)
+
+
+def _changed_ratio(before: str, after: str) -> bool:
+    """A bare ratio in a change: "城乡居民收入比从上年的1.83缩小至1.79"."""
+    return bool(
+        re.search(r"(?:收入比|倍差)[^，。；\d]{0,8}$", before) and re.match(CHANGE_TO, after)
+        or re.search(rf"(?:收入比|倍差)[^，。；]{{0,16}}{CHANGE_TO}$", before)
+    )
 
 
 def _quantities_of(
@@ -245,6 +257,12 @@ def _quantities_of(
         return []  # "千亩茶园": a name, not a quantity
     if comp is None and tok.unit in TIME_UNITS and is_target:
         comp = "<="  # "30分钟上高速": a travel-time limit
+    if base_unit == "岁" and re.match(r"的?(?:老人|老年人|人口|居民|儿童|人员|妇女|群众|村民)", tok.after):
+        return []  # "为60岁以上老人购买保险": an age defining a group, not a statement
+    if comp is None and base_unit in (*TIME_UNITS, "个月", "工作日") and re.match(r"内", tok.after):
+        comp = "<="  # "发现后3个月内完成复耕": a time limit
+    if base_unit == "元" and re.search(r"亩均[^，。；\d]{0,12}$", tok.before):
+        base_unit = "元/亩"  # "亩均财政投入不低于3000元": a per-亩 amount
     streak = re.search(r"(?:连续|延长|延期|已连续)$", tok.before)  # "连续39年": a streak in years
     if tok.unit == "年" and comp not in (">=", "<=", ">") and not m.group("num2") and not streak:
         return []  # "三年行动", "五年显著变化": durations in names, not quantities

@@ -121,7 +121,7 @@ class _WordedReader:
             if (
                 v is not None
                 and self.free(m.start(), m.end())
-                and re.search(GOAL_VERBS + r"[^，。；]{0,16}$", self.s[: m.start()])
+                and re.search(rf"(?:{GOAL_VERBS}|{RANK_WORD})[^，。；]{{0,16}}$", self.s[: m.start()])
             ):
                 self.out.append(self.quantity(m, normalise(v), "名", "<=", "rank"))
 
