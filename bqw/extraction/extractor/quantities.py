@@ -259,10 +259,7 @@ def _quantities_of(
         comp = "<="  # "30分钟上高速": a travel-time limit
     if base_unit == "岁" and re.match(r"的?(?:老人|老年人|人口|居民|儿童|人员|妇女|群众|村民)", tok.after):
         return []  # "为60岁以上老人购买保险": an age defining a group, not a statement
-    if comp is None and base_unit in (*TIME_UNITS, "个月", "工作日") and re.match(r"内", tok.after):
-        comp = "<="  # "发现后3个月内完成复耕": a time limit
-    if base_unit == "元" and re.search(r"亩均[^，。；\d]{0,12}$", tok.before):
-        base_unit = "元/亩"  # "亩均财政投入不低于3000元": a per-亩 amount
+    base_unit, comp = _limits_and_rates(tok, base_unit, comp)
     streak = re.search(r"(?:连续|延长|延期|已连续)$", tok.before)  # "连续39年": a streak in years
     if tok.unit == "年" and comp not in (">=", "<=", ">") and not m.group("num2") and not streak:
         return []  # "三年行动", "五年显著变化": durations in names, not quantities
@@ -298,6 +295,15 @@ def _quantities_of(
             whole_set=admin_count and _names_whole_set(tok.before),
         )
     ]
+
+
+def _limits_and_rates(tok: NumberToken, base_unit: str, comp: str | None) -> tuple[str, str | None]:
+    """ "发现后3个月内完成": a time limit; "亩均财政投入不低于3000元": a per-亩 amount."""
+    if comp is None and base_unit in (*TIME_UNITS, "个月", "工作日") and re.match(r"内", tok.after):
+        comp = "<="
+    if base_unit == "元" and re.search(r"亩均[^，。；\d]{0,12}$", tok.before):
+        base_unit = "元/亩"
+    return base_unit, comp
 
 
 def _range(tok: NumberToken, low: float | int, base_unit: str, a: int, b: int) -> list[Quantity]:
