@@ -481,7 +481,7 @@ class _MentionCollector:
         for m in re.finditer(r"明年", seg):
             self.add(m, Period(year + 1, YEAR, 1), SENTENCE, True)
         for m in re.finditer(
-            r"今年|(?<![健完安齐周])全年|(?<![\d一二两三四五六七八九十])年内|本年度|目前|现有|当前", seg
+            r"今年|(?<![健完安齐周])全年|(?<![\d一二两三四五六七八九十])年内|本年度|(?<!项)目前(?!期)|现有|当前", seg
         ):
             own = section_year if section_year and m[0] in ("全年", "年内", "本年度") else year
             self.add(m, Period(own, YEAR, 1), SENTENCE, m[0] == "年内")
