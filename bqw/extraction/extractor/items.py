@@ -281,7 +281,7 @@ def _baseline_item(doc: Document, sentence: Sentence, clause: Span, q: Quantity,
     return Item(
         kind="achieved",
         subject=subject_for(doc.text[sentence.span.start : q.start], doc.issuer, doc.stems),
-        indicator=_indicator(doc.text, clause, q),
+        indicator=re.sub(r"(?:从|由)(?:上一?年|去年)(?:同期)?的?$", "", _indicator(doc.text, clause, q)),
         comparator="=",
         value=q.value,
         unit=q.unit,
