@@ -441,7 +441,9 @@ class _MentionCollector:
             elif month and as_of:
                 self.add(m, _month(y, int(month[1])), PARAGRAPH, False)
             else:
-                self.add(m, Period(y, YEAR, 1), PARAGRAPH, m[1] in ("到", "至") or bool(m[4]))
+                # "增加到2025年的226.8亿元": the year of the level reached, not a deadline
+                ahead = m[1] in ("到", "至") and not seg[m.end() : m.end() + 1] == "的"
+                self.add(m, Period(y, YEAR, 1), PARAGRAPH, ahead or bool(m[4]))
 
     def five_year_plans(self) -> None:
         """"到“十四五”末", "十四五时期": the plan period 2021—2025 (GOLD.md: 十四五 → 2025)."""

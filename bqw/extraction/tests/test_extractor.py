@@ -2,6 +2,7 @@
 
 import pytest
 
+from bqw.core.periods import find_time_mentions
 from bqw.extraction.extractor import extract, extract_tasks
 
 
@@ -500,3 +501,132 @@ def test_shared_values_lists_and_worded_quantities() -> None:
 def test_places_sharing_a_value_stay_one_statement() -> None:
     items = extract("甲县、乙县和丙园区工业产值均增长12%以上。", year=2026)
     assert [(i.comparator, i.value) for i in items] == [(">=", 12)]
+
+
+# ---------------------------------------------------------------- general rules found on the fourth blind set (blind3)
+
+
+def test_a_time_limit_month_without_qian_dates_the_tasks_figures() -> None:
+    text = (
+        "某市2026年乡村建设工作要点\n"
+        "1.新建村道30公里，改造危桥12座。（牵头单位：市交通局；完成时限：2026年9月底）\n"
+        "2.新建污水管网80公里。（牵头单位：市水务局；完成时限：2026年12月底）\n"
+    )
+    assert [r[4] for r in _rows(text)] == ["2026-09", "2026-09", "2026-12"]
+
+
+def test_tense_cues_that_only_name_a_measure_or_a_compared_year() -> None:
+    rows = _rows("全市森林面积从2021年的30万亩扩大到2025年的36万亩。", year=2026)
+    assert ("achieved", "=", 360000, "亩", 2025) in rows  # 到2025年的 compares, it sets no goal
+    assert ("achieved", "=", 300000, "亩", 2021) in rows
+    rate = _rows("各地要加快建设，9月底前完工率达到70%以上。", year=2026)
+    assert [r[0] for r in rate] == ["target"]  # 完工率 is a measure, not 完工
+    total = _rows("2025年全县新建示范村12个。到2028年全县累计建成示范村50个以上。", year=2026)
+    assert ("target", ">=", 50, "个", 2028) in total  # 累计 after a target year stays a target
+
+
+def test_a_review_of_past_years_and_a_five_year_plan_section() -> None:
+    text = (
+        "政府工作报告\n"
+        "——2026年1月10日在某县第十八届人民代表大会第一次会议上\n"
+        "一、过去五年工作回顾\n"
+        "五年来，全县粮食产量从30万吨增加到35万吨，新建学校12所。\n"
+        "二、“十五五”时期的目标任务\n"
+        "农村居民收入年均增长7%左右。\n"
+    )
+    rows = _rows(text)
+    assert ("achieved", "=", 300000, "吨", 2020) in rows  # a change starts when the reviewed years start
+    assert ("achieved", "=", 350000, "吨", 2025) in rows
+    assert ("achieved", "=", 12, "所", 2025) in rows
+    assert ("target", "approx", 7, "%", 2030) in rows
+
+
+def test_a_change_from_last_year_starts_a_year_before_the_fact() -> None:
+    text = "某镇2025年工作总结\n一、2025年工作完成情况\n全镇森林覆盖率由上年的61%提升至63%。\n某镇人民政府\n2025年12月8日\n"
+    items = extract(text)
+    assert [(i.value, i.deadline, i.indicator) for i in items] == [
+        (61, 2024, "森林覆盖率"),
+        (63, 2025, "森林覆盖率"),
+    ]
+
+
+def test_a_half_year_briefing_titled_after_its_issuer_line() -> None:
+    text = (
+        "某市农业农村局\n"
+        "关于2026年上半年农村人居环境整治进展情况的通报\n"
+        "各县：\n"
+        "一、总体情况\n"
+        "全市新建公厕120座，改厕完成率为65%。\n"
+        "某市农业农村局\n"
+        "2026年7月5日\n"
+    )
+    assert [(r[0], r[4]) for r in _rows(text)] == [("achieved", "2026-06"), ("achieved", "2026-06")]
+
+
+def test_a_notice_dates_last_years_results_and_this_years_tasks() -> None:
+    text = (
+        "某市农业农村局关于推进2026年农村公路建设工作的通知\n"
+        "各县：\n"
+        "2025年，全市新改建农村公路210公里。现就有关事项通知如下。\n"
+        "一、目标任务\n"
+        "新改建农村公路180公里，养护率不低于95%。\n"
+        "某市农业农村局\n"
+        "2026年2月1日\n"
+    )
+    assert _rows(text) == [
+        ("achieved", "=", 210, "公里", 2025),
+        ("target", "=", 180, "公里", 2026),
+        ("target", ">=", 95, "%", 2026),
+    ]
+
+
+def test_an_undated_news_report_dates_its_facts_to_its_leads_year() -> None:
+    text = (
+        "某省乡村建设提速\n"
+        "本报广州3月2日电　记者从省农业农村厅获悉，2025年全省农村居民人均可支配收入达到26000元，增长6.5%。\n"
+        "全省已新建农村公路3000公里，乡镇快递网点覆盖率达到98%。\n"
+    )
+    assert [r[4] for r in _rows(text)] == [2025, 2025, 2025, 2025]
+
+
+def test_all_of_a_set_finishing_a_task_is_a_full_share() -> None:
+    rows = _rows("确保8月底前所有改造项目全部开工，12月底前全部完成验收，年底前完成全部农房风貌提升。", year=2026)
+    assert rows == [
+        ("target", "=", 100, "%", "2026-08"),
+        ("target", "=", 100, "%", "2026-12"),
+        ("target", "=", 100, "%", 2026),
+    ]
+    staff = _rows("截至6月底，全市56名驻村干部全部到岗。", year=2026)
+    assert staff == [("achieved", "=", 56, "人", "2026-06"), ("achieved", "=", 100, "%", "2026-06")]
+
+
+def test_clearing_counts_what_is_cleared_and_counts_below_a_threshold() -> None:
+    rows = _rows("2025年，全市撂荒农田全面清零，年收入5万元以下村全部清零，露天垃圾堆放点动态清零。", year=2026)
+    assert [(r[2], r[3]) for r in rows] == [(0, "亩"), (0, "个"), (0, "个")]
+    below = _rows("全县仍有5个村年集体收入低于10万元。", year=2026)
+    assert [(r[2], r[3]) for r in below] == [(5, "个")]
+    floor = _rows("新引进企业5家，每家投资不低于1000万元。", year=2026)
+    assert [(r[2], r[3]) for r in floor] == [(5, "家"), (10000000, "元")]  # 不低于 is a bound, not "below"
+
+
+def test_more_units_limits_ratios_and_ranks() -> None:
+    rows = _rows(
+        "2025年，全县茶叶出口额2.3亿美元，人均预期寿命达到80岁，连续2年位居全省前五。"
+        "到2030年，PM2.5浓度控制在25微克/立方米以内，亩均补助不低于1500元，群众诉求在受理后2个月内办结。",
+        year=2026,
+    )
+    assert ("achieved", "=", 230000000, "美元", 2025) in rows
+    assert ("achieved", "=", 80, "岁", 2025) in rows
+    assert ("achieved", "<=", 5, "名", 2025) in rows
+    assert ("target", "<=", 25, "微克/立方米", 2030) in rows
+    assert ("target", ">=", 1500, "元/亩", 2030) in rows
+    assert ("target", "<=", 2, "个月", 2030) in rows
+    assert _rows("为全镇70岁以上老人购买保险。", year=2026) == []  # an age defining a group
+    ratio = _rows("2025年，全县城乡居民收入比从上年的2.1缩小至2.0。", year=2026)
+    assert ratio == [("achieved", "=", 2.1, "倍", 2024), ("achieved", "=", 2.0, "倍", 2025)]
+
+
+def test_a_day_deadline_and_project_preparation_are_read_as_written() -> None:
+    rows = _rows("各县要在2026年4月30日前完成全部项目招标。", year=2026)
+    assert rows == [("target", "=", 100, "%", "2026-04")]
+    assert find_time_mentions("部分项目前期工作滞后", year=2026) == []
