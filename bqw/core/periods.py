@@ -421,7 +421,8 @@ class _MentionCollector:
     def explicit_years(self) -> None:
         """Year ranges and years, with 到/截至/底/前/起 around them."""
         seg = self.seg
-        for m in re.finditer(rf"(?:到|至|于|在)?\s*({YEAR_RE})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日(?:前|之前)", seg):
+        day_before = rf"(?:到|至|于|在)?\s*({YEAR_RE})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日(?:前|之前)"
+        for m in re.finditer(day_before, seg):
             self.add(m, _day(int(m[1]), int(m[2]), int(m[3])), PARAGRAPH, True)  # "2026年3月31日前": a day deadline
         for m in re.finditer(rf"(?:到|至|于)?\s*({YEAR_RE})\s*年\s*(\d{{1,2}})\s*月(?:份)?(?:底|末)?(?:前|之前)", seg):
             self.add(m, _month(int(m[1]), int(m[2])), PARAGRAPH, True)  # "2025年11月底前": a month deadline

@@ -542,7 +542,10 @@ def test_a_review_of_past_years_and_a_five_year_plan_section() -> None:
 
 
 def test_a_change_from_last_year_starts_a_year_before_the_fact() -> None:
-    text = "某镇2025年工作总结\n一、2025年工作完成情况\n全镇森林覆盖率由上年的61%提升至63%。\n某镇人民政府\n2025年12月8日\n"
+    text = (
+        "某镇2025年工作总结\n一、2025年工作完成情况\n"
+        "全镇森林覆盖率由上年的61%提升至63%。\n某镇人民政府\n2025年12月8日\n"
+    )
     items = extract(text)
     assert [(i.value, i.deadline, i.indicator) for i in items] == [
         (61, 2024, "森林覆盖率"),
