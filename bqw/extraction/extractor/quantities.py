@@ -257,8 +257,8 @@ def _quantities_of(
         return []  # "千亩茶园": a name, not a quantity
     if comp is None and tok.unit in TIME_UNITS and is_target:
         comp = "<="  # "30分钟上高速": a travel-time limit
-    if base_unit == "岁" and re.match(r"的?(?:老人|老年人|人口|居民|儿童|人员|妇女|群众|村民)", tok.after):
-        return []  # "为60岁以上老人购买保险": an age defining a group, not a statement
+    if base_unit == "岁" and re.match(r"的|(?:老人|老年人|人口|居民|儿童|人员|妇女|群众|村民|青年|干部)", tok.after):
+        return []  # "为60岁以上老人购买保险", "35岁以下的比例": an age defining a group, not a statement
     base_unit, comp = _limits_and_rates(tok, base_unit, comp)
     streak = re.search(r"(?:连续|延长|延期|已连续)$", tok.before)  # "连续39年": a streak in years
     if tok.unit == "年" and comp not in (">=", "<=", ">") and not m.group("num2") and not streak:

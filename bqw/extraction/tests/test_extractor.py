@@ -625,6 +625,7 @@ def test_more_units_limits_ratios_and_ranks() -> None:
     assert ("target", ">=", 1500, "元/亩", 2030) in rows
     assert ("target", "<=", 2, "个月", 2030) in rows
     assert _rows("为全镇70岁以上老人购买保险。", year=2026) == []  # an age defining a group
+    assert [r[3] for r in _rows("村干部中40岁以下的占比不低于30%。", year=2026)] == ["%"]
     ratio = _rows("2025年，全县城乡居民收入比从上年的2.1缩小至2.0。", year=2026)
     assert ratio == [("achieved", "=", 2.1, "倍", 2024), ("achieved", "=", 2.0, "倍", 2025)]
 
