@@ -228,6 +228,7 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         text[clause.start : q.start],
         weak=not section.review,
         past=_dated_past_year(sentence, q.start, doc.year),
+        task=sentence.due is not None,
     )
     if q.form == "rank" and kind == "achieved" and sentence.has_exact_rank:
         return None  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket

@@ -85,12 +85,14 @@ def classify_kind(
     clause_before: str = "",
     weak: bool = True,
     past: bool = False,
+    task: bool = False,
 ) -> str:
     """Target or achieved: tense cues in the item's own clause first, then earlier in the sentence.
 
     `weak=False` in a section headed as a review ("一、2024年工作回顾"): there 建成/打造 report work done.
     `past`: the sentence is dated to a year before the document's ("2025年，全市新建…" in a 2026
-    notice), so without a tense cue it reports work done.
+    notice), so without a tense cue it reports work done. `task`: a list item with its own 完成时限,
+    where "同比增长10%以上" names the measure of a task, not a past change.
     """
 
     def strong(seg: str) -> str | None:
@@ -98,6 +100,8 @@ def classify_kind(
         a = _nearest_cue(seg, STRONG_ACHIEVED)
         if a is not None and t is not None and t < a and re.search(MEASURE_WORDS + "$", seg[:a]):
             a = _nearest_cue(seg[: a - 2], STRONG_ACHIEVED)  # "到2027年累计建成": names the measure, not the tense
+        if a is not None and task and seg[:a].endswith("同比"):
+            a = _nearest_cue(seg[: a - 2], STRONG_ACHIEVED)
         if t is None and a is None:
             return None
         return "target" if a is None or (t is not None and t > a) else "achieved"

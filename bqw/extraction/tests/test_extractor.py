@@ -513,6 +513,8 @@ def test_a_time_limit_month_without_qian_dates_the_tasks_figures() -> None:
         "2.新建污水管网80公里。（牵头单位：市水务局；完成时限：2026年12月底）\n"
     )
     assert [r[4] for r in _rows(text)] == ["2026-09", "2026-09", "2026-12"]
+    loans = "某市2026年金融工作要点\n3.涉农贷款余额同比增长12%以上。（牵头单位：市金融局；完成时限：2026年12月底）\n"
+    assert _rows(loans) == [("target", ">=", 12, "%", "2026-12")]  # 同比 in a task names its measure
 
 
 def test_tense_cues_that_only_name_a_measure_or_a_compared_year() -> None:
