@@ -27,6 +27,7 @@ from .times import (
     item_deadline,
     lead_period,
     paragraph_mentions,
+    plan_base_year,
 )
 from .worded import worded_quantities
 
@@ -63,6 +64,7 @@ class Document:
     stems: dict[str, str]
     quotes: list[tuple[int, int]]
     titles: list[tuple[int, int]]
+    base_year: int | None = None
 
     @classmethod
     def read(cls, text: str, year: int | None, subject: str | None) -> Document:
@@ -77,6 +79,7 @@ class Document:
             stems=place_stems(text),
             quotes=quoted_names(text),
             titles=book_titles(text),
+            base_year=None if doc_year else plan_base_year(text),
         )
 
 
@@ -147,7 +150,7 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
     doc = Document.read(text, year, subject)
     section = Section(kind=doc.default_kind, deadline=doc.default_deadline, lead_period=doc.lead_period)
     items: list[Item] = []
-    seen: set[tuple] = set()
+    seen: dict[tuple, Item] = {}
     for para in paragraphs(text):
         if section.enter(doc, para.text):
             continue
@@ -164,11 +167,19 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                         continue
                     key = _repeat_key(text, q)
                     if key in seen:
+                        _date_repeat(seen[key], item)
                         continue
-                    seen.add(key)
+                    seen[key] = item
                     _name_from_context(item, items, text, sent)
                     items.extend(_shared_by_each(item, q.start, items, text, clause, sent))
     return _dedupe_overlaps(items)
+
+
+def _date_repeat(first: Item, again: Item) -> None:
+    """A statement repeated (a headline, then the body) keeps the date the repetition states:
+    "甲县迈入千亿强县" … "2023年，甲县要…迈入千亿强县" is dated 2023."""
+    if first.deadline is None and again.deadline is not None and first.kind == again.kind:
+        first.deadline = again.deadline
 
 
 PLACE_END = r"(?:县|市|区|镇|乡|街道)$"  # "甲县、乙县和丙园区…均增长": places sharing a value, one statement
@@ -234,7 +245,7 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         comparator=q.comparator,
         value=q.value,
         unit=q.unit,
-        deadline=_span_deadline(text[sent.start : q.start], kind, doc.year)
+        deadline=_span_deadline(text[sent.start : q.start], kind, doc.year or doc.base_year)
         or item_deadline(
             sentence.mentions,
             sent,

@@ -500,3 +500,18 @@ def test_shared_values_lists_and_worded_quantities() -> None:
 def test_places_sharing_a_value_stay_one_statement() -> None:
     items = extract("甲县、乙县和丙园区工业产值均增长12%以上。", year=2026)
     assert [(i.comparator, i.value) for i in items] == [(">=", 12)]
+
+
+def test_repeated_statement_keeps_the_date_its_repetition_states() -> None:
+    text = (
+        "甲县将迈入千亿GDP强县。\n"
+        "方案提出，2026年，甲县要稳步推进改革，迈入千亿GDP强县；到2028年，全县GDP达到1500亿元。"
+    )
+    items = [i for i in extract(text) if i.value == 1e11]
+    assert [(i.kind, i.deadline) for i in items] == [("target", 2026)]
+
+
+def test_undated_plan_counts_years_within_from_its_first_stage() -> None:
+    text = "乙区行动方案\n2026年，乙区要建立工作机制；到2028年底建成8个示范村，10年内建成15个示范村。"
+    rows = {(i.value, i.deadline) for i in extract(text)}
+    assert (8, 2028) in rows and (15, 2036) in rows
