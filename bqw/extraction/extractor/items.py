@@ -13,7 +13,19 @@ from bqw.core.periods import YEAR, Period, deadline_heading
 
 from ..numbers import parse_number
 from .kinds import classify_kind, doc_kind, section_heading
-from .naming import all_name, cover_name, indicator_for, industry_name, rank_indicator, share_name, tidy_name
+from .naming import (
+    DURATION_UNITS,
+    all_name,
+    cover_name,
+    duration_name,
+    indicator_for,
+    industry_name,
+    rank_indicator,
+    share_name,
+    threshold_name,
+    tidy_name,
+    zero_name,
+)
 from .places import find_issuer, is_place_name, place_stems, subject_for
 from .quantities import CHANGE_TO, COUNT_UNITS, PRE_GE_TARGET, Quantity, grammar_quantities
 from .text import Span, book_titles, clauses, inside, paragraphs, quoted_names, sentences
@@ -281,7 +293,7 @@ def _baseline_item(doc: Document, sentence: Sentence, clause: Span, q: Quantity)
     )
 
 
-BARE_NAME = r"数量|数|(?:年均)?增速|同比增速|总数|总量|连续[\u4e00-\u9fff]{0,4}年数"
+BARE_NAME = r"数量|数|(?:年均)?增速|同比增速|总数|总量|连续[\u4e00-\u9fff]{0,4}年数|[一二两三四五\d]年(?:年均)?增速"
 
 
 def _name_from_context(item: Item, items: list[Item], text: str, sent: Span) -> None:
@@ -298,7 +310,7 @@ def _name_from_context(item: Item, items: list[Item], text: str, sent: Span) -> 
         if not parts:
             return
         noun = tidy_name(re.sub(r"(?:持续|稳步|继续|保持)?(?:增长|提升|发展)?$", "", parts[-1]), is_place_name)
-    noun = re.sub(r"(?:增速|增长率|数量|总数|数)$", "", noun)
+    noun = re.sub(r"(?:(?:年均|平均)?增速|增长率|数量|总数|数)$", "", noun)
     if 1 < len(noun) <= 20:
         bare_count = item.indicator in ("数量", "数")
         item.indicator = noun + (("数" if item.unit in COUNT_UNITS else "") if bare_count else item.indicator)
@@ -352,7 +364,19 @@ def _raw_indicator(text: str, clause: Span, q: Quantity) -> str:
     if q.unit == "年" and streak:
         verb = re.match(r"年([^，。；、\d]{1,4}?)(?:[，。；、]|$)", text[q.end - 1 : clause.end])
         return f"连续{verb.group(1) if verb else ''}年数"  # "连续15年缩小" → 连续缩小年数
+    if q.unit in DURATION_UNITS and not q.form:
+        duration = duration_name(clause.text[:rel_a], clause.text[rel_b:], q.unit)
+        if duration:
+            return duration
     name = indicator_for(clause.text, rel_a, rel_b, q.unit)
+    if q.form == "double":
+        return re.sub(r"(?:增长倍数|实现|推动|力争)+$", "", name) + "增长倍数"  # "产值翻一番" → 产值增长倍数
+    if q.form == "zero":
+        return zero_name(name, text[q.start : q.end], clause.text[rel_b:], q.unit)
+    if q.unit == "元" and not q.form:
+        gate = threshold_name(name, clause.text[:rel_a], clause.text[rel_b:])
+        if gate:
+            return gate
     if q.form == "all":
         return all_name(clause.text) or name
     if q.form == "cover":

@@ -515,3 +515,39 @@ def test_undated_plan_counts_years_within_from_its_first_stage() -> None:
     text = "乙区行动方案\n2026年，乙区要建立工作机制；到2028年底建成8个示范村，10年内建成15个示范村。"
     rows = {(i.value, i.deadline) for i in extract(text)}
     assert (8, 2028) in rows and (15, 2036) in rows
+
+
+def _names(text: str, **kw) -> dict:
+    return {(i.value, i.unit, i.comparator): i.indicator for i in extract(text, **kw)}
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "name"),
+    [
+        # a doubling names what grows and says how
+        ("力争全县茶叶综合产值翻一番。", (2, "倍", "="), "茶叶综合产值增长倍数"),
+        # zero targets name the quantity brought to zero
+        ("实现生活垃圾零填埋。", (0, "吨", "="), "生活垃圾填埋量"),
+        ("全面消除黑臭水体。", (0, "%", "="), "黑臭水体比例"),
+        # an amount that defines a set is its entry threshold
+        ("扶持一批营业收入5亿元以上企业。", (5e8, "元", ">="), "企业营业收入门槛"),
+        # a rate kept per year keeps 每年
+        ("每年新建高标准农田5万亩以上。", (50000, "亩", ">="), "每年新建高标准农田面积"),
+        # "X在全市占比" is written "X占全市比重"
+        ("山区县经济在全市占比提升至30%。", (30, "%", ">="), "山区县经济占全市比重"),
+        # examples before 等 do not name the count
+        ("对接甲大学、乙学院等6所合作高校。", (6, "所", "="), "合作高校数"),
+        # people are counted in 人数
+        ("选派200名以上农技骨干。", (200, "人", ">="), "农技骨干人数"),
+        # travel times name where they reach; stays name the service
+        ("构建30分钟生活服务圈。", (30, "分钟", "<="), "生活服务圈通达时间"),
+        ("乡村教师到城区学校跟岗学习后回村任教，到乡镇驻点服务2年以上。", (2, "年", ">="), "乡镇驻点服务时长"),
+    ],
+)
+def test_indicator_names_as_offices_write_them(text: str, key: tuple, name: str) -> None:
+    assert _names(text, year=2026)[key] == name
+
+
+def test_a_bare_span_growth_borrows_the_sentence_noun() -> None:
+    names = _names("乡村旅游接待人次达到500万，三年增长40%。", year=2026)
+    assert names[(40, "%", "=")].startswith("乡村旅游接待人次")
