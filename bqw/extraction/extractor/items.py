@@ -15,11 +15,13 @@ from ..numbers import parse_number
 from .kinds import classify_kind, doc_kind, section_heading
 from .naming import (
     DURATION_UNITS,
+    MEASURE_END,
     all_name,
     cover_name,
     duration_name,
     indicator_for,
     industry_name,
+    one_of_name,
     rank_indicator,
     share_name,
     threshold_name,
@@ -352,18 +354,9 @@ def _indicator(text: str, clause: Span, q: Quantity) -> str:
 
 def _raw_indicator(text: str, clause: Span, q: Quantity) -> str:
     rel_a, rel_b = q.start - clause.start, q.end - clause.start
-    if q.form in ("rank", "ordinal") and q.unit == "名":
-        return rank_indicator(text, clause, q.start, q.end)
-    if q.form == "industry_count":
-        return industry_name(text[q.start : q.end])
-    if q.form == "streak":
-        return "连续增长年数"  # "实现“三连增”": named after the statement before it
-    if q.form == "magnitude":
-        return "GDP" if "GDP" in text[q.start : q.end] else "地区生产总值"  # "迈入千亿GDP强区"
-    streak = re.search(r"连续$", text[clause.start : q.start])
-    if q.unit == "年" and streak:
-        verb = re.match(r"年([^，。；、\d]{1,4}?)(?:[，。；、]|$)", text[q.end - 1 : clause.end])
-        return f"连续{verb.group(1) if verb else ''}年数"  # "连续15年缩小" → 连续缩小年数
+    named = _worded_name(text, clause, q)
+    if named:
+        return named
     if q.unit in DURATION_UNITS and not q.form:
         duration = duration_name(clause.text[:rel_a], clause.text[rel_b:], q.unit)
         if duration:
@@ -373,16 +366,48 @@ def _raw_indicator(text: str, clause: Span, q: Quantity) -> str:
         return re.sub(r"(?:增长倍数|实现|推动|力争)+$", "", name) + "增长倍数"  # "产值翻一番" → 产值增长倍数
     if q.form == "zero":
         return zero_name(name, text[q.start : q.end], clause.text[rel_b:], q.unit)
-    if q.unit == "元" and not q.form:
-        gate = threshold_name(name, clause.text[:rel_a], clause.text[rel_b:])
-        if gate:
-            return gate
     if q.form == "all":
         return all_name(clause.text) or name
     if q.form == "cover":
         return cover_name(tidy_name(clause.text[:rel_a], is_place_name))
-    if q.unit == "%" and not q.form and (name == "数量" or re.search(SHARE_LEAD, clause.text[:rel_a].strip())):
+    if q.form:
+        return name
+    return _plain_name(name, clause, rel_a, rel_b, q.unit)
+
+
+def _worded_name(text: str, clause: Span, q: Quantity) -> str | None:
+    """Names fixed by the quantity's form alone: ranks, sets joined (之一), N大 sets, streaks, classes."""
+    rel_a = q.start - clause.start
+    if q.form in ("rank", "ordinal") and q.unit == "名":
+        return rank_indicator(text, clause, q.start, q.end)
+    one_of = re.match(r"[个位家所名]?[^，,；;。]{2,16}?之一", text[q.end : clause.end])
+    if q.form == "ordinal" or (q.unit in COUNT_UNITS and one_of):
+        joined = one_of_name(clause.text[:rel_a], text[q.end : clause.end], q.unit)
+        if joined:
+            return joined
+    if q.form == "industry_count":
+        return industry_name(text[q.start : q.end])
+    if q.form == "streak":
+        return "连续增长年数"  # "实现“三连增”": named after the statement before it
+    if q.form == "magnitude":
+        return "GDP" if "GDP" in text[q.start : q.end] else "地区生产总值"  # "迈入千亿GDP强区"
+    if q.unit == "年" and re.search(r"连续$", text[clause.start : q.start]):
+        verb = re.match(r"年([^，。；、\d]{1,4}?)(?:[，。；、]|$)", text[q.end - 1 : clause.end])
+        return f"连续{verb.group(1) if verb else ''}年数"  # "连续15年缩小" → 连续缩小年数
+    return None
+
+
+def _plain_name(name: str, clause: Span, rel_a: int, rel_b: int, unit: str | None) -> str:
+    """A number the grammar read: thresholds of a set, shares of a noun after, "X完成Y" shares."""
+    if unit == "元":
+        gate = threshold_name(name, clause.text[:rel_a], clause.text[rel_b:])
+        if gate:
+            return gate
+    if unit == "%" and (name == "数量" or re.search(SHARE_LEAD, clause.text[:rel_a].strip())):
         return share_name(clause.text[rel_b:]) or name
+    done = re.fullmatch(r"([^完]{2,10})完成([^完]{2,10})", name)
+    if unit == "%" and done and not re.search(MEASURE_END, name):
+        return f"{done.group(1)}{done.group(2)}完成比例"  # "60%以上存量农房完成微改造" → 存量农房微改造完成比例
     return name
 
 

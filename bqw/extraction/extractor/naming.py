@@ -245,8 +245,11 @@ def threshold_name(name: str, before: str, after: str) -> str | None:
     if "一批" not in before:
         return None
     m = re.match(r"(?:以上|及以上)?级?(?:的)?([\u4e00-\u9fff]{2,8}?)(?:[，,；;。、]|$)", after)
+    if not m:  # "一批年销售收入超亿元、超10亿元的龙头企业": the set's noun closes the list
+        m = re.match(r"、[^，,；;。]{0,16}?的([\u4e00-\u9fff]{2,8}?)(?:[，,；;。、]|$)", after)
     noun = m.group(1) if m else ""
     measure = re.sub(r"^.*一批", "", before)
+    measure = re.split(r"(?:超过|超|达到|达|不低于|不少于)?[\d一二两三四五六七八九十百千万亿.]+[万亿]?元", measure)[0]
     measure = re.sub(r"(?:超过|超|达到|达|不低于|不少于)$", "", measure)
     measure = re.sub(r"^[^，,；;]*[，,；;]", "", measure)
     if not measure and not noun:
@@ -254,6 +257,21 @@ def threshold_name(name: str, before: str, after: str) -> str | None:
     if not measure:
         measure = "投资规模"  # "建设一批亿元级项目": a project's size is its investment
     return f"{noun}{measure}门槛"
+
+
+def one_of_name(before: str, after: str, unit: str | None) -> str | None:
+    """ "成为省重点支持的五个主平台之一" → 省重点支持的主平台数; "成为第二位获准在本市执业的律师" →
+    获准在本市执业的律师人数: the set a place or person joins, counted."""
+    m = re.match(r"(?:[个位家所名])?([^，,；;。]{2,16}?)之一", after)
+    if m:
+        head = re.split(r"(?:成为|是|为|列入|跻身)", before)[-1] if re.search(r"成为|是|为|列入|跻身", before) else ""
+        head = re.sub(r"^[^，,；;]*[，,；;]", "", head)
+        return head + m.group(1) + "数" if 2 <= len(head + m.group(1)) <= 20 else None
+    if unit in ("人", "名"):
+        m = re.match(r"(?:位|名)?([^，,；;。]{2,20}?)(?:[，,；;。]|$)", after)
+        if m:
+            return m.group(1) + ("人数" if not m.group(1).endswith("人数") else "")
+    return None
 
 
 def industry_name(phrase: str) -> str:
@@ -268,6 +286,7 @@ def share_name(after: str) -> str | None:
     if not m:
         return None
     np = re.sub(PURPOSE_TAIL, "", m.group(1))
+    np = re.sub(r"^([^完]{2,10})完成([^完]{2,10})$", r"\1\2完成", np)  # "X完成Y" → X Y 完成比例
     return np + "比例" if len(np) >= 2 else None
 
 

@@ -551,3 +551,20 @@ def test_indicator_names_as_offices_write_them(text: str, key: tuple, name: str)
 def test_a_bare_span_growth_borrows_the_sentence_noun() -> None:
     names = _names("乡村旅游接待人次达到500万，三年增长40%。", year=2026)
     assert names[(40, "%", "=")].startswith("乡村旅游接待人次")
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "name"),
+    [
+        # "成为…的N个X之一": the set joined, counted
+        ("本县成为全省重点扶持的八个产业强县之一。", (8, "个", "="), "全省重点扶持的产业强县数"),
+        # an ordinal person names the people counted
+        ("她成为第三位获准在本县执业的港澳医师。", (3, "人", "="), "获准在本县执业的港澳医师人数"),
+        # "N%以上X完成Y" → X Y 完成比例
+        ("推动70%以上老旧小区完成加装电梯。", (70, "%", ">="), "老旧小区加装电梯完成比例"),
+        # two amounts of one set share its threshold
+        ("培育一批营业收入超5亿元、超20亿元的骨干企业。", (2e9, "元", ">"), "骨干企业营业收入门槛"),
+    ],
+)
+def test_set_members_ordinals_and_shares_named(text: str, key: tuple, name: str) -> None:
+    assert _names(text, year=2026)[key] == name
