@@ -124,7 +124,7 @@ def _relative(clause: str, rel_b: int, np: str) -> str | None:
     k = rest.find(np)
     if k < 0 or k > 2:
         return None
-    tail = re.split(r"[，,；;]", re.sub(r"的[^，。；,;]*$", "", rest[k + len(np) :].rstrip("。；;！!？? ")))[0]
+    tail = re.sub(r"的[^，。；,;]*$", "", re.split(r"[，,；;。]", rest[k + len(np) :])[0].rstrip("！!？? "))
     m = re.match(r"(入选|上榜)$|((?:迈入|达到|进入|实现|完成|开展|加强)[^，。；、\d]{2,14})$", tail)
     if not m:
         return None

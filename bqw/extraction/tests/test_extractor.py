@@ -568,3 +568,8 @@ def test_a_bare_span_growth_borrows_the_sentence_noun() -> None:
 )
 def test_set_members_ordinals_and_shares_named(text: str, key: tuple, name: str) -> None:
     assert _names(text, year=2026)[key] == name
+
+
+def test_what_counted_units_did_stops_before_the_trailing_modifier() -> None:
+    names = _names("全市已明确提出5个镇迈入百亿强镇行列的时间表，持续推进。", year=2026)
+    assert names[(5, "个", "=")] == "迈入百亿强镇行列的镇数"
