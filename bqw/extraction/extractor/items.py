@@ -15,16 +15,15 @@ from ..numbers import parse_number
 from .kinds import classify_kind, doc_kind, section_heading
 from .naming import (
     DURATION_UNITS,
-    MEASURE_END,
+    LEAD_STRIP,
     all_name,
     cover_name,
     duration_name,
     indicator_for,
     industry_name,
     one_of_name,
+    plain_name,
     rank_indicator,
-    share_name,
-    threshold_name,
     tidy_name,
     zero_name,
 )
@@ -175,6 +174,7 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
             sentence = _read_sentence(doc, section, sent, mentions)
             sentence.due = due
             for clause, quantities in sentence.quantities:
+                made: list[tuple[int, Item]] = []
                 for q in quantities:
                     item = _item(doc, section, sentence, clause, q)
                     if item is None:
@@ -185,8 +185,25 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
                         continue
                     seen[key] = item
                     _name_from_context(item, items, text, sent)
-                    items.extend(_shared_by_each(item, q.start, items, text, clause, sent))
+                    shared = _shared_by_each(item, q.start, items, text, clause, sent)
+                    made += [(q.start, it) for it in shared]
+                    items.extend(shared)
+                _respectively(made, clause)
     return _dedupe_overlaps(items)
+
+
+def _respectively(made: list[tuple[int, Item]], clause: Span) -> None:
+    """ "户厕普及率、集中供水覆盖率分别达到97%和95%以上": the i-th value belongs to the i-th name."""
+    k = clause.text.find("分别")
+    listed = [it for start, it in made if start - clause.start > k >= 0]
+    if len(listed) < 2:
+        return
+    head = re.sub(r"^.*?(?:其中|同时)[，,]?", "", clause.text[:k])
+    parts = [p.strip() for p in re.split(r"[、和与]", head)]  # not 及: "普及率"
+    if len(parts) != len(listed) or not all(4 <= len(p) <= 16 for p in parts):
+        return  # "化肥、农药使用量": a part without its measure is not a name
+    for part, it in zip(parts, listed, strict=True):
+        it.indicator = tidy_name(re.sub(LEAD_STRIP, "", part), is_place_name)
 
 
 def _date_repeat(first: Item, again: Item) -> None:
@@ -372,7 +389,7 @@ def _raw_indicator(text: str, clause: Span, q: Quantity) -> str:
         return cover_name(tidy_name(clause.text[:rel_a], is_place_name))
     if q.form:
         return name
-    return _plain_name(name, clause, rel_a, rel_b, q.unit)
+    return plain_name(name, clause.text[:rel_a], clause.text[rel_b:], q.unit)
 
 
 def _worded_name(text: str, clause: Span, q: Quantity) -> str | None:
@@ -395,23 +412,6 @@ def _worded_name(text: str, clause: Span, q: Quantity) -> str | None:
         verb = re.match(r"年([^，。；、\d]{1,4}?)(?:[，。；、]|$)", text[q.end - 1 : clause.end])
         return f"连续{verb.group(1) if verb else ''}年数"  # "连续15年缩小" → 连续缩小年数
     return None
-
-
-def _plain_name(name: str, clause: Span, rel_a: int, rel_b: int, unit: str | None) -> str:
-    """A number the grammar read: thresholds of a set, shares of a noun after, "X完成Y" shares."""
-    if unit == "元":
-        gate = threshold_name(name, clause.text[:rel_a], clause.text[rel_b:])
-        if gate:
-            return gate
-    if unit == "%" and (name == "数量" or re.search(SHARE_LEAD, clause.text[:rel_a].strip())):
-        return share_name(clause.text[rel_b:]) or name
-    done = re.fullmatch(r"([^完]{2,10})完成([^完]{2,10})", name)
-    if unit == "%" and done and not re.search(MEASURE_END, name):
-        return f"{done.group(1)}{done.group(2)}完成比例"  # "60%以上存量农房完成微改造" → 存量农房微改造完成比例
-    return name
-
-
-SHARE_LEAD = r"(?:完成|安排|实现|推动|力争|确保)(?:不少于|不低于|至少|超过|达到)?$"
 
 
 def _repeat_key(text: str, q: Quantity) -> tuple:

@@ -308,3 +308,20 @@ def rank_indicator(text: str, clause: Span, start: int, end: int) -> str:
     head = re.sub(r"第[\d一二三四五六七八九十百]+位?|前[\d一二三四五六七八九十]+位?", "", head)
     head = re.sub(r"中?排名[\d第].*$|(?<=[区县镇市])\d+强(?:以内|之内)?.*$", "", head)
     return head.rstrip("，。；第,") + "排名"
+
+
+SHARE_LEAD = r"(?:完成|安排|实现|推动|力争|确保)(?:不少于|不低于|至少|超过|达到)?$"
+
+
+def plain_name(name: str, before: str, after: str, unit: str | None) -> str:
+    """A number the grammar read: thresholds of a set, shares of a noun after, "X完成Y" shares."""
+    if unit == "元":
+        gate = threshold_name(name, before, after)
+        if gate:
+            return gate
+    if unit == "%" and (name == "数量" or re.search(SHARE_LEAD, before.strip())):
+        return share_name(after) or name
+    done = re.fullmatch(r"([^完]{2,10})完成([^完]{2,10})", name)
+    if unit == "%" and done and not re.search(MEASURE_END, name):
+        return f"{done.group(1)}{done.group(2)}完成比例"  # "60%以上存量农房完成微改造" → 存量农房微改造完成比例
+    return name

@@ -573,3 +573,12 @@ def test_set_members_ordinals_and_shares_named(text: str, key: tuple, name: str)
 def test_what_counted_units_did_stops_before_the_trailing_modifier() -> None:
     names = _names("全市已明确提出5个镇迈入百亿强镇行列的时间表，持续推进。", year=2026)
     assert names[(5, "个", "=")] == "迈入百亿强镇行列的镇数"
+
+
+def test_respectively_gives_each_value_its_own_name() -> None:
+    names = _names("全县农村自来水普及率、行政村通客车比例分别达到98%和100%。", year=2026)
+    assert names[(98, "%", ">=")] == "农村自来水普及率"
+    assert names[(100, "%", ">=")] == "行政村通客车比例"
+    # a part without its measure ("化肥") does not name a value
+    short = _names("化肥、农药使用量分别减少5%和8%。", year=2026)
+    assert all(len(n) > 2 for n in short.values())
