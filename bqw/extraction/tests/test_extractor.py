@@ -582,3 +582,8 @@ def test_respectively_gives_each_value_its_own_name() -> None:
     # a part without its measure ("化肥") does not name a value
     short = _names("化肥、农药使用量分别减少5%和8%。", year=2026)
     assert all(len(n) > 2 for n in short.values())
+
+
+def test_framing_counts_are_not_statements() -> None:
+    assert extract("全县围绕三个抓手推进工作，分两个阶段实施，新建公园5个。", year=2026) != []
+    assert triples("全县围绕三个抓手推进工作，分两个阶段实施，新建公园5个。", year=2026) == [("=", 5, "个")]
