@@ -180,6 +180,7 @@ def tidy_name(name: str, is_place=None) -> str:
     n = re.sub(r"(?:[\d一二三四五六七八九十]+年)?平均增速$", "年均增速", n)  # "10年平均增速" → 年均增速
     n = re.sub(rf"^(?:{GOAL_VERBS})(?=.{{4}})", "", n) if n.endswith("排名") else n
     n = re.sub(PURPOSE_TAIL, "", n)
+    n = re.sub(rf"^完成(?={NAMED_ACTION})", "", n)  # "完成X改造户数": the action is already named
     per = re.match(rf"^(每个?[\u4e00-\u9fff]{{0,4}}?{PER_UNIT})(.{{2,}})$", n)
     if per and not yearly:
         n = f"{per.group(2)}({per.group(1)})"  # "每个行政村植树数" → 植树数(每个行政村): the target is per unit
@@ -188,6 +189,7 @@ def tidy_name(name: str, is_place=None) -> str:
     return n.strip("，,；;：: ") or name
 
 
+NAMED_ACTION = r".{2,}(?:改造|修复|治理|新改建|改建|整治|提升|新建)[^改修治建整提]{0,8}$"
 PER_UNIT = r"(?:县城|圩镇|行政村|自然村|社区|街道|园区|学校|医院|县|镇|村|区|市)"
 
 

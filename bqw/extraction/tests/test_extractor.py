@@ -587,3 +587,8 @@ def test_respectively_gives_each_value_its_own_name() -> None:
 def test_framing_counts_are_not_statements() -> None:
     assert extract("全县围绕三个抓手推进工作，分两个阶段实施，新建公园5个。", year=2026) != []
     assert triples("全县围绕三个抓手推进工作，分两个阶段实施，新建公园5个。", year=2026) == [("=", 5, "个")]
+
+
+def test_done_is_dropped_when_the_action_is_named() -> None:
+    names = _names("完成农村危房改造3200户以上。", year=2026)
+    assert names[(3200, "户", ">=")] == "农村危房改造户数"
