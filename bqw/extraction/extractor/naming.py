@@ -288,6 +288,7 @@ def share_name(after: str) -> str | None:
     if not m:
         return None
     np = re.sub(PURPOSE_TAIL, "", m.group(1))
+    np = re.split(r"(?:至少|不少于|开展|参与|到|赴)", np)[0] or np  # "10%执业医师至少下沉…": the share is of 执业医师
     np = re.sub(r"^([^完]{2,10})完成([^完]{2,10})$", r"\1\2完成", np)  # "X完成Y" → X Y 完成比例
     return np + "比例" if len(np) >= 2 else None
 

@@ -592,3 +592,8 @@ def test_framing_counts_are_not_statements() -> None:
 def test_done_is_dropped_when_the_action_is_named() -> None:
     names = _names("完成农村危房改造3200户以上。", year=2026)
     assert names[(3200, "户", ">=")] == "农村危房改造户数"
+
+
+def test_a_share_is_of_the_noun_not_of_what_it_does() -> None:
+    names = _names("每年安排不少于20%乡村教师至少到城区学校跟岗学习。", year=2026)
+    assert names[(20, "%", ">=")].endswith("乡村教师比例")
