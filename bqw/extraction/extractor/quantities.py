@@ -341,7 +341,11 @@ def _is_chinese_non_count(tok: NumberToken, pre: str | None, quoted: bool) -> bo
         and tok.unit in COUNT_UNITS  # "A、B、C三条通道", "“甲”“乙”三项工程": the count restates the list
         or tok.unit == "级"
         and bool(re.match(r"(?:医院|甲等|乙等|综合)", tok.after))  # "三级医院": a grade in a name
+        or bool(re.match(FRAMING_NOUN, tok.after))  # "三个抓手", "两个阶段目标": how a text is framed
     )
+
+
+FRAMING_NOUN = r"(?:抓手|阶段|方面|原则|环节|步骤|层面|维度|路径|着力点|突破口)"
 
 
 def _comparator(tok: NumberToken, base_unit: str, pre: str | None) -> str | None:
