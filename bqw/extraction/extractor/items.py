@@ -13,9 +13,22 @@ from bqw.core.periods import YEAR, Period, deadline_heading
 
 from ..numbers import parse_number
 from .kinds import classify_kind, doc_kind, section_heading
-from .naming import all_name, cover_name, indicator_for, industry_name, rank_indicator, share_name, tidy_name
+from .naming import (
+    DURATION_UNITS,
+    LEAD_STRIP,
+    all_name,
+    cover_name,
+    duration_name,
+    indicator_for,
+    industry_name,
+    one_of_name,
+    plain_name,
+    rank_indicator,
+    tidy_name,
+    zero_name,
+)
 from .places import find_issuer, is_place_name, place_stems, subject_for
-from .quantities import CHANGE_TO, COUNT_UNITS, PRE_GE_TARGET, Quantity, grammar_quantities
+from .quantities import CHANGE_TO, COUNT_UNITS, PRE_GE_TARGET, Quantity, filter_clause, grammar_quantities
 from .text import Span, book_titles, clauses, inside, paragraphs, quoted_names, sentences
 from .times import (
     DeadlineValue,
@@ -27,6 +40,7 @@ from .times import (
     item_deadline,
     lead_period,
     paragraph_mentions,
+    plan_base_year,
 )
 from .worded import worded_quantities
 
@@ -63,6 +77,7 @@ class Document:
     stems: dict[str, str]
     quotes: list[tuple[int, int]]
     titles: list[tuple[int, int]]
+    base_year: int | None = None
 
     @classmethod
     def read(cls, text: str, year: int | None, subject: str | None) -> Document:
@@ -77,6 +92,7 @@ class Document:
             stems=place_stems(text),
             quotes=quoted_names(text),
             titles=book_titles(text),
+            base_year=None if doc_year else plan_base_year(text),
         )
 
 
@@ -155,7 +171,7 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
     doc = Document.read(text, year, subject)
     section = Section(kind=doc.default_kind, deadline=doc.default_deadline, lead_period=doc.lead_period)
     items: list[Item] = []
-    seen: set[tuple] = set()
+    seen: dict[tuple, Item] = {}
     for para in paragraphs(text):
         if section.enter(doc, para.text):
             continue
@@ -166,17 +182,43 @@ def extract(text: str, *, year: int | None = None, subject: str | None = None) -
             sentence = _read_sentence(doc, section, sent, mentions)
             sentence.due = due
             for clause, quantities in sentence.quantities:
+                made: list[tuple[int, Item]] = []
                 for q in quantities:
                     item = _item(doc, section, sentence, clause, q)
                     if item is None:
                         continue
                     key = _repeat_key(text, q)
                     if key in seen:
+                        _date_repeat(seen[key], item)
                         continue
-                    seen.add(key)
+                    seen[key] = item
                     _name_from_context(item, items, text, sent)
-                    items.extend(_shared_by_each(item, q.start, items, text, clause, sent))
+                    shared = _shared_by_each(item, q.start, items, text, clause, sent)
+                    made += [(q.start, it) for it in shared]
+                    items.extend(shared)
+                _respectively(made, clause)
     return _dedupe_overlaps(items)
+
+
+def _respectively(made: list[tuple[int, Item]], clause: Span) -> None:
+    """ "户厕普及率、集中供水覆盖率分别达到97%和95%以上": the i-th value belongs to the i-th name."""
+    k = clause.text.find("分别")
+    listed = [it for start, it in made if start - clause.start > k >= 0]
+    if len(listed) < 2:
+        return
+    head = re.sub(r"^.*?(?:其中|同时)[，,]?", "", clause.text[:k])
+    parts = [p.strip() for p in re.split(r"[、和与]", head)]  # not 及: "普及率"
+    if len(parts) != len(listed) or not all(4 <= len(p) <= 16 for p in parts):
+        return  # "化肥、农药使用量": a part without its measure is not a name
+    for part, it in zip(parts, listed, strict=True):
+        it.indicator = tidy_name(re.sub(LEAD_STRIP, "", part), is_place_name)
+
+
+def _date_repeat(first: Item, again: Item) -> None:
+    """A statement repeated (a headline, then the body) keeps the date the repetition states:
+    "甲县迈入千亿强县" … "2023年，甲县要…迈入千亿强县" is dated 2023."""
+    if first.deadline is None and again.deadline is not None and first.kind == again.kind:
+        first.deadline = again.deadline
 
 
 PLACE_END = r"(?:县|市|区|镇|乡|街道)$"  # "甲县、乙县和丙园区…均增长": places sharing a value, one statement
@@ -234,7 +276,7 @@ def _item(doc: Document, section: Section, sentence: Sentence, clause: Span, q: 
         return None  # "入选全国千强镇，排名第856位": the exact rank supersedes the bracket
     if kind == "achieved" and _is_reached_level(text, clause, q):
         q.comparator = "="  # "达到100家" reports a level reached, not a bound
-    deadline = _span_deadline(text[sent.start : q.start], kind, doc.year) or item_deadline(
+    deadline = _span_deadline(text[sent.start : q.start], kind, doc.year or doc.base_year) or item_deadline(
         sentence.mentions,
         sent,
         q.start,
@@ -293,7 +335,7 @@ def _baseline_item(doc: Document, sentence: Sentence, clause: Span, q: Quantity,
     )
 
 
-BARE_NAME = r"数量|数|(?:年均)?增速|同比增速|总数|总量|连续[\u4e00-\u9fff]{0,4}年数"
+BARE_NAME = r"数量|数|(?:年均)?增速|同比增速|总数|总量|连续[\u4e00-\u9fff]{0,4}年数|[一二两三四五\d]年(?:年均)?增速"
 
 
 def _name_from_context(item: Item, items: list[Item], text: str, sent: Span) -> None:
@@ -310,7 +352,7 @@ def _name_from_context(item: Item, items: list[Item], text: str, sent: Span) -> 
         if not parts:
             return
         noun = tidy_name(re.sub(r"(?:持续|稳步|继续|保持)?(?:增长|提升|发展)?$", "", parts[-1]), is_place_name)
-    noun = re.sub(r"(?:增速|增长率|数量|总数|数)$", "", noun)
+    noun = re.sub(r"(?:(?:年均|平均)?增速|增长率|数量|总数|数)$", "", noun)
     if 1 < len(noun) <= 20:
         bare_count = item.indicator in ("数量", "数")
         item.indicator = noun + (("数" if item.unit in COUNT_UNITS else "") if bare_count else item.indicator)
@@ -352,29 +394,47 @@ def _indicator(text: str, clause: Span, q: Quantity) -> str:
 
 def _raw_indicator(text: str, clause: Span, q: Quantity) -> str:
     rel_a, rel_b = q.start - clause.start, q.end - clause.start
+    named = _worded_name(text, clause, q)
+    if named:
+        return named
+    if q.unit in DURATION_UNITS and not q.form:
+        duration = duration_name(clause.text[:rel_a], clause.text[rel_b:], q.unit)
+        if duration:
+            return duration
+    name = indicator_for(clause.text, rel_a, rel_b, q.unit)
+    if q.form == "double":
+        return re.sub(r"(?:增长倍数|实现|推动|力争)+$", "", name) + "增长倍数"  # "产值翻一番" → 产值增长倍数
+    if q.form == "zero":
+        return zero_name(name, text[q.start : q.end], clause.text[rel_b:], q.unit)
+    if q.form == "all":
+        return all_name(clause.text) or name
+    if q.form == "cover":
+        return cover_name(tidy_name(clause.text[:rel_a], is_place_name))
+    if q.form:
+        return name
+    return plain_name(name, clause.text[:rel_a], clause.text[rel_b:], q.unit)
+
+
+def _worded_name(text: str, clause: Span, q: Quantity) -> str | None:
+    """Names fixed by the quantity's form alone: ranks, sets joined (之一), N大 sets, streaks, classes."""
+    rel_a = q.start - clause.start
     if q.form in ("rank", "ordinal") and q.unit == "名":
         return rank_indicator(text, clause, q.start, q.end)
+    one_of = re.match(r"[个位家所名]?[^，,；;。]{2,16}?之一", text[q.end : clause.end])
+    if q.form == "ordinal" or (q.unit in COUNT_UNITS and one_of):
+        joined = one_of_name(clause.text[:rel_a], text[q.end : clause.end], q.unit)
+        if joined:
+            return joined
     if q.form == "industry_count":
         return industry_name(text[q.start : q.end])
     if q.form == "streak":
         return "连续增长年数"  # "实现“三连增”": named after the statement before it
     if q.form == "magnitude":
         return "GDP" if "GDP" in text[q.start : q.end] else "地区生产总值"  # "迈入千亿GDP强区"
-    streak = re.search(r"连续$", text[clause.start : q.start])
-    if q.unit == "年" and streak:
+    if q.unit == "年" and re.search(r"连续$", text[clause.start : q.start]):
         verb = re.match(r"年([^，。；、\d]{1,4}?)(?:[，。；、]|$)", text[q.end - 1 : clause.end])
         return f"连续{verb.group(1) if verb else ''}年数"  # "连续15年缩小" → 连续缩小年数
-    name = indicator_for(clause.text, rel_a, rel_b, q.unit)
-    if q.form == "all":
-        return all_name(clause.text) or name
-    if q.form == "cover":
-        return cover_name(tidy_name(clause.text[:rel_a], is_place_name))
-    if q.unit == "%" and not q.form and (name == "数量" or re.search(SHARE_LEAD, clause.text[:rel_a].strip())):
-        return share_name(clause.text[rel_b:]) or name
-    return name
-
-
-SHARE_LEAD = r"(?:完成|安排|实现|推动|力争|确保)(?:不少于|不低于|至少|超过|达到)?$"
+    return None
 
 
 def _repeat_key(text: str, q: Quantity) -> tuple:
@@ -389,60 +449,6 @@ def clause_quantities(clause: Span, quotes: list[tuple[int, int]], is_target_hin
     """All quantities of one clause, before clause-level filtering: the grammar's, then worded forms."""
     found = grammar_quantities(clause, quotes, is_target_hint)
     return found + worded_quantities(clause, quotes, found)
-
-
-def filter_clause(quantities: list[Quantity], clause: Span) -> list[Quantity]:
-    """Clause-level rules: thresholds and scope counts yield to the statement they qualify."""
-    qs = quantities
-    if len(qs) > 1:
-        qs = [q for q in qs if q.form != "industry_count"]  # "六大X产值超800亿元": the count only names the set
-    if any(q.unit == "%" and not q.form for q in qs):
-        qs = [q for q in qs if q.form != "cover"]  # "80%以上的县城实现…全覆盖": 全覆盖 is what the share reaches
-    _share_list_bound(qs, clause)
-    if any(q.unit != "元" for q in qs):
-        qs = [q for q in qs if not (q.unit == "元" and (q.money_qualifier or q.comparator in (">", ">=")))]
-    if any(q.form == "zero" and q.unit == "个" for q in qs):
-        qs = [q for q in qs if not (q.unit == "元" and q.comparator in ("<=", "<"))]  # "10万元以下的村清零"
-    qs = [q for i, q in enumerate(qs) if not _threshold_of_count(qs[:i], q, clause)]
-    out = []
-    for i, q in enumerate(qs):
-        if q.whole_set:
-            continue  # "全市112个行政村…": the population, not the statement
-        if q.admin_count and i + 1 < len(qs) and _scopes_next(clause, q, qs[i + 1]):
-            continue  # "在11个镇(街)优选22个村": the scope of the next count
-        out.append(q)
-    return out
-
-
-BELOW_WORDS = r"(?<!不)(?:低于|少于)|未达到|未达|达不到|不足|不到"
-
-
-def _threshold_of_count(before: list[Quantity], q: Quantity, clause: Span) -> bool:
-    """ "仍有3个村集体经济收入未达到20万元": the count of units below a threshold is the statement;
-    the threshold only defines them."""
-    counts = [p for p in before if p.unit in COUNT_UNITS and not p.form]
-    if not counts:
-        return False
-    between = clause.text[counts[-1].end - clause.start : q.start - clause.start]
-    return bool(re.search(f"(?:{BELOW_WORDS})$", between)) and not re.search(r"[，,；;]", between)
-
-
-def _share_list_bound(qs: list[Quantity], clause: Span) -> None:
-    """ "分别达到3万人、2.5万人、2万人" / "分别为5个、3个以上": the list's bound holds for every item."""
-    plain = [q for q in qs if not q.form and "分别" in clause.text[: q.start - clause.start]]
-    if len(plain) < 2:
-        return
-    bound = next((q.comparator for q in (plain[0], plain[-1]) if q.comparator in (">=", ">", "<=", "<")), None)
-    if bound:
-        for q in plain:
-            if q.comparator == "=":
-                q.comparator = bound
-                q.list_bound = True
-
-
-def _scopes_next(clause: Span, q: Quantity, nxt: Quantity) -> bool:
-    between = clause.text[q.end - clause.start : nxt.start - clause.start]
-    return not between.rstrip().endswith(("、", "和", "及", "与")) and not between.endswith("入选")
 
 
 def _quote_bounds(clause: Span, q: Quantity) -> tuple[int, int]:

@@ -34,6 +34,8 @@ def _count_name(np: str, unit: str | None = None) -> str:
         return np if np.endswith(unit) else np + unit  # "培训1100人次" → 培训人次
     if re.search(MEASURE_END, np):
         return np
+    if unit in ("人", "名") and not np.endswith(("人", "员")):
+        return np + "人数"  # "执业医师100名" → 执业医师人数, as offices count people
     return np + ("户数" if unit == "户" and not np.endswith("户") else "数")
 
 
@@ -68,13 +70,14 @@ def indicator_for(clause: str, rel_a: int, rel_b: int, unit: str | None) -> str:
     before = re.sub(FIVE_YEAR_PLAN_RE, _drop_plan_period, before)  # so is "到“十四五”末"
     noun_after = re.match(NOUN_AFTER, after)
     if unit in COUNT_UNITS and noun_after:
-        np = re.split(
-            COUNT_NOUN_END,
-            noun_after.group(1),
-        )[0]
+        np = re.split(COUNT_NOUN_END, noun_after.group(1))[0] or re.sub(
+            r"(?:[，,；;].*)?$", "", noun_after.group(1)
+        )  # "8所结对高校院所": a noun that opens with a verb is still the noun
         if np:
             rel = _relative(clause, rel_b, np)
             return rel or _count_name(_verb_before(before_raw) + np, unit)[:30]
+    if re.search(r"[、].{1,10}等$", before) and noun_after:
+        before = ""  # "甲大学、乙研究院等8所高校": the examples do not name the count
     name = (before[-24:] or (noun_after.group(1) if noun_after else "")).strip()
     if not name:
         return "数量"
@@ -121,7 +124,7 @@ def _relative(clause: str, rel_b: int, np: str) -> str | None:
     k = rest.find(np)
     if k < 0 or k > 2:
         return None
-    tail = re.sub(r"的[^，。；]*$", "", rest[k + len(np) :].rstrip("。；;！!？? "))
+    tail = re.sub(r"的[^，。；,;]*$", "", re.split(r"[，,；;。]", rest[k + len(np) :])[0].rstrip("！!？? "))
     m = re.match(r"(入选|上榜)$|((?:迈入|达到|进入|实现|完成|开展|加强)[^，。；、\d]{2,14})$", tail)
     if not m:
         return None
@@ -130,7 +133,7 @@ def _relative(clause: str, rel_b: int, np: str) -> str | None:
 
 def all_name(phrase: str) -> str | None:
     """ "全部行政村达到美丽宜居村标准" → "达到美丽宜居村标准的行政村比例"; "…实现5G网络覆盖" → "…覆盖率"."""
-    m = re.search(r"(?:所有|全部)([^，。；]{0,12}?)(达到|实现|完成|建成|纳入|覆盖|通(?!过))([^，。；]*)", phrase)
+    m = re.search(r"(?:所有|全部)([^，。；,;]{0,12}?)(达到|实现|完成|建成|纳入|覆盖|通(?!过))([^，。；,;]*)", phrase)
     if not m:
         return None
     noun, verb, rest = m.groups()
@@ -169,17 +172,108 @@ def tidy_name(name: str, is_place=None) -> str:
     n = re.sub(r"经过[\d一二三四五六七八九十]+年(?:左右)?", "", n)
     n = re.sub(r"^[’”」』、，,：:)）]+", "", n)
     n = re.sub(r"^\d+年(?:底|末)?前?", "", n)
+    yearly = re.match(r"每年(?=.{3})", n)  # "每年新增…": offices keep the rate's 每年 in the name
     n = re.sub(r"^(?:全年|今年|明年|年内|每年)(?=.{3})", "", n)
     n = re.sub(VERB_LEAD, "", n) if len(re.sub(VERB_LEAD, "", n)) >= 3 else n
+    n = re.sub(r"^(?:至少|不少于|不低于)", "", n)
+    n = re.sub(r"^(.{2,12}?)在(.{1,6}?)(?:中的|中)?(?:占比|比重)$", r"\1占\2比重", n)  # "X在全市占比" → X占全市比重
+    n = re.sub(r"(?:[\d一二三四五六七八九十]+年)?平均增速$", "年均增速", n)  # "10年平均增速" → 年均增速
     n = re.sub(rf"^(?:{GOAL_VERBS})(?=.{{4}})", "", n) if n.endswith("排名") else n
     n = re.sub(PURPOSE_TAIL, "", n)
+    n = re.sub(rf"^完成(?={NAMED_ACTION})", "", n)  # "完成X改造户数": the action is already named
     per = re.match(rf"^(每个?[\u4e00-\u9fff]{{0,4}}?{PER_UNIT})(.{{2,}})$", n)
-    if per:
+    if per and not yearly:
         n = f"{per.group(2)}({per.group(1)})"  # "每个行政村植树数" → 植树数(每个行政村): the target is per unit
+    if yearly and not n.startswith("每年"):
+        n = "每年" + n
     return n.strip("，,；;：: ") or name
 
 
+NAMED_ACTION = r".{2,}(?:改造|修复|治理|新改建|改建|整治|提升|新建)[^改修治建整提]{0,8}$"
 PER_UNIT = r"(?:县城|圩镇|行政村|自然村|社区|街道|园区|学校|医院|县|镇|村|区|市)"
+
+
+DURATION_UNITS = {"分钟", "小时", "年"}
+
+
+def duration_name(before: str, after: str, unit: str | None) -> str | None:
+    """How long something takes or lasts: "30分钟上高速" / "1小时经济生活圈" → …通达时间 (a travel
+    time names where it reaches); "到基层服务1年以上", "锻炼1—2年" → 基层服务时长 / 锻炼时长."""
+    if unit == "年":
+        spans = re.search(r"(?:连续|每|近|用|经过|再用|[\d一二两三四五六七八九十]年)$", before)
+        if spans or re.match(r"[内时来左]", after):
+            return None  # streaks, spans and "10年内" are read elsewhere
+        part = re.split(r"[，,；;：:、]|[\d一二两三四五六七八九十百千万]+[名人个家所]|到|在|赴|去", before)[-1]
+        part = re.sub(r"^(?:以上|以下)?(?:的)?", "", part)
+        if not 2 <= len(part) <= 14 or not re.search(r"(?:服务|锻炼|工作|任职|挂职|驻村|帮扶|轮岗|支教|支医)$", part):
+            return None
+        return part + "时长"
+    m = re.match(r"[”\"]?((?:经济|生活|服务|交通|通勤|便民|公共服务|医疗|教育|文化)?[\u4e00-\u9fff]{0,6}圈)", after)
+    if m:
+        lead = re.sub(r"[“”\"]", "", re.split(r"[，,；;、]", before)[-1])
+        lead = re.sub(r"^(?:.*?(?:实现|推广|推动|打造|构建|建设|形成|加快|融入))", "", lead)
+        return f"{lead}{m.group(1)}通达时间"
+    m = re.match(r"(?:以内|之内)?(?:上|到|至|抵达|通达)([\u4e00-\u9fff]{2,6}?)(?:[，,；;。]|$)", after)
+    if m:
+        return f"{m.group(1)}通达时间"  # "镇镇30分钟上高速" → 高速通达时间
+    return None
+
+
+def zero_name(name: str, phrase: str, after: str, unit: str | None) -> str:
+    """What a zero target counts: "原生垃圾零填埋" → 原生垃圾填埋量, "全面消除劣V类水体" → 劣V类水体比例,
+    "安全生产事故零发生" → 安全生产事故数."""
+    m = re.search(r"零([\u4e00-\u9fff]{2})", phrase)
+    verb = m.group(1) if m else ""
+    if phrase.startswith("全面消除"):
+        obj = re.match(r"([^，。；,;]{2,20})", after)
+        if obj:
+            name = obj.group(1)
+            return re.sub(r"的(?=[^的]{1,4}$)", "", name) + ("数" if unit == "个" else "比例")
+    if unit == "吨" and verb:
+        return name + verb + "量"
+    if unit == "起" and verb:
+        return name if re.search(r"(?:事故|案件)$", name) is None else name + "数"
+    if unit == "%" and verb == "增长":
+        return name + "增长率"
+    return name
+
+
+THRESHOLD_LEAD = r"(?:一批|一批[^，。；,;]{0,6}?)$"
+
+
+def threshold_name(name: str, before: str, after: str) -> str | None:
+    """An amount that defines a set ("培育一批年销售收入超亿元的龙头企业", "扶持一批产值10亿元以上企业")
+    is the set's entry threshold: 龙头企业年销售收入门槛."""
+    if "一批" not in before:
+        return None
+    m = re.match(r"(?:以上|及以上)?级?(?:的)?([\u4e00-\u9fff]{2,8}?)(?:[，,；;。、]|$)", after)
+    if not m:  # "一批年销售收入超亿元、超10亿元的龙头企业": the set's noun closes the list
+        m = re.match(r"、[^，,；;。]{0,16}?的([\u4e00-\u9fff]{2,8}?)(?:[，,；;。、]|$)", after)
+    noun = m.group(1) if m else ""
+    measure = re.sub(r"^.*一批", "", before)
+    measure = re.split(r"(?:超过|超|达到|达|不低于|不少于)?[\d一二两三四五六七八九十百千万亿.]+[万亿]?元", measure)[0]
+    measure = re.sub(r"(?:超过|超|达到|达|不低于|不少于)$", "", measure)
+    measure = re.sub(r"^[^，,；;]*[，,；;]", "", measure)
+    if not measure and not noun:
+        return None
+    if not measure:
+        measure = "投资规模"  # "建设一批亿元级项目": a project's size is its investment
+    return f"{noun}{measure}门槛"
+
+
+def one_of_name(before: str, after: str, unit: str | None) -> str | None:
+    """ "成为省重点支持的五个主平台之一" → 省重点支持的主平台数; "成为第二位获准在本市执业的律师" →
+    获准在本市执业的律师人数: the set a place or person joins, counted."""
+    m = re.match(r"(?:[个位家所名])?([^，,；;。]{2,16}?)之一", after)
+    if m:
+        head = re.split(r"(?:成为|是|为|列入|跻身)", before)[-1] if re.search(r"成为|是|为|列入|跻身", before) else ""
+        head = re.sub(r"^[^，,；;]*[，,；;]", "", head)
+        return head + m.group(1) + "数" if 2 <= len(head + m.group(1)) <= 20 else None
+    if unit in ("人", "名"):
+        m = re.match(r"(?:位|名)?([^，,；;。]{2,20}?)(?:[，,；;。]|$)", after)
+        if m:
+            return m.group(1) + ("人数" if not m.group(1).endswith("人数") else "")
+    return None
 
 
 def industry_name(phrase: str) -> str:
@@ -194,6 +288,8 @@ def share_name(after: str) -> str | None:
     if not m:
         return None
     np = re.sub(PURPOSE_TAIL, "", m.group(1))
+    np = re.split(r"(?:至少|不少于|开展|参与|到|赴)", np)[0] or np  # "10%执业医师至少下沉…": the share is of 执业医师
+    np = re.sub(r"^([^完]{2,10})完成([^完]{2,10})$", r"\1\2完成", np)  # "X完成Y" → X Y 完成比例
     return np + "比例" if len(np) >= 2 else None
 
 
@@ -215,3 +311,20 @@ def rank_indicator(text: str, clause: Span, start: int, end: int) -> str:
     head = re.sub(r"第[\d一二三四五六七八九十百]+位?|前[\d一二三四五六七八九十]+位?", "", head)
     head = re.sub(r"中?排名[\d第].*$|(?<=[区县镇市])\d+强(?:以内|之内)?.*$", "", head)
     return head.rstrip("，。；第,") + "排名"
+
+
+SHARE_LEAD = r"(?:完成|安排|实现|推动|力争|确保)(?:不少于|不低于|至少|超过|达到)?$"
+
+
+def plain_name(name: str, before: str, after: str, unit: str | None) -> str:
+    """A number the grammar read: thresholds of a set, shares of a noun after, "X完成Y" shares."""
+    if unit == "元":
+        gate = threshold_name(name, before, after)
+        if gate:
+            return gate
+    if unit == "%" and (name == "数量" or re.search(SHARE_LEAD, before.strip())):
+        return share_name(after) or name
+    done = re.fullmatch(r"([^完]{2,10})完成([^完]{2,10})", name)
+    if unit == "%" and done and not re.search(MEASURE_END, name):
+        return f"{done.group(1)}{done.group(2)}完成比例"  # "60%以上存量农房完成微改造" → 存量农房微改造完成比例
+    return name

@@ -366,7 +366,11 @@ def _is_chinese_non_count(tok: NumberToken, pre: str | None, quoted: bool) -> bo
         and tok.unit in COUNT_UNITS  # "A、B、C三条通道", "“甲”“乙”三项工程": the count restates the list
         or tok.unit == "级"
         and bool(re.match(r"(?:医院|甲等|乙等|综合)", tok.after))  # "三级医院": a grade in a name
+        or bool(re.match(FRAMING_NOUN, tok.after))  # "三个抓手", "两个阶段目标": how a text is framed
     )
+
+
+FRAMING_NOUN = r"(?:抓手|阶段|方面|原则|环节|步骤|层面|维度|路径|着力点|突破口)"
 
 
 def _comparator(tok: NumberToken, base_unit: str, pre: str | None) -> str | None:
@@ -406,3 +410,60 @@ def _names_whole_set(before: str) -> bool:
         re.search(r"(全市|全区|全县|全省|全域)[、，]?$", before)
         or re.search(r"(全市|全区|全县|全省)[^，。；]*、[^，。；]*$", before)
     )
+
+
+# ---------------------------------------------------------------- clause-level filters
+
+
+def filter_clause(quantities: list[Quantity], clause: Span) -> list[Quantity]:
+    """Clause-level rules: thresholds and scope counts yield to the statement they qualify."""
+    qs = quantities
+    if len(qs) > 1:
+        qs = [q for q in qs if q.form != "industry_count"]  # "六大X产值超800亿元": the count only names the set
+    if any(q.unit == "%" and not q.form for q in qs):
+        qs = [q for q in qs if q.form != "cover"]  # "80%以上的县城实现…全覆盖": 全覆盖 is what the share reaches
+    _share_list_bound(qs, clause)
+    if any(q.unit != "元" for q in qs):
+        qs = [q for q in qs if not (q.unit == "元" and (q.money_qualifier or q.comparator in (">", ">=")))]
+    if any(q.form == "zero" and q.unit == "个" for q in qs):
+        qs = [q for q in qs if not (q.unit == "元" and q.comparator in ("<=", "<"))]  # "10万元以下的村清零"
+    qs = [q for i, q in enumerate(qs) if not _threshold_of_count(qs[:i], q, clause)]
+    out = []
+    for i, q in enumerate(qs):
+        if q.whole_set:
+            continue  # "全市112个行政村…": the population, not the statement
+        if q.admin_count and i + 1 < len(qs) and _scopes_next(clause, q, qs[i + 1]):
+            continue  # "在11个镇(街)优选22个村": the scope of the next count
+        out.append(q)
+    return out
+
+
+BELOW_WORDS = r"(?<!不)(?:低于|少于)|未达到|未达|达不到|不足|不到"
+
+
+def _threshold_of_count(before: list[Quantity], q: Quantity, clause: Span) -> bool:
+    """ "仍有3个村集体经济收入未达到20万元": the count of units below a threshold is the statement;
+    the threshold only defines them."""
+    counts = [p for p in before if p.unit in COUNT_UNITS and not p.form]
+    if not counts:
+        return False
+    between = clause.text[counts[-1].end - clause.start : q.start - clause.start]
+    return bool(re.search(f"(?:{BELOW_WORDS})$", between)) and not re.search(r"[，,；;]", between)
+
+
+def _share_list_bound(qs: list[Quantity], clause: Span) -> None:
+    """ "分别达到3万人、2.5万人、2万人" / "分别为5个、3个以上": the list's bound holds for every item."""
+    plain = [q for q in qs if not q.form and "分别" in clause.text[: q.start - clause.start]]
+    if len(plain) < 2:
+        return
+    bound = next((q.comparator for q in (plain[0], plain[-1]) if q.comparator in (">=", ">", "<=", "<")), None)
+    if bound:
+        for q in plain:
+            if q.comparator == "=":
+                q.comparator = bound
+                q.list_bound = True
+
+
+def _scopes_next(clause: Span, q: Quantity, nxt: Quantity) -> bool:
+    between = clause.text[q.end - clause.start : nxt.start - clause.start]
+    return not between.rstrip().endswith(("、", "和", "及", "与")) and not between.endswith("入选")

@@ -102,6 +102,17 @@ def title_lines(text: str) -> str:
     return lines[0] if lines else ""
 
 
+def plan_base_year(text: str) -> int | None:
+    """An undated plan counts "10年内" from its first stage: the earliest year it sets goals for
+    ("2023年，全区要…；到2025年…" → 2023). Past years (以来, 年度 results, comparisons) do not count."""
+    years = [
+        int(m[1])
+        for m in re.finditer(rf"(?<![由从较比与同])({YEAR_RE})\s*年(?![度以]|同期|的)", text)
+        if not re.search(r"(?:已|累计|完成了|实现了|同比)", text[m.end() : m.end() + 30].split("。")[0])
+    ]
+    return min(years) if years else None
+
+
 PART_OF_YEAR = {"一季度": 3, "第一季度": 3, "上半年": 6, "前三季度": 9}
 
 

@@ -636,3 +636,100 @@ def test_a_day_deadline_and_project_preparation_are_read_as_written() -> None:
     rows = _rows("各县要在2026年4月30日前完成全部项目招标。", year=2026)
     assert rows == [("target", "=", 100, "%", "2026-04")]
     assert find_time_mentions("部分项目前期工作滞后", year=2026) == []
+
+
+def test_repeated_statement_keeps_the_date_its_repetition_states() -> None:
+    text = (
+        "甲县将迈入千亿GDP强县。\n"
+        "方案提出，2026年，甲县要稳步推进改革，迈入千亿GDP强县；到2028年，全县GDP达到1500亿元。"
+    )
+    items = [i for i in extract(text) if i.value == 1e11]
+    assert [(i.kind, i.deadline) for i in items] == [("target", 2026)]
+
+
+def test_undated_plan_counts_years_within_from_its_first_stage() -> None:
+    text = "乙区行动方案\n2026年，乙区要建立工作机制；到2028年底建成8个示范村，10年内建成15个示范村。"
+    rows = {(i.value, i.deadline) for i in extract(text)}
+    assert (8, 2028) in rows and (15, 2036) in rows
+
+
+def _names(text: str, **kw) -> dict:
+    return {(i.value, i.unit, i.comparator): i.indicator for i in extract(text, **kw)}
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "name"),
+    [
+        # a doubling names what grows and says how
+        ("力争全县茶叶综合产值翻一番。", (2, "倍", "="), "茶叶综合产值增长倍数"),
+        # zero targets name the quantity brought to zero
+        ("实现生活垃圾零填埋。", (0, "吨", "="), "生活垃圾填埋量"),
+        ("全面消除黑臭水体。", (0, "%", "="), "黑臭水体比例"),
+        # an amount that defines a set is its entry threshold
+        ("扶持一批营业收入5亿元以上企业。", (5e8, "元", ">="), "企业营业收入门槛"),
+        # a rate kept per year keeps 每年
+        ("每年新建高标准农田5万亩以上。", (50000, "亩", ">="), "每年新建高标准农田面积"),
+        # "X在全市占比" is written "X占全市比重"
+        ("山区县经济在全市占比提升至30%。", (30, "%", ">="), "山区县经济占全市比重"),
+        # examples before 等 do not name the count
+        ("对接甲大学、乙学院等6所合作高校。", (6, "所", "="), "合作高校数"),
+        # people are counted in 人数
+        ("选派200名以上农技骨干。", (200, "人", ">="), "农技骨干人数"),
+        # travel times name where they reach; stays name the service
+        ("构建30分钟生活服务圈。", (30, "分钟", "<="), "生活服务圈通达时间"),
+        ("乡村教师到城区学校跟岗学习后回村任教，到乡镇驻点服务2年以上。", (2, "年", ">="), "乡镇驻点服务时长"),
+    ],
+)
+def test_indicator_names_as_offices_write_them(text: str, key: tuple, name: str) -> None:
+    assert _names(text, year=2026)[key] == name
+
+
+def test_a_bare_span_growth_borrows_the_sentence_noun() -> None:
+    names = _names("乡村旅游接待人次达到500万，三年增长40%。", year=2026)
+    assert names[(40, "%", "=")].startswith("乡村旅游接待人次")
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "name"),
+    [
+        # "成为…的N个X之一": the set joined, counted
+        ("本县成为全省重点扶持的八个产业强县之一。", (8, "个", "="), "全省重点扶持的产业强县数"),
+        # an ordinal person names the people counted
+        ("她成为第三位获准在本县执业的港澳医师。", (3, "人", "="), "获准在本县执业的港澳医师人数"),
+        # "N%以上X完成Y" → X Y 完成比例
+        ("推动70%以上老旧小区完成加装电梯。", (70, "%", ">="), "老旧小区加装电梯完成比例"),
+        # two amounts of one set share its threshold
+        ("培育一批营业收入超5亿元、超20亿元的骨干企业。", (2e9, "元", ">"), "骨干企业营业收入门槛"),
+    ],
+)
+def test_set_members_ordinals_and_shares_named(text: str, key: tuple, name: str) -> None:
+    assert _names(text, year=2026)[key] == name
+
+
+def test_what_counted_units_did_stops_before_the_trailing_modifier() -> None:
+    names = _names("全市已明确提出5个镇迈入百亿强镇行列的时间表，持续推进。", year=2026)
+    assert names[(5, "个", "=")] == "迈入百亿强镇行列的镇数"
+
+
+def test_respectively_gives_each_value_its_own_name() -> None:
+    names = _names("全县农村自来水普及率、行政村通客车比例分别达到98%和100%。", year=2026)
+    assert names[(98, "%", ">=")] == "农村自来水普及率"
+    assert names[(100, "%", ">=")] == "行政村通客车比例"
+    # a part without its measure ("化肥") does not name a value
+    short = _names("化肥、农药使用量分别减少5%和8%。", year=2026)
+    assert all(len(n) > 2 for n in short.values())
+
+
+def test_framing_counts_are_not_statements() -> None:
+    assert extract("全县围绕三个抓手推进工作，分两个阶段实施，新建公园5个。", year=2026) != []
+    assert triples("全县围绕三个抓手推进工作，分两个阶段实施，新建公园5个。", year=2026) == [("=", 5, "个")]
+
+
+def test_done_is_dropped_when_the_action_is_named() -> None:
+    names = _names("完成农村危房改造3200户以上。", year=2026)
+    assert names[(3200, "户", ">=")] == "农村危房改造户数"
+
+
+def test_a_share_is_of_the_noun_not_of_what_it_does() -> None:
+    names = _names("每年安排不少于20%乡村教师至少到城区学校跟岗学习。", year=2026)
+    assert names[(20, "%", ">=")].endswith("乡村教师比例")

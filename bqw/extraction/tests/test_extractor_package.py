@@ -46,7 +46,7 @@ def test_a_five_year_plan_dates_its_targets() -> None:
     """GOLD.md: 十四五 → 2025, read by core.periods like every other time expression."""
     (item,) = extract("推动高新区到“十四五”末工业总产值翻一番。")
     assert (item.kind, item.value, item.unit, item.deadline) == ("target", 2, "倍", 2025)
-    assert item.indicator == "高新区工业总产值"  # the time is the deadline, not part of the name
+    assert item.indicator == "高新区工业总产值增长倍数"  # the time is the deadline, not part of the name
     assert extract("完成“十四五”规划项目30个。")[0].indicator == "完成“十四五”规划项目数"  # a plan's name stays
 
 
