@@ -32,7 +32,7 @@ def _lead_units(s: str) -> list[str]:
     leads: list[str] = []
     for m in re.finditer(r"由([^，。；,;]{2,40}?)(?:共同)?牵头", s):
         leads.extend(x for x in re.split(r"[、和及]", m.group(1)) if x)
-    m = re.search(r"牵头单位[:：]\s*((?:[^。；;\n（(]|[（(][^)）]*[)）])+)", s)
+    m = re.search(r"(?:牵头|责任)单位[:：]\s*((?:[^。；;\n（(]|[（(][^)）]*[)）])+)", s)
     if m:
         leads.extend(x.strip() for x in re.split(r"[、，,](?![^（(]*[)）])", m.group(1)) if x.strip())
     if not leads:
@@ -52,6 +52,8 @@ NARRATION = (
     r"[？?]|^(?:日前|近日|近年来|\d{1,2}月\d{1,2}日)"
 )
 PLAN_ITEM = r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+、)"
+NOTE = r"(?:牵头单位|责任单位|完成时限)"
+SELF = r"本(?:工作)?(?:方案|计划|意见|要点|通知|办法)|[现特]制定"  # the document speaking of itself
 ASSIGN = r"要|将|应|须|必须|负责|力争|争取|确保|推动|加快|全面|持续|深入|着力"
 
 
@@ -73,14 +75,15 @@ def extract_tasks(text: str, *, year: int | None = None) -> list[TaskDraft]:
         if len(para.text.strip()) < 40 and para.text.strip()[-1:] not in SENT_END:
             continue  # a heading, not an assignment
         listed = bool(re.match(PLAN_ITEM, para.text))
-        for sent in sentences(text, para, SENT_END + "；;"):
+        noted = listed and bool(re.search(NOTE, para.text))
+        # an item of a 分工 list is one task, whatever its 、；: its note names the lead and the time limit
+        for sent in sentences(text, para, SENT_END if noted else SENT_END + "；;"):
             s = sent.text.strip()
             if tasks and tasks[-1].start >= para.start and _attach_note(tasks[-1], s):
                 continue
-            noted = listed and bool(re.search(r"牵头单位|责任单位|完成时限", para.text))
             if (
                 not review
-                and not re.match(r"(?:牵头单位|责任单位|完成时限)", s)
+                and not re.match(r"[（(]?" + NOTE, s)
                 and _assigns_work(s, plan or listed, noted)
             ):
                 tasks.append(_task(text, sent, doc_year))
@@ -93,16 +96,14 @@ def _attach_note(task: TaskDraft, s: str) -> bool:
     if rest != s and not re.search(TASK_VERBS, rest.replace("牵头", "")):
         task.lead_units.extend(_lead_units(s))
         return True
-    m = re.match(r"^(?:牵头单位|责任单位)[:：]", s)
-    if m:
-        task.lead_units.extend(x for x in _lead_units(s) if x not in task.lead_units)
-        return True
-    m = re.match(r"^完成时限[:：]\s*(.+?)[。；;]?$", s)
-    if m:
-        if not task.deadline_text or re.match(r"年内|今年|年底前", task.deadline_text):
-            task.deadline_text = m.group(1)  # the stated time limit is sharper than "年内"
-        return True
-    return False
+    note = re.sub(r"^[（(]|[)）]?[。；;]?$", "", s)  # "（牵头单位：X；完成时限：…）" after the item's text
+    if not re.match(NOTE + "[:：]", note):
+        return False
+    task.lead_units.extend(x for x in _lead_units(note) if x not in task.lead_units)
+    m = re.search(r"完成时限[:：]\s*([^。；;)）]+)", note)
+    if m and (not task.deadline_text or re.match(r"年内|今年|年底前", task.deadline_text)):
+        task.deadline_text = m.group(1).strip()  # the stated time limit is sharper than "年内"
+    return True
 
 
 def _is_plan(text: str) -> bool:
@@ -118,7 +119,7 @@ def _assigns_work(s: str, in_plan: bool, noted: bool = False) -> bool:
         return False
     lead = bool(_lead_units(s))
     when = bool(find_deadline_wording(s))
-    if re.search(r"本方案|本计划|本意见|各位代表|[：:]$|^——.{0,20}$", s) or re.fullmatch(
+    if re.search(SELF + r"|各位代表|[：:]$|^——.{0,20}$", s) or re.fullmatch(
         PLAN_ITEM + r"[^，,]{1,16}", s
     ):
         return False  # the document speaking of itself, a speech, an address line, a goal heading

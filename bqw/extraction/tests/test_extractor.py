@@ -733,3 +733,19 @@ def test_done_is_dropped_when_the_action_is_named() -> None:
 def test_a_share_is_of_the_noun_not_of_what_it_does() -> None:
     names = _names("每年安排不少于20%乡村教师至少到城区学校跟岗学习。", year=2026)
     assert names[(20, "%", ">=")].endswith("乡村教师比例")
+
+
+def test_a_division_of_work_item_is_one_task_with_its_bracketed_note() -> None:
+    plan = (
+        "某市2026年乡村建设工作要点\n"
+        "为推动乡村建设上台阶，现制定本工作要点。\n"
+        "1.新建村级养老服务站30个，其中示范站不少于5个；完成农村危房改造200户。"
+        "（牵头单位：市民政局、市住房城乡建设局；完成时限：2026年11月底）\n"
+        "2.推进镇级污水处理设施提标改造，年内完成12座。(责任单位：市生态环境局；完成时限：2026年9月底)\n"
+    )
+    tasks = extract_tasks(plan)
+    assert [(t.content, t.lead_units, t.deadline_text) for t in tasks] == [
+        ("新建村级养老服务站30个，其中示范站不少于5个；完成农村危房改造200户",
+         ["市民政局", "市住房城乡建设局"], "2026年11月底"),
+        ("推进镇级污水处理设施提标改造，年内完成12座", ["市生态环境局"], "2026年9月底"),
+    ]
