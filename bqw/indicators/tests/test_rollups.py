@@ -210,3 +210,23 @@ def test_zones_and_quasi_units_do_not_add_into_their_parent(tree, catalog, perso
     Rollup.objects.all().delete()
     rollup_rebuild()
     assert rows() == before
+
+
+@pytest.mark.django_db
+def test_upkeep_statements_inline_only_values_that_cannot_carry_sql():
+    """Numbers and period ids are written into the SQL (no driver re-parsing of thousands of parameters);
+    any other text is bound as a parameter, so a quote cannot end the literal."""
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from bqw.indicators.rollups import _execute, _literal
+
+    assert [_literal(v) for v in (7, 2.5, None, True, Decimal("1.50"), "2026Q1")] == \
+        ["7", "2.5", "NULL", "TRUE", "1.50", "'2026Q1'"]
+    assert [_literal(v) for v in ("x' OR '1'='1", float("nan"), float("inf"), object())] == [None] * 4
+    with connection.cursor() as cur:
+        _execute(cur, "SELECT %s, %s, %s", [1, "2026Q1", "it's"])  # one unsafe value: all bound
+        assert list(cur.fetchone()) == [1, "2026Q1", "it's"]
+        _execute(cur, "SELECT %s + %s, %s", [1, 0.5, None])
+        assert list(cur.fetchone()) == [1.5, None]
