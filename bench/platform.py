@@ -457,17 +457,17 @@ def b_drilldown(ctx: Context) -> hx.Result:
 
 @bench("recount")
 def b_recount(ctx: Context) -> hx.Result:
+    """indicators.selectors.values_recount over the whole province: the (period, region) index, one lookup per
+    village (not per value)."""
+    from bqw.indicators.selectors import values_recount
+
     from .catalog import MONTH
 
     ensure_loaded(ctx)
-    from bqw.indicators.models import DataValue
+    province = ctx.region(w.PROVINCE)
 
     def fn():
-        from django.db.models import Count
-
-        agg = DataValue.objects.filter(period=MONTH, region__level=5).aggregate(
-            n=Count("id"), units=Count("region_id", distinct=True))
-        return agg["n"], agg["units"]
+        return values_recount(ctx.user, province, MONTH, level=w.VILLAGE)
     got = fn()
     samples = timed(fn, ctx.repeat)
     ref = ctx.ref.recount(MONTH)
