@@ -496,17 +496,17 @@ def b_drilldown(ctx: Context) -> hx.Result:
 
 @bench("recount")
 def b_recount(ctx: Context) -> hx.Result:
-    """indicators.selectors.values_recount over the whole province: the (period, region) index, one lookup per
-    village (not per value)."""
+    """indicators.selectors.values_recount within the scale's region (江门 at city scale, as the burst check): the
+    (period, region) index, one lookup per village (not per value)."""
     from bqw.indicators.selectors import values_recount
 
     from .catalog import MONTH
 
     ensure_loaded(ctx)
-    province = ctx.region(w.PROVINCE)
+    top = ctx.region(ctx.hierarchy.prefix if ctx.scale == "city" else w.PROVINCE)
 
     def fn():
-        return values_recount(ctx.user, province, MONTH, level=w.VILLAGE)
+        return values_recount(ctx.user, top, MONTH, level=w.VILLAGE)
     got = fn()
     samples = timed(fn, ctx.repeat)
     ref = ctx.ref.recount(MONTH)
