@@ -45,10 +45,10 @@ class TaskRow:
     cooperating: list[Organization] = field(default_factory=list)
 
 
-def _of_tasks(model, tasks: QuerySet[Task]) -> QuerySet:
+def _of_tasks(model, tasks: QuerySet[Task], *order: str) -> QuerySet:
     """The rows of a table keyed by task_id for the tasks of `tasks`: a semi-join on the tasks' own filter (no
-    list of ids travels, however many tasks), unordered (callers order per task)."""
-    return model.objects.filter(task_id__in=tasks.order_by().values("id")).order_by()
+    list of ids travels, however many tasks), in `order` (no join to the task for the model's own ordering)."""
+    return model.objects.filter(task_id__in=tasks.order_by().values("id")).order_by(*order)
 
 
 def task_rows(tasks: QuerySet[Task], on: date) -> list[TaskRow]:
@@ -62,28 +62,30 @@ def task_rows(tasks: QuerySet[Task], on: date) -> list[TaskRow]:
     actions = Action.objects.in_bulk({t.action_id for t in found if t.action_id})
     regions = Region.objects.in_bulk({t.region_id for t in found})
     links: dict[int, list[tuple]] = defaultdict(list)
-    for task_id, *rest in _of_tasks(TaskLead, tasks).values_list("task_id", "position", "id", "organization_id",
-                                                                  "assumed"):
-        links[task_id].append(rest)
+    for task_id, org_id, assumed in _of_tasks(TaskLead, tasks, "task_id", "position", "id").values_list(
+            "task_id", "organization_id", "assumed"):
+        links[task_id].append((org_id, assumed))
     coop: dict[int, list[int]] = defaultdict(list)
     for task_id, org_id in _of_tasks(Task.cooperating_units.through, tasks).values_list("task_id",
                                                                                           "organization_id"):
         coop[task_id].append(org_id)
     milestones: dict[int, list[Milestone]] = defaultdict(list)
-    for m in _of_tasks(Milestone, tasks):
+    for m in _of_tasks(Milestone, tasks, "task_id", "due_on", "id"):
         milestones[m.task_id].append(m)
     orgs = Organization.objects.select_related("region").in_bulk(
-        {row[2] for rows in links.values() for row in rows} | {o for ids in coop.values() for o in ids})
-    task_fields = (Task.plan.field, Task.action.field, Task.region.field)
+        {org_id for rows in links.values() for org_id, _ in rows} | {o for ids in coop.values() for o in ids})
+    plan_f, action_f, region_f = Task.plan.field, Task.action.field, Task.region.field
     blue_days, tolerance = light_settings()
     out = []
     for t in found:
-        for f, objs, key in zip(task_fields, (plans, actions, regions), (t.plan_id, t.action_id, t.region_id),
-                                strict=True):
-            f.set_cached_value(t, objs.get(key))
-        ms = sorted(milestones.get(t.id, ()), key=lambda m: (m.due_on, m.id))
-        leads = [LeadLink(org_id, orgs[org_id], assumed) for _, _, org_id, assumed in sorted(links.get(t.id, ()))]
-        co = sorted((orgs[o] for o in coop.get(t.id, ())), key=lambda o: (o.region.code, o.name))
+        plan_f.set_cached_value(t, plans[t.plan_id])
+        action_f.set_cached_value(t, actions.get(t.action_id))
+        region_f.set_cached_value(t, regions[t.region_id])
+        ms = milestones.get(t.id, [])  # in due-date order from the query, as the leads in their position order
+        leads = [LeadLink(org_id, orgs[org_id], assumed) for org_id, assumed in links.get(t.id, ())]
+        co = [orgs[o] for o in coop.get(t.id, ())]
+        if len(co) > 1:
+            co.sort(key=lambda o: (o.region.code, o.name))
         out.append(TaskRow(t, task_light(t, on, blue_days=blue_days, tolerance=tolerance, milestones=ms), leads, ms,
                            co))
     return out
