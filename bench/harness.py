@@ -109,6 +109,15 @@ def git_commit(cwd: Path | None = None) -> str:
     return commit + ("+dirty" if dirty else "")
 
 
+def load_average() -> list[float] | None:
+    """The machine's 1/5/15-minute load averages: what else was running while a benchmark ran (above the
+    number of cores, the timings share the machine)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -173,7 +182,24 @@ def markdown(report: dict) -> str:
     lines += ["", "比值 = 平台耗时 ÷ 参照耗时（吞吐量取倒数），大于 1 即慢于 DuckDB 参照。"
               f"每项重复 {report['repeat']} 次（批量导入等重负载项次数更少，见 JSON 的 n）。"]
     notes = [f"- {n}" for n in report.get("notes", [])]
-    return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
+    loads = _loads(report)
+    return "\n".join(lines + ([""] + notes if notes else []) + ([""] + loads if loads else [])) + "\n"
+
+
+def _loads(report: dict) -> list[str]:
+    """One line per benchmark: the machine's 1-minute load average at the start and end of each result (what
+    ran beside it; more than the cores means the timings shared the machine), and reloads after a killed run."""
+    out = []
+    for b in report["benches"]:
+        cells = []
+        for r in b["results"]:
+            la = (r.get("extra") or {}).get("load_avg") or {}
+            if la.get("start") and la.get("end"):
+                cells.append(f"{TARGET_LABELS[r['target']]} {la['start'][0]:.1f}→{la['end'][0]:.1f}"
+                             + ("（先重新导入）" if r["extra"].get("reloaded") else ""))
+        if cells:
+            out.append(f"- 负载 {b['name']}：{'，'.join(cells)}")
+    return (["机器负载（1 分钟平均，开始→结束）："] + out) if out else []
 
 
 def read(out_dir: Path, scale: str) -> dict | None:

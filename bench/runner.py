@@ -73,10 +73,12 @@ def run_reference(paths: dict[str, Path], scale: str, names: list[str], repeat: 
         if fn is None:
             continue
         n = max(1, repeat // 5) if b.heavy else repeat
+        start = hx.load_average()
         if b.kind == hx.THROUGHPUT:
             out[name] = hx.throughput(name, "duckdb", fn, n, b.items)
         else:
             out[name] = hx.latency(name, "duckdb", fn, n)
+        out[name].extra["load_avg"] = {"start": start, "end": hx.load_average()}  # what ran beside it
     return out
 
 

@@ -141,8 +141,8 @@ class DataValue(models.Model):
         APPROVED = "approved", "已审核"
         RETURNED = "returned", "已退回"
 
-    # no single-column indexes: (region, indicator, period) and (indicator, period, state) lead with them, and
-    # every extra index costs a bulk load ~ as much as the table itself
+    # no single-column indexes: (region, indicator, period), (indicator, period, state) and (period, region)
+    # lead with them, and every extra index costs a bulk load ~ as much as the table itself
     region = models.ForeignKey(Region, verbose_name="单位", on_delete=models.PROTECT, related_name="+",
                                db_index=False)
     indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values",
@@ -168,7 +168,9 @@ class DataValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "indicator", "period"], name="datavalue_unique_key"),
         ]
-        indexes = [models.Index(fields=["indicator", "period", "state"], name="datavalue_ind_period_state")]
+        indexes = [models.Index(fields=["indicator", "period", "state"], name="datavalue_ind_period_state"),
+                   # a period's values by unit without touching the table: the month-end recount
+                   models.Index(fields=["period", "region"], name="datavalue_period_region")]
 
     def __str__(self) -> str:
         return f"{self.region_id}/{self.indicator_id}/{self.period} = {self.value}"

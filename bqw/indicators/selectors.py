@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from bqw.accounts.models import Role, User
@@ -165,6 +166,23 @@ def reporting_progress(units: list[Region], period: Period) -> tuple[int, int]:
                                     period__in={w[2] for w in wanted}, state__in=DONE_STATES)
     done = sum(1 for key in rows.values_list("region_id", "indicator_id", "period") if key in wanted)
     return expected, done
+
+
+def values_recount(user: User, region: Region, period: str | Period, *, level: int) -> tuple[int, int]:
+    """The month-end recount (报送核数): (values stored, units with a value) for one period among the units of
+    `level` within `region`. Exact, from the values themselves: the (period, region) index gives the period's
+    values grouped by unit, and only each unit — not each value — is looked up for its level and code."""
+    require_view(user, region)
+    pid = period.id if isinstance(period, Period) else Period.parse(period).id
+    lo, hi = code_range(region.prefix)
+    sql = (f"SELECT COALESCE(SUM(g.n), 0), COUNT(*) FROM (SELECT region_id, COUNT(*) AS n "
+           f"FROM {DataValue._meta.db_table} WHERE period = %s GROUP BY region_id) g "
+           f"JOIN {Region._meta.db_table} r ON r.id = g.region_id "
+           f"WHERE r.level = %s AND r.code >= %s AND r.code <= %s")
+    with connection.cursor() as c:
+        c.execute(sql, [pid, level, lo, hi])
+        values, units = c.fetchone()
+    return int(values), int(units)
 
 
 def due_period(user: User, *, today=None) -> Period:

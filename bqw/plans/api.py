@@ -90,19 +90,22 @@ def _plan_out(p) -> dict:
             "actions": [{"id": a.pk, "name": a.name, "group": a.group} for a in p.actions.all()]}
 
 
-def _task_out(t: Task, status) -> dict:
+def _task_out(t: Task, status, leads: list | None = None, cooperating: list | None = None) -> dict:
+    """A task as the API gives it; a board passes the lead links and cooperating units it fetched in bulk."""
+    leads = t.lead_links.select_related("organization") if leads is None else leads
+    cooperating = t.cooperating_units.all() if cooperating is None else cooperating
     return {"id": t.pk, "plan": t.plan_id, "action": t.action.name if t.action_id else None, "parent": t.parent_id,
             "number": t.number, "content": t.content, "region": t.region.code,
             "lead_units": [{"id": link.organization_id, "name": link.organization.name, "assumed": link.assumed}
-                           for link in t.lead_links.all()],
-            "cooperating_units": [o.name for o in t.cooperating_units.all()],
+                           for link in leads],
+            "cooperating_units": [o.name for o in cooperating],
             "deadline_text": t.deadline_text, "deadline_kind": t.deadline_kind, "due_on": t.due_on,
             "weight": float(t.weight), "progress": t.progress, "state": t.state, "state_label": t.get_state_display(),
             "done_on": t.done_on, "status": status.as_dict()}
 
 
 def _row_out(r: TaskRow) -> dict:
-    return _task_out(r.task, r.status)
+    return _task_out(r.task, r.status, r.leads, r.cooperating)
 
 
 def _report_out(r: ProgressReport) -> dict:

@@ -25,7 +25,7 @@ def ledger_workbook(rows: list[TaskRow], *, title: str, on: date) -> bytes:
         t = r.task
         leads = "、".join(f"{link.organization.name}{'（推定）' if link.assumed else ''}" for link in r.leads)
         write_row(ws, [t.number, t.action.name if t.action else "", t.content, leads,
-                   "、".join(o.name for o in t.cooperating_units.all()), t.region.name, t.deadline_text,
+                   "、".join(o.name for o in r.cooperating), t.region.name, t.deadline_text,
                    t.due_on, float(t.weight), t.progress, t.get_state_display(), r.status.colour, r.status.label,
                    r.status.reason])
         cell = ws.cell(row=ws.max_row, column=12)

@@ -11,6 +11,7 @@ Every light carries its status word (Status.label) and a Chinese reason.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils import timezone
 from bqw.core.periods import HALF, ONGOING, RECURRING, Period
 from bqw.core.status import Light, Status
 
-from .models import Task, TaskState
+from .models import Milestone, Task, TaskState
 
 
 def _conf(key: str) -> int:
@@ -57,10 +58,17 @@ def expected_progress(task: Task, on: date) -> int | None:
     return max(0, min(100, round(frac * 100)))
 
 
-def task_light(task: Task, on: date | None = None, *, blue_days: int | None = None) -> Status:
+def light_settings() -> tuple[int, int]:
+    """(blue days, behind tolerance) from settings: read once when computing many lights."""
+    return _conf("BLUE_DAYS"), _conf("BEHIND_TOLERANCE")
+
+
+def task_light(task: Task, on: date | None = None, *, blue_days: int | None = None, tolerance: int | None = None,
+               milestones: Sequence[Milestone] | None = None) -> Status:
     """The light of `task` at date `on` (today by default) with the sentence that explains it.
 
-    Reads task.plan and task.milestones (select/prefetch them when computing many).
+    Reads task.plan, and task.milestones unless `milestones` (in due-date order) are given (selectors.task_rows
+    passes them, fetched for a whole board at once).
     """
     on = on or timezone.localdate()
     blue_days = _conf("BLUE_DAYS") if blue_days is None else blue_days
@@ -87,13 +95,13 @@ def task_light(task: Task, on: date | None = None, *, blue_days: int | None = No
         if left <= blue_days:
             return _status(DUE_SOON, f"将于{_d(due)}到期（还剩{left}天），当前进度{p}%")
 
-    milestones = list(task.milestones.all())
+    milestones = list(task.milestones.all()) if milestones is None else milestones
     missed = [m for m in milestones if not m.done and m.due_on < on]
     if missed:
         m = missed[0]
         return _status(BEHIND, f"节点“{m.name}”应于{_d(m.due_on)}完成，至今未完成")
 
-    tol = _conf("BEHIND_TOLERANCE")
+    tol = _conf("BEHIND_TOLERANCE") if tolerance is None else tolerance
     expected = expected_progress(task, on)
     if expected is not None and p + tol < expected:
         return _status(BEHIND, f"进度滞后：按时间进度应完成约{expected}%，实际{p}%")

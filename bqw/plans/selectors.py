@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bqw.accounts.models import User
 from bqw.core.status import Light, Status
+from bqw.orgs.models import Organization
 from bqw.regions.models import Region, code_range
 
 from .access import visible_plans, visible_tasks
-from .lights import task_light
-from .models import Plan, Task, TaskLead, TaskState
+from .lights import light_settings, task_light
+from .models import Action, Milestone, Plan, Task, TaskLead, TaskState
 
 
 def plans_for_user(user: User) -> QuerySet[Plan]:
@@ -23,20 +24,71 @@ def plans_for_user(user: User) -> QuerySet[Plan]:
             .order_by("region__code", "-start_on", "name"))
 
 
-def _with_relations(qs: QuerySet[Task]) -> QuerySet[Task]:
-    return qs.select_related("plan", "action", "region").prefetch_related(
-        "milestones", "cooperating_units",
-        Prefetch("lead_links", queryset=TaskLead.objects.select_related("organization")))
+@dataclass(frozen=True, slots=True)
+class LeadLink:
+    """A task's lead unit on a board: what a TaskLead row says, read without a model instance per row."""
+
+    organization_id: int
+    organization: Organization
+    assumed: bool
 
 
 @dataclass
 class TaskRow:
+    """A task on a board with its light and its related rows, fetched once per related table for the whole
+    board (read these, not task.lead_links / task.milestones / task.cooperating_units: those query per task)."""
+
     task: Task
     status: Status
+    leads: list[LeadLink] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    cooperating: list[Organization] = field(default_factory=list)
 
-    @property
-    def leads(self) -> list[TaskLead]:
-        return list(self.task.lead_links.all())
+
+def _of_tasks(model, tasks: QuerySet[Task], *order: str) -> QuerySet:
+    """The rows of a table keyed by task_id for the tasks of `tasks`: a semi-join on the tasks' own filter (no
+    list of ids travels, however many tasks), in `order` (no join to the task for the model's own ordering)."""
+    return model.objects.filter(task_id__in=tasks.order_by().values("id")).order_by(*order)
+
+
+def task_rows(tasks: QuerySet[Task], on: date) -> list[TaskRow]:
+    """Rows for these tasks (in the queryset's order) with related rows fetched per table, not per task: plans,
+    actions, regions, lead links, organizations, milestones and cooperating units — a fixed number of queries
+    whatever the number of tasks — then every light in one pass."""
+    found = list(tasks)
+    if not found:
+        return []
+    plans = Plan.objects.in_bulk({t.plan_id for t in found})
+    actions = Action.objects.in_bulk({t.action_id for t in found if t.action_id})
+    regions = Region.objects.in_bulk({t.region_id for t in found})
+    links: dict[int, list[tuple]] = defaultdict(list)
+    for task_id, org_id, assumed in _of_tasks(TaskLead, tasks, "task_id", "position", "id").values_list(
+            "task_id", "organization_id", "assumed"):
+        links[task_id].append((org_id, assumed))
+    coop: dict[int, list[int]] = defaultdict(list)
+    for task_id, org_id in _of_tasks(Task.cooperating_units.through, tasks).values_list("task_id",
+                                                                                          "organization_id"):
+        coop[task_id].append(org_id)
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for m in _of_tasks(Milestone, tasks, "task_id", "due_on", "id"):
+        milestones[m.task_id].append(m)
+    orgs = Organization.objects.select_related("region").in_bulk(
+        {org_id for rows in links.values() for org_id, _ in rows} | {o for ids in coop.values() for o in ids})
+    plan_f, action_f, region_f = Task.plan.field, Task.action.field, Task.region.field
+    blue_days, tolerance = light_settings()
+    out = []
+    for t in found:
+        plan_f.set_cached_value(t, plans[t.plan_id])
+        action_f.set_cached_value(t, actions.get(t.action_id))
+        region_f.set_cached_value(t, regions[t.region_id])
+        ms = milestones.get(t.id, [])  # in due-date order from the query, as the leads in their position order
+        leads = [LeadLink(org_id, orgs[org_id], assumed) for org_id, assumed in links.get(t.id, ())]
+        co = [orgs[o] for o in coop.get(t.id, ())]
+        if len(co) > 1:
+            co.sort(key=lambda o: (o.region.code, o.name))
+        out.append(TaskRow(t, task_light(t, on, blue_days=blue_days, tolerance=tolerance, milestones=ms), leads, ms,
+                           co))
+    return out
 
 
 def tasks_for_user(
@@ -51,25 +103,26 @@ def tasks_for_user(
     top_level: bool = False,
     on: date | None = None,
 ) -> list[TaskRow]:
-    """Tasks with their light at `on`, filtered; everything but the light is filtered in SQL."""
+    """Tasks with their light at `on`, filtered; everything but the light is filtered in SQL. The number of
+    queries does not grow with the number of tasks (see task_rows)."""
     on = on or timezone.localdate()
     qs = visible_tasks(user)
     if plan is not None:
         qs = qs.filter(plan=plan)
     if action:
         qs = qs.filter(action_id=action)
-    if lead:
-        qs = qs.filter(lead_links__organization_id=lead)
+    if lead:  # Exists, not joins: a task matched twice needs no DISTINCT over 5,000 rows
+        qs = qs.filter(Exists(TaskLead.objects.filter(task=OuterRef("pk"), organization_id=lead)))
     if region is not None:
         lo, hi = code_range(region.prefix)
-        qs = qs.filter(regions__code__gte=lo, regions__code__lte=hi) | qs.filter(region__code__gte=lo,
-                                                                                 region__code__lte=hi)
+        concerns = Task.regions.through.objects.filter(task=OuterRef("pk"), region__code__gte=lo,
+                                                        region__code__lte=hi)
+        qs = qs.filter(Exists(concerns) | Q(region__code__gte=lo, region__code__lte=hi))
     if due_before:
         qs = qs.filter(due_on__lte=due_before)
     if top_level:
         qs = qs.filter(parent__isnull=True)
-    qs = _with_relations(qs.distinct()).order_by("plan_id", "action__number", "id")
-    rows = [TaskRow(t, task_light(t, on)) for t in qs]
+    rows = task_rows(qs.order_by("plan_id", "action__number", "id"), on)
     if light:
         rows = [r for r in rows if r.status.light == light]
     return rows
@@ -86,7 +139,7 @@ def light_counts_by_lead(rows: list[TaskRow]) -> dict[str, dict[str, int]]:
     """{lead unit: {light: count}} with every light present (0 where none), units sorted by name."""
     out: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
-        for link in r.task.lead_links.all():
+        for link in r.leads:
             out[link.organization.name][r.status.light] += 1
     return {name: {lt.value: out[name].get(lt.value, 0) for lt in Light} for name in sorted(out)}
 
@@ -121,7 +174,7 @@ def lead_unit_stats(rows: list[TaskRow], *, on: date | None = None) -> list[Lead
     for r in rows:
         t = r.task
         due = t.due_on if t.deadline_kind == "due" else None
-        for link in t.lead_links.all():
+        for link in r.leads:
             s = stats.get(link.organization_id)
             if s is None:
                 s = stats[link.organization_id] = LeadStats(link.organization.name, link.organization_id,
