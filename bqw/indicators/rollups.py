@@ -12,8 +12,9 @@ units meeting/considered for count_where/share_where), `hits` (units meeting the
 - `sum/mean/min/max` aggregate the children's `value`; `count_where/share_where` sum `hits`/`n` from the
   source indicator's reporting level upward; `ratio` is computed at every unit from the numerator's and the
   denominator's rows of that same unit (Σ numerator ÷ Σ denominator × factor).
-- A write touches one leaf and ≤ 4 ancestors: the additive rules pass (new − old) to every ancestor in one
-  UPDATE (`refresh_after_writes`); the rest is recounted per ancestor with one set-based INSERT … SELECT …
+- A write touches one leaf and ≤ 4 ancestors: on PostgreSQL the additive rules pass (new − old) to every
+  ancestor in one UPDATE (`refresh_after_writes`; SQLite, one writer at a time, recounts instead); the rest
+  is recounted per ancestor with one set-based INSERT … SELECT …
   GROUP BY … ON CONFLICT DO UPDATE over its children's rows (all affected indicators and periods at once).
   On PostgreSQL each ancestor's rows are locked (an upsert that creates missing rows and only locks the
   others) *before* its aggregate statement, so the aggregate's snapshot includes every concurrent writer that held
