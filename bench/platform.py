@@ -220,13 +220,14 @@ def reload_if_dirty(log: Callable[[str], object] = print) -> bool:
 
 # — load ————————————————————————————————————————————————————————————————————————————————————
 
-def value_rows(scale: str) -> Iterator[tuple[str, str, str, float]]:
+def value_columns(scale: str) -> Iterator[object]:
+    """The workload as the loader's columns: one indicator × month × level at a time, as generated."""
+    from bqw.indicators.services import ValueColumn
+
     for c in w.chunks(scale):
         codes = c.codes.tolist()
         for k, ind in enumerate(c.indicators):
-            period = c.period
-            for code, v in zip(codes, c.values[k].tolist(), strict=True):
-                yield code, ind, period, v
+            yield ValueColumn(ind, c.period, codes, c.values[k])
 
 
 def wipe() -> None:
@@ -255,12 +256,13 @@ def _load(ctx: Context) -> tuple[float, float, int]:
     """Wipe, then load all values (no rebuild) and rebuild every rollup; returns (load s, rebuild s, rows)."""
     from bqw.accounts.services import system_user
     from bqw.indicators.rollups import rollup_rebuild
-    from bqw.indicators.services import datavalues_bulk_load
+    from bqw.indicators.services import datavalues_bulk_load_columns
 
     with mutating("load"):  # a load killed half-way must not pass for loaded (loaded() checks one month)
         wipe()
         t0 = time.perf_counter()
-        n = datavalues_bulk_load(value_rows(ctx.scale), actor=system_user(), state="submitted", rebuild=False)
+        n = datavalues_bulk_load_columns(value_columns(ctx.scale), actor=system_user(), state="submitted",
+                                         rebuild=False)
         t1 = time.perf_counter()
         with transaction.atomic():
             rollup_rebuild()

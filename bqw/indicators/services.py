@@ -4,8 +4,9 @@ Every write runs in one transaction, writes its audit row and keeps the rollups 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -438,21 +439,55 @@ def datavalue_delete(*, actor: User, value: DataValue, version: int | None = Non
 # ------------------------------------------------------------------ bulk load
 
 
+@dataclass(frozen=True)
+class ValueColumn:
+    """One indicator's values for one period, unit by unit: the shape a bulk source (a Parquet file, a
+    province's data exchange, a simulation) already has, so the loader does no per-value Python but the
+    text it streams. `regions`: 12-digit codes (or 2/4/6/9-digit prefixes); `values`: numbers, same length."""
+    indicator: str
+    period: str
+    regions: Sequence[str]
+    values: Sequence[Any]
+
+
 def datavalues_bulk_load(rows: Iterable[tuple[str, str, str, Any]], *, actor: User,
                          simulated: bool = False, state: str = DataValue.State.APPROVED, upsert: bool = False,
-                         rebuild: bool = True, chunk: int = 200_000) -> int:
+                         rebuild: bool = True) -> int:
     """Load many values fast, then rebuild the rollups they feed; one transaction, one audit row.
 
-    `rows`: (region code (12 digits, or a 2/4/6/9-digit prefix), indicator code, period id, value). No checks
-    beyond keys (this is for trusted loads: simulations, migrations, benchmarks). PostgreSQL: COPY straight
+    `rows`: (region code (12 digits, or a 2/4/6/9-digit prefix), indicator code, period id, value); runs of
+    rows of one indicator and period become one ValueColumn (see datavalues_bulk_load_columns)."""
+    return datavalues_bulk_load_columns(_as_columns(rows), actor=actor, simulated=simulated, state=state,
+                                        upsert=upsert, rebuild=rebuild)
+
+
+def _as_columns(rows: Iterable[tuple[str, str, str, Any]]) -> Iterator[ValueColumn]:
+    key, regions, values = None, [], []
+    for code, ind_code, period, value in rows:
+        if (ind_code, period) != key:
+            if regions:
+                yield ValueColumn(key[0], key[1], regions, values)
+            key, regions, values = (ind_code, period), [], []
+        regions.append(code)
+        values.append(value)
+    if regions:
+        yield ValueColumn(key[0], key[1], regions, values)
+
+
+def datavalues_bulk_load_columns(columns: Iterable[ValueColumn], *, actor: User, simulated: bool = False,
+                                 state: str = DataValue.State.APPROVED, upsert: bool = False,
+                                 rebuild: bool = True) -> int:
+    """Load many values fast, then rebuild the rollups they feed; one transaction, one audit row.
+
+    No checks beyond keys (this is for trusted loads: simulations, migrations, benchmarks). PostgreSQL: COPY straight
     into the table (`upsert=False`, the keys must be new) or via a temporary table with ON CONFLICT
-    (`upsert=True`); SQLite: executemany upsert. Returns the number of rows loaded."""
+    (`upsert=True`); SQLite: executemany upsert. Returns the number of values loaded."""
     require_admin(actor)
     region_ids = dict(Region.objects.values_list("code", "id"))
     indicators = {i.code: i for i in Indicator.objects.all()}
     pg = connection.vendor == "postgresql"
     try:
-        return _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert, rebuild, chunk)
+        return _bulk_load(columns, actor, region_ids, indicators, pg, simulated, state, upsert, rebuild)
     except IntegrityError as exc:
         raise ConflictError(f"批量导入的数据与已有数据重复（可用 upsert=True 覆盖）：{exc}")
     except Exception as exc:
@@ -461,7 +496,16 @@ def datavalues_bulk_load(rows: Iterable[tuple[str, str, str, Any]], *, actor: Us
         raise
 
 
-def _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert, rebuild, chunk) -> int:
+def _region_ids(codes: Sequence[str], region_ids: dict[str, int], ind_code: str) -> list[int]:
+    get = region_ids.get
+    ids = [get(c) if len(c) == 12 else get(c.ljust(12, "0")) for c in codes]
+    if None in ids:
+        code = codes[ids.index(None)]
+        raise ApplicationError(f"未知单位或指标：{code} / {ind_code}")
+    return ids
+
+
+def _bulk_load(columns, actor, region_ids, indicators, pg, simulated, state, upsert, rebuild) -> int:
     sim = "t" if simulated else "f"
     total, touched_ind, touched_years = 0, {}, set()
     t = DataValue._meta.db_table
@@ -485,48 +529,57 @@ def _bulk_load(rows, actor, region_ids, indicators, pg, simulated, state, upsert
                     cur.execute("CREATE TEMP TABLE bqw_dv_load (region_id bigint, indicator_id bigint, "
                                 "period varchar(7), value numeric, state varchar(10), is_simulated boolean) "
                                 "ON COMMIT DROP")
-            batch: list = []
             stack = ExitStack()
             if pg:  # one COPY for the whole stream
                 copy = stack.enter_context(cur.cursor.copy(
                     f"COPY {t if empty else 'bqw_dv_load'} (region_id, indicator_id, period, value, state, "
                     f"is_simulated) FROM STDIN"))
+            tail = f"\t{state}\t{sim}\n"
+            sql = (f"INSERT INTO {t} (region_id, indicator_id, period, value, state, is_simulated, version, comment, "
+                   f"reason, updated_at) VALUES (%s, %s, %s, %s, %s, %s, 1, '', '', CURRENT_TIMESTAMP) " + (
+                       f"ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET value = excluded.value, "
+                       f"state = excluded.state, is_simulated = excluded.is_simulated, "
+                       f"version = {t}.version + 1" if upsert else ""))
+            # COPY text pieces (PostgreSQL) / parameter rows (SQLite), flushed every ~200k values
+            pending: list = []
+            size = 0
 
             def flush() -> None:
-                if not batch:
-                    return
-                if pg:
-                    copy.write("".join(batch))
-                else:
-                    cur.executemany(
-                        f"INSERT INTO {t} (region_id, indicator_id, period, value, state, "
-                        f"is_simulated, version, comment, reason, updated_at) "
-                        f"VALUES (%s, %s, %s, %s, %s, %s, 1, '', '', CURRENT_TIMESTAMP) " + (
-                            f"ON CONFLICT (region_id, indicator_id, period) DO UPDATE SET value = excluded.value, "
-                            f"state = excluded.state, is_simulated = excluded.is_simulated, "
-                            f"version = {t}.version + 1" if upsert else ""), batch)
-                batch.clear()
+                if pending and pg:
+                    copy.write("".join(pending))
+                elif pending:
+                    cur.executemany(sql, pending)
+                pending.clear()
 
-            ind = last_code = None
             with stack:
-                for code, ind_code, period, value in rows:
-                    rid = region_ids.get(code) if len(code) == 12 else region_ids.get(code.ljust(12, "0"))
-                    if ind_code is not last_code:
-                        ind, last_code = indicators.get(ind_code), ind_code
-                        if ind is not None:
-                            touched_ind[ind.id] = ind
-                    if rid is None or ind is None:
-                        raise ApplicationError(f"未知单位或指标：{code} / {ind_code}")
-                    touched_years.add(period[:4])
-                    batch.append(f"{rid}\t{ind.id}\t{period}\t{value}\t{state}\t{sim}\n" if pg
-                                 else (rid, ind.id, period, str(value), state, simulated))
-                    total += 1
-                    if len(batch) >= chunk:
+                for col in columns:
+                    ind = indicators.get(col.indicator)
+                    if ind is None:
+                        raise ApplicationError(f"未知单位或指标：{col.regions[0] if col.regions else ''} / "
+                                               f"{col.indicator}")
+                    if len(col.values) != len(col.regions):
+                        raise ApplicationError(f"{col.indicator} {col.period}：单位 {len(col.regions)} 个，数值 "
+                                               f"{len(col.values)} 个，不一致")
+                    ids = _region_ids(col.regions, region_ids, col.indicator)
+                    touched_ind[ind.id] = ind
+                    touched_years.add(col.period[:4])
+                    values = col.values.tolist() if hasattr(col.values, "tolist") else col.values
+                    if pg:  # the one per-value step left: the COPY text
+                        mid = f"\t{ind.id}\t{col.period}\t"
+                        pending.append("".join([f"{rid}{mid}{v}{tail}" for rid, v in zip(ids, values, strict=True)]))
+                        size += len(ids)
+                    else:
+                        pending.extend([(rid, ind.id, col.period, str(v), state, simulated)
+                                        for rid, v in zip(ids, values, strict=True)])
+                        size = len(pending)
+                    total += len(ids)
+                    if size >= 200_000:
                         flush()
+                        size = 0
                 flush()
             if pg and empty:
-                for sql in rebuild_keys:  # unique key first: duplicates in the input fail here, nothing kept
-                    cur.execute(sql)
+                for stmt in rebuild_keys:  # unique key first: duplicates in the input fail here, nothing kept
+                    cur.execute(stmt)
             elif pg:
                 # In key order the unique index grows at its right edge instead of taking random page splits
                 # (≈ 4× faster than COPY straight into the indexed table at 1M rows).

@@ -3,6 +3,8 @@ exactly, and a bad input must leave nothing behind."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 
@@ -55,4 +57,32 @@ def test_only_admins_bulk_load(tree, catalog, persona):
 
     with pytest.raises(ForbiddenError):
         datavalues_bulk_load(rows(tree, ("A", 5)), actor=persona("hs_reporter"))
+    assert not DataValue.objects.exists()
+
+
+def test_columns_load_the_same_values_as_rows(tree, catalog, persona):
+    import numpy as np
+
+    from bqw.indicators.services import ValueColumn, datavalues_bulk_load_columns
+
+    cols = [ValueColumn("t_inc", "202403", [tree["A"].code, tree["B"].code], np.array([5.0, 7.25])),
+            ValueColumn("t_inc", "202404", [tree["D"].code], [Decimal("200")])]
+    assert datavalues_bulk_load_columns(cols, actor=persona("gd_admin")) == 3
+    got = dict(DataValue.objects.filter(period="202403").values_list("region__code", "value"))
+    assert got == {tree["A"].code: Decimal("5"), tree["B"].code: Decimal("7.25")}
+    rollup = {r.period: r.value for r in Rollup.objects.filter(region=tree["鹤山"], indicator=catalog["t_inc"],
+                                                                period__in=["202403", "202404"])}
+    assert rollup == {"202403": Decimal("12.25"), "202404": 200}
+
+
+def test_a_column_with_an_unknown_unit_or_a_missing_value_loads_nothing(tree, catalog, persona):
+    from bqw.indicators.services import ValueColumn, datavalues_bulk_load_columns
+
+    good = ValueColumn("t_inc", "202403", [tree["A"].code], [5])
+    with pytest.raises(ApplicationError, match="449999999999"):
+        datavalues_bulk_load_columns([good, ValueColumn("t_inc", "202404", ["449999999999"], [1])],
+                                     actor=persona("gd_admin"))
+    with pytest.raises(ApplicationError, match="不一致"):
+        datavalues_bulk_load_columns([good, ValueColumn("t_inc", "202404", [tree["B"].code], [1, 2])],
+                                     actor=persona("gd_admin"))
     assert not DataValue.objects.exists()
