@@ -639,6 +639,13 @@ def _sampler_conninfo() -> str | None:
         return None
 
 
+def _own_backend() -> list[int]:
+    """The PostgreSQL backend pid of this process's own connection (idle while the burst runs), if open."""
+    raw = connection.connection
+    pid = getattr(getattr(raw, "info", None), "backend_pid", None)
+    return [pid] if pid else []
+
+
 @contextmanager
 def _wait_sampling(conninfo: str | None, out: list[dict]) -> Iterator[None]:
     """Sample the bench database's backends while the block runs (PostgreSQL); the summary is appended to
@@ -649,7 +656,7 @@ def _wait_sampling(conninfo: str | None, out: list[dict]) -> Iterator[None]:
     from .waits import WaitSampler, summarise
 
     try:
-        sampler = WaitSampler(conninfo).start()
+        sampler = WaitSampler(conninfo, exclude=frozenset(_own_backend())).start()
     except Exception as e:  # noqa: BLE001
         out.append(summarise([], 0, error=f"{type(e).__name__}: {e}"[:300]))
         yield

@@ -126,7 +126,7 @@ def _pct(x: float) -> str:
 
 def clause(summary: dict) -> str:
     """The summary as a short Chinese clause for the burst note, e.g. "锁等待 12%（汇总表行锁 10%，数据值表行锁 2%），
-    CPU 60%，LWLock/IO 3%，等待应用 20%，空闲 5%（平均活跃 5.1 个后端）".
+    CPU 60%，LWLock/IO 3%，等待应用 20%，事务外空闲 5%（平均活跃 5.1 个后端）".
     Lock waits by table and lock kind merge the lock types that mean the same to a reader (a row wait on a
     transaction id and on a tuple are both 行锁)."""
     if not summary.get("backend_samples"):
@@ -138,7 +138,7 @@ def clause(summary: dict) -> str:
     parts = [f"{label} {_pct(v)}" for label, v in by_label.most_common(3) if round(100 * v) >= 1]
     text = f"锁等待 {_pct(sh['lock'])}" + (f"（{'，'.join(parts)}）" if parts else "")
     text += f"，CPU {_pct(sh['cpu'])}，LWLock/IO {_pct(sh['lwlock_io'])}，等待应用 {_pct(sh['app'])}"
-    text += f"，空闲 {_pct(sh['idle'])}"
+    text += f"，事务外空闲 {_pct(sh['idle'])}"
     if sh["other"] >= 0.005:
         text += f"，其他 {_pct(sh['other'])}"
     text += f"（平均活跃 {summary['mean_active']:.1f} 个后端）"
@@ -163,13 +163,16 @@ def conninfo_from_django(alias: str = "default") -> str | None:
 
 
 class WaitSampler:
-    """A daemon thread sampling the database's backends until `stop()`; use as a context manager.
+    """A daemon thread sampling the database's client backends (but its own and `exclude`) until `stop()`;
+    also a context manager.
 
     Its own autocommit connection with a short statement timeout; any error ends the sampling and is kept
     in `error` (the benchmark goes on)."""
 
-    def __init__(self, conninfo: str, *, interval: float = INTERVAL, application_name: str = "bqw-wait-sampler"):
+    def __init__(self, conninfo: str, *, interval: float = INTERVAL, exclude: frozenset[int] = frozenset(),
+                 application_name: str = "bqw-wait-sampler"):
         self.conninfo, self.interval, self.application_name = conninfo, interval, application_name
+        self.exclude = exclude  # backend pids not to count (the bench process's own idle connection)
         self.samples: list[Sample] = []
         self.ticks = 0
         self.error: str | None = None
@@ -215,6 +218,8 @@ class WaitSampler:
                     rows = conn.execute(QUERY).fetchall()
                     tick = self.ticks
                     for pid, state, wtype, wevent, lock, query in rows:
+                        if pid in self.exclude:
+                            continue
                         locktype = relation = None
                         if lock:
                             locktype, _, relation = lock.partition("|")

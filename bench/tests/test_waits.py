@@ -56,7 +56,7 @@ def test_the_summary_shares_the_backend_samples_by_what_they_wait_for():
     assert summary["waits"]["LWLock:WALWrite"] == 0.05 and summary["waits"]["IPC:SyncRep"] == 0.05
     assert sum(summary["shares"].values()) == pytest.approx(1.0)
     assert clause(summary) == ("锁等待 20%（汇总表行锁 15%，数据值表行锁 5%），CPU 50%，LWLock/IO 10%，等待应用 10%，"
-                               "空闲 5%，其他 5%（平均活跃 3.4 个后端）")
+                               "事务外空闲 5%，其他 5%（平均活跃 3.4 个后端）")
 
 
 def test_the_clause_merges_row_waits_of_one_table_and_says_when_it_has_nothing():
@@ -117,7 +117,9 @@ def test_the_sampler_sees_a_row_lock_wait_on_postgresql(db):
 
     try:
         holder.execute(f"UPDATE {table} SET v = v + 1 WHERE id = 1")  # holds the row (transaction open)
-        sampler = WaitSampler(conninfo).start()
+        own = plat._own_backend()  # the test's own Django connection, idle in its test transaction
+        assert own
+        sampler = WaitSampler(conninfo, exclude=frozenset(own)).start()
         t = threading.Thread(target=wait_for_the_row)
         t.start()
         time.sleep(0.5)
@@ -132,6 +134,8 @@ def test_the_sampler_sees_a_row_lock_wait_on_postgresql(db):
         with psycopg.connect(conninfo, autocommit=True) as admin:
             admin.execute(f"DROP TABLE IF EXISTS {table}")
     assert "error" not in summary and summary["ticks"] >= 10
+    assert own[0] not in {x.pid for x in sampler.samples}
+    assert summary["mean_backends"] == pytest.approx(2.0, abs=0.2)  # the holder and the waiter
     assert summary["shares"]["lock"] > 0
     assert summary["locks"].get(f"transactionid:{table}", 0) > 0
     assert summary["shares"]["app"] > 0  # the holder sits idle in its transaction
