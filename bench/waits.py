@@ -94,7 +94,9 @@ def summarise(samples: list[Sample], ticks: int, seconds: float = 0.0, error: st
     """Shares of backend-samples per category, and the lock waits by (lock type, table).
 
     `ticks` counts the sampler's reads (a tick may see no backend); `mean_active` is the mean number of
-    backends in state active per tick, `mean_backends` of backends present at all."""
+    backends in state active per tick, `mean_backends` of backends present at all, `backends_seen` the
+    distinct backends (one per server thread that kept a connection: fewer than the server's threads means
+    the requests did not reach them all)."""
     cats = Counter(classify(s) for s in samples)
     n = len(samples)
     locks = Counter(f"{s.locktype or '?'}:{s.relation or '?'}" for s in samples if classify(s) == "lock")
@@ -105,6 +107,7 @@ def summarise(samples: list[Sample], ticks: int, seconds: float = 0.0, error: st
         "interval_ms": round(1000 * seconds / ticks, 1) if ticks else None,
         "mean_backends": round(n / ticks, 2) if ticks else 0.0,
         "mean_active": round(active / ticks, 2) if ticks else 0.0,
+        "backends_seen": len({s.pid for s in samples}),
         "shares": {c: round(cats[c] / n, 4) if n else 0.0 for c in CATEGORIES},
         "locks": {k: round(v / n, 4) for k, v in locks.most_common()},
         "waits": {k: round(v / n, 4) for k, v in events.most_common(8)},
@@ -126,7 +129,7 @@ def _pct(x: float) -> str:
 
 def clause(summary: dict) -> str:
     """The summary as a short Chinese clause for the burst note, e.g. "锁等待 12%（汇总表行锁 10%，数据值表行锁 2%），
-    CPU 60%，LWLock/IO 3%，等待应用 20%，事务外空闲 5%（平均活跃 5.1 个后端）".
+    CPU 60%，LWLock/IO 3%，等待应用 20%，事务外空闲 5%（平均活跃 5.1 个后端，共见 8 个）".
     Lock waits by table and lock kind merge the lock types that mean the same to a reader (a row wait on a
     transaction id and on a tuple are both 行锁)."""
     if not summary.get("backend_samples"):
@@ -141,7 +144,7 @@ def clause(summary: dict) -> str:
     text += f"，事务外空闲 {_pct(sh['idle'])}"
     if sh["other"] >= 0.005:
         text += f"，其他 {_pct(sh['other'])}"
-    text += f"（平均活跃 {summary['mean_active']:.1f} 个后端）"
+    text += f"（平均活跃 {summary['mean_active']:.1f} 个后端，共见 {summary['backends_seen']} 个）"
     if summary.get("error"):
         text += "；采样中断"
     return text

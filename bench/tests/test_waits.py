@@ -50,13 +50,14 @@ def test_the_summary_shares_the_backend_samples_by_what_they_wait_for():
     assert summary["backend_samples"] == 40 and summary["ticks"] == 10
     assert summary["mean_backends"] == 4.0
     assert summary["mean_active"] == 3.4  # 34 of 40 backend-samples are active
+    assert summary["backends_seen"] == 4
     assert summary["shares"] == {"cpu": 0.5, "lock": 0.2, "lwlock_io": 0.1, "app": 0.1, "idle": 0.05,
                                  "other": 0.05}
     assert summary["locks"] == {"transactionid:indicators_rollup": 0.15, "tuple:indicators_datavalue": 0.05}
     assert summary["waits"]["LWLock:WALWrite"] == 0.05 and summary["waits"]["IPC:SyncRep"] == 0.05
     assert sum(summary["shares"].values()) == pytest.approx(1.0)
     assert clause(summary) == ("锁等待 20%（汇总表行锁 15%，数据值表行锁 5%），CPU 50%，LWLock/IO 10%，等待应用 10%，"
-                               "事务外空闲 5%，其他 5%（平均活跃 3.4 个后端）")
+                               "事务外空闲 5%，其他 5%（平均活跃 3.4 个后端，共见 4 个）")
 
 
 def test_the_clause_merges_row_waits_of_one_table_and_says_when_it_has_nothing():
