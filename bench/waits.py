@@ -95,8 +95,8 @@ def summarise(samples: list[Sample], ticks: int, seconds: float = 0.0, error: st
 
     `ticks` counts the sampler's reads (a tick may see no backend); `mean_active` is the mean number of
     backends in state active per tick, `mean_backends` of backends present at all, `backends_seen` the
-    distinct backends (one per server thread that kept a connection: fewer than the server's threads means
-    the requests did not reach them all)."""
+    distinct backends (one per server thread and connection lifetime), `mean_in_transaction` the mean number
+    in a transaction, `lock_ticks` the share of ticks with at least one lock wait."""
     cats = Counter(classify(s) for s in samples)
     n = len(samples)
     locks = Counter(f"{s.locktype or '?'}:{s.relation or '?'}" for s in samples if classify(s) == "lock")
@@ -108,6 +108,11 @@ def summarise(samples: list[Sample], ticks: int, seconds: float = 0.0, error: st
         "mean_backends": round(n / ticks, 2) if ticks else 0.0,
         "mean_active": round(active / ticks, 2) if ticks else 0.0,
         "backends_seen": len({s.pid for s in samples}),
+        # backends inside a transaction (working in the database, waiting in it, or idle in it) per tick
+        "mean_in_transaction": round(sum(1 for s in samples if classify(s) in ("cpu", "lock", "lwlock_io", "app"))
+                                     / ticks, 2) if ticks else 0.0,
+        # ticks where at least one backend waited on a lock (near 1: the hot rows are always contended)
+        "lock_ticks": round(len({s.tick for s in samples if classify(s) == "lock"}) / ticks, 4) if ticks else 0.0,
         "shares": {c: round(cats[c] / n, 4) if n else 0.0 for c in CATEGORIES},
         "locks": {k: round(v / n, 4) for k, v in locks.most_common()},
         "waits": {k: round(v / n, 4) for k, v in events.most_common(8)},

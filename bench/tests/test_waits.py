@@ -51,6 +51,8 @@ def test_the_summary_shares_the_backend_samples_by_what_they_wait_for():
     assert summary["mean_backends"] == 4.0
     assert summary["mean_active"] == 3.4  # 34 of 40 backend-samples are active
     assert summary["backends_seen"] == 4
+    assert summary["mean_in_transaction"] == 3.6  # all but the 2 idle and 2 IPC samples
+    assert summary["lock_ticks"] == 0.8  # backend 3 waits on a lock in ticks 0–7
     assert summary["shares"] == {"cpu": 0.5, "lock": 0.2, "lwlock_io": 0.1, "app": 0.1, "idle": 0.05,
                                  "other": 0.05}
     assert summary["locks"] == {"transactionid:indicators_rollup": 0.15, "tuple:indicators_datavalue": 0.05}
