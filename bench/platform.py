@@ -608,20 +608,68 @@ def b_burst(ctx: Context) -> hx.Result:
     # same town's rows); a fixed seed keeps runs comparable
     jobs = [jobs[k] for k in np.random.default_rng(w.SEED).permutation(len(jobs))]
     port = ctx.port()
-    rates, lat, checks = [], [], []
+    conninfo = _sampler_conninfo()
+    rates, lat, checks, waits = [], [], [], []
     for _ in range(ctx.heavy):
         _drop_months(BURST_MONTH, IMPORT_MONTH)
-        r = burst(port, ctx.token, jobs, clients=8)
+        with _wait_sampling(conninfo, waits):
+            r = burst(port, ctx.token, jobs, clients=8)
         rates.append(len(jobs) / r["wall"])
         lat += r["latencies"]
         checks.append(_burst_check(ctx, codes[mask], {c: vals[c][mask] for c in inds}, r))
     ok = all(c["ok"] for c in checks)
     note = (f"核数一致：{checks[-1]['values']:,} 值 / {checks[-1]['units']:,} 村，无丢失、无重复，全省汇总正确"
-            if ok else f"核数不一致：{checks[-1]}")[:200]
+            if ok else f"核数不一致：{checks[-1]}"[:200])
     extra = {"submissions": len(jobs), "values_per_submission": len(inds), "latency_p50": hx.percentile(lat, .5),
              "latency_p95": hx.percentile(lat, .95), "latency_max": max(lat), "checks": checks,
              "workers": 4, "threads": 2, "clients": 8}
+    if waits:  # PostgreSQL: what the backends did during each repeat (the note shows the last one)
+        from .waits import clause
+
+        extra["waits"] = waits
+        note += "；" + clause(waits[-1])
     return hx.Result("burst", ctx.db, hx.THROUGHPUT, rates, items="次提交", note=note, extra=extra)
+
+
+def _sampler_conninfo() -> str | None:
+    """The bench database's conninfo for the wait sampler (PostgreSQL only), None elsewhere."""
+    from .waits import conninfo_from_django
+
+    try:
+        return conninfo_from_django()
+    except Exception:  # noqa: BLE001 — the sampler is an aside: no conninfo, no sampling
+        return None
+
+
+def _own_backend() -> list[int]:
+    """The PostgreSQL backend pid of this process's own connection (idle while the burst runs), if open."""
+    raw = connection.connection
+    pid = getattr(getattr(raw, "info", None), "backend_pid", None)
+    return [pid] if pid else []
+
+
+@contextmanager
+def _wait_sampling(conninfo: str | None, out: list[dict]) -> Iterator[None]:
+    """Sample the bench database's backends while the block runs (PostgreSQL); the summary is appended to
+    `out` also when the block raises. A sampler error is kept in the summary, never raised."""
+    if conninfo is None:
+        yield
+        return
+    from .waits import WaitSampler, summarise
+
+    try:
+        sampler = WaitSampler(conninfo, exclude=frozenset(_own_backend())).start()
+    except Exception as e:  # noqa: BLE001
+        out.append(summarise([], 0, error=f"{type(e).__name__}: {e}"[:300]))
+        yield
+        return
+    try:
+        yield
+    finally:
+        try:
+            out.append(sampler.stop())
+        except Exception as e:  # noqa: BLE001
+            out.append(summarise([], 0, error=f"{type(e).__name__}: {e}"[:300]))
 
 
 def _burst_check(ctx: Context, codes: np.ndarray, vals: dict[str, np.ndarray], r: dict) -> dict:
