@@ -29,7 +29,12 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(*, workers: int = 4, threads: int = 2, timeout: float = 60.0, log: Path | None = None):
-    """Start `gunicorn bqw.wsgi` (gthread workers: keep-alive) on a free loopback port; yield the port.
+    """Start `gunicorn bqw.wsgi` (gthread workers) on a free loopback port; yield the port.
+
+    Each worker takes at most `threads` connections at a time. With gunicorn's default (1,000) the first
+    worker to wake accepted every keep-alive client of the burst: 8 clients on one worker's 2 threads, i.e.
+    one core of Python (seen with `ss` during a burst; benoitc/gunicorn#3433). Capped, the 8 clients spread
+    2/2/2/2 over the 4 workers, at the price of no keep-alive (a loopback connect per request, ≈ 0.1 ms).
 
     The server's own output goes to `log` (default var/bench/gunicorn.log), not to the bench's table.
     """
@@ -42,7 +47,7 @@ def gunicorn(*, workers: int = 4, threads: int = 2, timeout: float = 60.0, log: 
     exe = str(Path(sys.executable).with_name("gunicorn"))
     proc = subprocess.Popen(
         [exe, "bqw.wsgi:application", "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads",
-         str(threads), "--worker-class", "gthread", "--timeout", "300", "--keep-alive", "30",
+         str(threads), "--worker-class", "gthread", "--worker-connections", str(threads), "--timeout", "300",
          "--log-level", "warning"],
         env={**os.environ, "BQW_LOG_LEVEL": "ERROR"}, stdout=logf, stderr=logf)
     try:
