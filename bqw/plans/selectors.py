@@ -57,21 +57,38 @@ def _of_tasks(model, tasks: QuerySet[Task], *order: str) -> QuerySet:
 UNREAD_ON_BOARDS = frozenset({"created", "updated"})
 
 
-def _board_tasks(tasks: QuerySet[Task]) -> tuple[list[str], list[tuple]]:
-    """The attribute names and value rows of the tasks of `tasks`, in its order, without the unread columns."""
+def _board_tasks(tasks: QuerySet[Task]) -> tuple[list[str], list[tuple], dict[int, list[tuple]]]:
+    """The attribute names and value rows of the tasks of `tasks` in its order (without the unread columns), and
+    their lead links {task id: [(organization id, assumed), …]} in position order — in one query, the tasks joined
+    to their lead links (a task with two leads comes twice), so the board's filter is evaluated once for both."""
     names = [f.attname for f in Task._meta.concrete_fields if f.name not in UNREAD_ON_BOARDS]
-    return names, list(tasks.values_list(*names))
+    order = tasks.query.order_by or Task._meta.ordering
+    rows = tasks.order_by(*order, "lead_links__position", "lead_links__id").values_list(
+        *names, "lead_links__organization_id", "lead_links__assumed")
+    i_id, width = names.index("id"), len(names)
+    found: list[tuple] = []
+    links: dict[int, list[tuple]] = {}
+    last = None
+    for r in rows:
+        task_id = r[i_id]
+        if task_id != last:
+            last = task_id
+            found.append(r[:width])
+            links[task_id] = []
+        if r[width] is not None:
+            links[task_id].append((r[width], r[width + 1]))
+    return names, found, links
 
 
 def task_rows(tasks: QuerySet[Task], on: date) -> list[TaskRow]:
     """Rows for these tasks (in the queryset's order) with related rows fetched per table, not per task: plans,
-    actions, regions, lead links, organizations, milestones and cooperating units — a fixed number of queries
-    whatever the number of tasks — then every light in one pass.
+    actions, regions, organizations, milestones and cooperating units (the lead links come with the tasks) — a
+    fixed number of queries whatever the number of tasks — then every light in one pass.
 
     The Task instances are what iterating the queryset with .defer(*UNREAD_ON_BOARDS) gives (same attributes,
     loaded from the same database, plan/action/region cached) but filled from value rows rather than through
     Model.__init__ per task, which was most of a 5,000-task board's time; Task has no init signal receivers."""
-    names, found = _board_tasks(tasks)
+    names, found, links = _board_tasks(tasks)
     if not found:
         return []
     at = {n: i for i, n in enumerate(names)}
@@ -79,10 +96,6 @@ def task_rows(tasks: QuerySet[Task], on: date) -> list[TaskRow]:
     plans = Plan.objects.in_bulk({r[i_plan] for r in found})
     actions = Action.objects.in_bulk({r[i_action] for r in found if r[i_action]})
     regions = Region.objects.in_bulk({r[i_region] for r in found})
-    links: dict[int, list[tuple]] = defaultdict(list)
-    for task_id, org_id, assumed in _of_tasks(TaskLead, tasks, "task_id", "position", "id").values_list(
-            "task_id", "organization_id", "assumed"):
-        links[task_id].append((org_id, assumed))
     coop: dict[int, list[int]] = defaultdict(list)
     for task_id, org_id in _of_tasks(Task.cooperating_units.through, tasks).values_list("task_id",
                                                                                           "organization_id"):
@@ -108,7 +121,7 @@ def task_rows(tasks: QuerySet[Task], on: date) -> list[TaskRow]:
                               region_key: regions[r[i_region]]}
         task_id = r[i_id]
         ms = milestones.get(task_id) or []  # in due-date order from the query, as the leads by position
-        leads = [LeadLink(org_id, orgs[org_id], assumed) for org_id, assumed in links.get(task_id, ())]
+        leads = [LeadLink(org_id, orgs[org_id], assumed) for org_id, assumed in links[task_id]]
         co = [orgs[o] for o in coop.get(task_id, ())]
         if len(co) > 1:
             co.sort(key=lambda o: (o.region.code, o.name))
