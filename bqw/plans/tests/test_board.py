@@ -95,7 +95,11 @@ def test_board_tasks_are_the_tasks_as_loaded_from_the_database(persona, make_tas
     with CaptureQueriesContext(connection) as c:
         (r.task.plan.name, r.task.region.name, r.task.action.name, r.task.deadline, r.task.due_at(ON))
     assert not c.captured_queries  # plan, region and action come with the board
-    assert r.task.updated == Task.objects.get(pk=r.task.pk).updated  # a deferred column still reads (one query)
+    before = Task.objects.get(pk=r.task.pk)
     r.task.progress = 55
-    r.task.save()
-    assert Task.objects.get(pk=r.task.pk).progress == 55
+    r.task.save()  # saves what it loaded, and stamps `updated` though it was not read
+    after = Task.objects.get(pk=r.task.pk)
+    assert (after.progress, after.created, after.content) == (55, before.created, before.content)
+    assert after.updated > before.updated
+    r = rows[1]
+    assert r.task.updated == Task.objects.get(pk=r.task.pk).updated  # a deferred column still reads (one query)
