@@ -34,7 +34,7 @@ class LeadLink:
     assumed: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskRow:
     """A task on a board with its light and its related rows, fetched once per related table for the whole
     board (read these, not task.lead_links / task.milestones / task.cooperating_units: those query per task)."""
@@ -66,14 +66,14 @@ def _board_tasks(tasks: QuerySet[Task]) -> tuple[list[str], list[tuple], dict[in
     rows = tasks.order_by(*order, "lead_links__position", "lead_links__id").values_list(
         *names, "lead_links__organization_id", "lead_links__assumed")
     i_id, width = names.index("id"), len(names)
-    found: list[tuple] = []
+    found: list[tuple] = []  # each task's first row (its lead columns after the task's are not read as the task's)
     links: dict[int, list[tuple]] = {}
     last = None
     for r in rows:
         task_id = r[i_id]
         if task_id != last:
             last = task_id
-            found.append(r[:width])
+            found.append(r)
             links[task_id] = []
         if r[width] is not None:
             links[task_id].append((r[width], r[width + 1]))
@@ -114,7 +114,7 @@ def task_rows(tasks: QuerySet[Task], on: date) -> list[TaskRow]:
     for r in found:
         t = new(Task)
         d = t.__dict__
-        d.update(zip(names, r, strict=True))
+        d.update(zip(names, r, strict=False))  # the row's lead columns come after names
         state = d["_state"] = ModelState()
         state.adding, state.db = False, db
         state.fields_cache = {plan_key: plans[r[i_plan]], action_key: actions.get(r[i_action]),
