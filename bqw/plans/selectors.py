@@ -60,7 +60,8 @@ UNREAD_ON_BOARDS = frozenset({"created", "updated"})
 def _board_tasks(tasks: QuerySet[Task]) -> tuple[list[str], list[tuple], dict[int, list[tuple]]]:
     """The attribute names and value rows of the tasks of `tasks` in its order (without the unread columns), and
     their lead links {task id: [(organization id, assumed), …]} in position order — in one query, the tasks joined
-    to their lead links (a task with two leads comes twice), so the board's filter is evaluated once for both."""
+    to their lead links (a task with two leads comes twice), so the board's filter is evaluated once for both.
+    `tasks` must filter on lead units with Exists, not a join, or the join would narrow the lead links too."""
     names = [f.attname for f in Task._meta.concrete_fields if f.name not in UNREAD_ON_BOARDS]
     order = tasks.query.order_by or Task._meta.ordering
     rows = tasks.order_by(*order, "lead_links__position", "lead_links__id").values_list(
