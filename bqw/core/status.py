@@ -34,7 +34,7 @@ def light_fill(light: str) -> Any:
     return PatternFill("solid", fgColor=LIGHT_FILLS[Light(light).value])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Status:
     """A computed light with its status word and the sentence that explains it."""
 

@@ -32,8 +32,11 @@ WORD_LIGHTS = {DONE: Light.GREEN, ON_TRACK: Light.GREEN, DUE_SOON: Light.BLUE, B
                OVERDUE: Light.RED, NOT_STARTED: Light.GREY}
 
 
+_WORD_LIGHT_VALUES = {word: light.value for word, light in WORD_LIGHTS.items()}  # no enum lookup per task
+
+
 def _status(word: str, reason: str) -> Status:
-    return Status(WORD_LIGHTS[word].value, word, reason)
+    return Status(_WORD_LIGHT_VALUES[word], word, reason)
 
 
 def _d(d: date) -> str:

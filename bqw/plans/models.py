@@ -137,6 +137,15 @@ class Task(models.Model):
         text = self.content if len(self.content) <= 40 else self.content[:39] + "…"
         return f"{self.number} {text}".strip()
 
+    def save(self, *args, **kwargs) -> None:
+        """Model.save; a task read without its timestamps (a board's, see selectors.task_rows) still stamps
+        `updated` on a plain save() (Django would save only the loaded fields, and auto_now stamps only those)."""
+        deferred = self.get_deferred_fields() if kwargs.get("update_fields") is None and not args else ()
+        if "updated" in deferred and not self._state.adding:
+            kwargs["update_fields"] = [f.attname for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.attname not in deferred] + ["updated"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return f"/plans/tasks/{self.pk}/"
 
@@ -147,6 +156,8 @@ class Task(models.Model):
 
     def due_at(self, on: date) -> date | None:
         """The date the task (or its current cycle, for 每季度-style tasks) falls due."""
+        if self.deadline_kind != RECURRING:  # Deadline.next_due's answer, without building one per task on a board
+            return self.due_on
         return self.deadline.next_due(on)
 
     @property

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from bqw.accounts.models import User
@@ -33,7 +34,7 @@ class LeadLink:
     assumed: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskRow:
     """A task on a board with its light and its related rows, fetched once per related table for the whole
     board (read these, not task.lead_links / task.milestones / task.cooperating_units: those query per task)."""
@@ -51,20 +52,51 @@ def _of_tasks(model, tasks: QuerySet[Task], *order: str) -> QuerySet:
     return model.objects.filter(task_id__in=tasks.order_by().values("id")).order_by(*order)
 
 
+# Task columns no board consumer reads (pages, ledger, API, cockpit, briefings, workbench): not fetched, not
+# converted; they stay deferred on the instances (reading one would cost a query per task, so do not).
+UNREAD_ON_BOARDS = frozenset({"created", "updated"})
+
+
+def _board_tasks(tasks: QuerySet[Task]) -> tuple[list[str], list[tuple], dict[int, list[tuple]]]:
+    """The attribute names and value rows of the tasks of `tasks` in its order (without the unread columns), and
+    their lead links {task id: [(organization id, assumed), …]} in position order — in one query, the tasks joined
+    to their lead links (a task with two leads comes twice), so the board's filter is evaluated once for both.
+    `tasks` must filter on lead units with Exists, not a join, or the join would narrow the lead links too."""
+    names = [f.attname for f in Task._meta.concrete_fields if f.name not in UNREAD_ON_BOARDS]
+    order = tasks.query.order_by or Task._meta.ordering
+    rows = tasks.order_by(*order, "lead_links__position", "lead_links__id").values_list(
+        *names, "lead_links__organization_id", "lead_links__assumed")
+    i_id, width = names.index("id"), len(names)
+    found: list[tuple] = []  # each task's first row (its lead columns after the task's are not read as the task's)
+    links: dict[int, list[tuple]] = {}
+    last = None
+    for r in rows:
+        task_id = r[i_id]
+        if task_id != last:
+            last = task_id
+            found.append(r)
+            links[task_id] = []
+        if r[width] is not None:
+            links[task_id].append((r[width], r[width + 1]))
+    return names, found, links
+
+
 def task_rows(tasks: QuerySet[Task], on: date) -> list[TaskRow]:
     """Rows for these tasks (in the queryset's order) with related rows fetched per table, not per task: plans,
-    actions, regions, lead links, organizations, milestones and cooperating units — a fixed number of queries
-    whatever the number of tasks — then every light in one pass."""
-    found = list(tasks)
+    actions, regions, organizations, milestones and cooperating units (the lead links come with the tasks) — a
+    fixed number of queries whatever the number of tasks — then every light in one pass.
+
+    The Task instances are what iterating the queryset with .defer(*UNREAD_ON_BOARDS) gives (same attributes,
+    loaded from the same database, plan/action/region cached) but filled from value rows rather than through
+    Model.__init__ per task, which was most of a 5,000-task board's time; Task has no init signal receivers."""
+    names, found, links = _board_tasks(tasks)
     if not found:
         return []
-    plans = Plan.objects.in_bulk({t.plan_id for t in found})
-    actions = Action.objects.in_bulk({t.action_id for t in found if t.action_id})
-    regions = Region.objects.in_bulk({t.region_id for t in found})
-    links: dict[int, list[tuple]] = defaultdict(list)
-    for task_id, org_id, assumed in _of_tasks(TaskLead, tasks, "task_id", "position", "id").values_list(
-            "task_id", "organization_id", "assumed"):
-        links[task_id].append((org_id, assumed))
+    at = {n: i for i, n in enumerate(names)}
+    i_id, i_plan, i_action, i_region = at["id"], at["plan_id"], at["action_id"], at["region_id"]
+    plans = Plan.objects.in_bulk({r[i_plan] for r in found})
+    actions = Action.objects.in_bulk({r[i_action] for r in found if r[i_action]})
+    regions = Region.objects.in_bulk({r[i_region] for r in found})
     coop: dict[int, list[int]] = defaultdict(list)
     for task_id, org_id in _of_tasks(Task.cooperating_units.through, tasks).values_list("task_id",
                                                                                           "organization_id"):
@@ -74,16 +106,24 @@ def task_rows(tasks: QuerySet[Task], on: date) -> list[TaskRow]:
         milestones[m.task_id].append(m)
     orgs = Organization.objects.select_related("region").in_bulk(
         {org_id for rows in links.values() for org_id, _ in rows} | {o for ids in coop.values() for o in ids})
-    plan_f, action_f, region_f = Task.plan.field, Task.action.field, Task.region.field
+    plan_key, action_key, region_key = Task.plan.field.cache_name, Task.action.field.cache_name, \
+        Task.region.field.cache_name
+    db = tasks.db
+    new = Task.__new__
     blue_days, tolerance = light_settings()
     out = []
-    for t in found:
-        plan_f.set_cached_value(t, plans[t.plan_id])
-        action_f.set_cached_value(t, actions.get(t.action_id))
-        region_f.set_cached_value(t, regions[t.region_id])
-        ms = milestones.get(t.id, [])  # in due-date order from the query, as the leads in their position order
-        leads = [LeadLink(org_id, orgs[org_id], assumed) for org_id, assumed in links.get(t.id, ())]
-        co = [orgs[o] for o in coop.get(t.id, ())]
+    for r in found:
+        t = new(Task)
+        d = t.__dict__
+        d.update(zip(names, r, strict=False))  # the row's lead columns come after names
+        state = d["_state"] = ModelState()
+        state.adding, state.db = False, db
+        state.fields_cache = {plan_key: plans[r[i_plan]], action_key: actions.get(r[i_action]),
+                              region_key: regions[r[i_region]]}
+        task_id = r[i_id]
+        ms = milestones.get(task_id) or []  # in due-date order from the query, as the leads by position
+        leads = [LeadLink(org_id, orgs[org_id], assumed) for org_id, assumed in links[task_id]]
+        co = [orgs[o] for o in coop.get(task_id, ())]
         if len(co) > 1:
             co.sort(key=lambda o: (o.region.code, o.name))
         out.append(TaskRow(t, task_light(t, on, blue_days=blue_days, tolerance=tolerance, milestones=ms), leads, ms,

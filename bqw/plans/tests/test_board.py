@@ -10,7 +10,7 @@ from bqw.accounts.services import system_user
 from bqw.orgs.services import organization_ensure
 from bqw.plans.lights import task_light
 from bqw.plans.models import Milestone, Task
-from bqw.plans.selectors import tasks_for_user
+from bqw.plans.selectors import UNREAD_ON_BOARDS, tasks_for_user
 from bqw.plans.services import action_ensure
 
 ON = date(2024, 7, 10)
@@ -44,7 +44,9 @@ def test_board_queries_do_not_grow_with_the_number_of_tasks(client, login, perso
     def counts():
         return (_queries(lambda: tasks_for_user(admin, plan=plan, on=ON)),
                 _queries(lambda: client.get(api)),
-                _queries(lambda: client.get(f"/plans/{plan.pk}/?on={ON}")))
+                _queries(lambda: client.get(f"/plans/{plan.pk}/?on={ON}")),
+                _queries(lambda: client.get(f"/plans/{plan.pk}/stats/?on={ON}")),
+                _queries(lambda: client.get(f"/plans/{plan.pk}/ledger.xlsx?on={ON}")))
 
     _add_tasks(make_task, plan, jm, 3, 0)
     few = counts()
@@ -72,3 +74,32 @@ def test_board_rows_carry_each_tasks_own_relations_and_light(persona, make_task,
     assert {r.status.light for r in rows} >= {"red", "yellow", "blue"}  # the board has more than one light
     first = [r.leads[0].organization.name for r in rows]
     assert "江门市住房和城乡建设局" in first and "江门市交通运输局" in first  # each task keeps its own lead order
+
+
+def test_board_tasks_are_the_tasks_as_loaded_from_the_database(persona, make_task, plan, jm):
+    """The board fills its Task instances from value rows: each must equal the task read the ordinary way in every
+    column it loads, count as loaded (saved, from this database), and leave only the unread columns deferred."""
+    _add_tasks(make_task, plan, jm, 4, 0)
+    Task.objects.filter(plan=plan).update(number="1.2", weight="2.50", state="in_progress")
+    rows = tasks_for_user(persona("jm_admin"), plan=plan, on=ON)
+    assert rows
+    loaded = [f.attname for f in Task._meta.concrete_fields if f.name not in UNREAD_ON_BOARDS]
+    for r in rows:
+        t = Task.objects.get(pk=r.task.pk)
+        assert r.task == t
+        assert {n: getattr(r.task, n) for n in loaded} == {n: getattr(t, n) for n in loaded}
+        assert (r.task._state.adding, r.task._state.db) == (False, t._state.db)
+        assert r.task.get_deferred_fields() == set(UNREAD_ON_BOARDS)
+        assert (r.task.get_state_display(), r.task.get_absolute_url()) == ("进行中", f"/plans/tasks/{t.pk}/")
+    r = rows[0]
+    with CaptureQueriesContext(connection) as c:
+        (r.task.plan.name, r.task.region.name, r.task.action.name, r.task.deadline, r.task.due_at(ON))
+    assert not c.captured_queries  # plan, region and action come with the board
+    before = Task.objects.get(pk=r.task.pk)
+    r.task.progress = 55
+    r.task.save()  # saves what it loaded, and stamps `updated` though it was not read
+    after = Task.objects.get(pk=r.task.pk)
+    assert (after.progress, after.created, after.content) == (55, before.created, before.content)
+    assert after.updated > before.updated
+    r = rows[1]
+    assert r.task.updated == Task.objects.get(pk=r.task.pk).updated  # a deferred column still reads (one query)
