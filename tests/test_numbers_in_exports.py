@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
@@ -79,7 +79,7 @@ def test_the_demo_workbooks_write_numbers_as_offices_do(demo, client, login, per
     assert [w for w in words if RAW.search(w)] == []  # the briefing's Word file too
     login("hs_reporter")
     files["填报模板"] = client.get("/indicators/template/").content
-    last_quarter = Period.of_date(date.today(), "Q").shift(-1)
+    last_quarter = Period.of_date(timezone.localdate(), "Q").shift(-1)
     files["填报数据导出"] = values_export(persona("hs_reviewer"), region("440784"), last_quarter.months()[-1], "xlsx")
     for name, data in files.items():
         assert data[:2] == b"PK", name

@@ -7,6 +7,7 @@ import re
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from bqw.core.numbers import cell_number
 from bqw.core.spreadsheet import new_workbook, workbook_bytes, write_row
 from bqw.core.status import light_fill
 
@@ -37,7 +38,8 @@ def cockpit_workbook(data: dict) -> bytes:
     keys = data["key_targets"]
     ws = _sheet(wb, "下级单位", head, ["单位", *([f"{ind['name']}（{ind['unit']}）", ind["name"]] if ind else []),
                                     "排名", "综合状态", *[k["title"] for k in keys]],
-                [[r["name"], *([r["value"], r["text"]] if ind else []), r.get("rank"), r["label"],
+                [[r["name"], *([cell_number(r["value"], ind["unit"]), r["text"]] if ind else []), r.get("rank"),
+                  r["label"],
                   *[r["lights"].get(str(k["id"]), {}).get("label", "—") for k in keys]] for r in data["children"]])
     col = 5 if ind else 3
     for n, r in enumerate(data["children"], start=3):
@@ -45,7 +47,8 @@ def cockpit_workbook(data: dict) -> bytes:
     if data["trend"]:
         t = data["trend"]
         _sheet(wb, "趋势", f"{region} {t['name']}", ["期间", f"{t['name']}（{t['unit']}）", t["name"], "预期进度"],
-               [[label, v, text, (t["expected"] or [None] * len(t["labels"]))[k]]
+               [[label, cell_number(v, t["unit"]), text,
+                 cell_number((t["expected"] or [None] * len(t["labels"]))[k], t["unit"])]
                 for k, (label, v, text) in enumerate(zip(t["labels"], t["values"], t["texts"], strict=True))])
     if ind:
         _sheet(wb, "排名", f"{region} 下级单位 {ind['name']} 排名 {period}", ["名次", "单位", ind["name"]],

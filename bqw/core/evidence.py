@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import FileResponse
+from django.utils import timezone
 
 from .errors import ApplicationError, NotFoundError
 
@@ -38,7 +38,7 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 def evidence_path(instance: EvidenceFile, filename: str) -> str:
     """Generated names only, under the owning app's folder: the user's file name is kept in `name`, never used
     on disk."""
-    return (f"{instance._meta.app_label}/evidence/{date.today():%Y/%m}/{uuid.uuid4().hex}"
+    return (f"{instance._meta.app_label}/evidence/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}"
             f"{Path(filename).suffix.lower()}")
 
 

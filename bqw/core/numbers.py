@@ -44,6 +44,15 @@ def fmt(v: Number | None, unit: str = "", *, yes_no: bool = False) -> str:
     return f"{_trim(v, 2)}{unit}"
 
 
+def cell_number(v: Number | None, unit: str = "") -> float | int | None:
+    """A value for a numeric workbook cell (charts, sums): rounded as `fmt` shows it — 1 decimal for a rate, 2
+    otherwise — so a share of 70.50359712230215 is written 70.5, not with its float tail."""
+    if v is None:
+        return None
+    v = round(float(v), 1 if unit == "%" else 2)
+    return int(v) if v == int(v) else v
+
+
 def fmt_gap(v: Number, unit: str = "") -> str:
     """The size of a gap: 6.4 个百分点 for rates, 120 万元, 3户."""
     v = abs(float(v))

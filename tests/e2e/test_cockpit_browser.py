@@ -8,14 +8,16 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from bqw.core.numbers import fmt
+from bqw.core.periods import Period
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "var" / "screenshots"
-PERIOD = __import__("bqw.core.periods", fromlist=["Period"]).Period.of_date(__import__("datetime").date.today()).id
+PERIOD = Period.of_date(timezone.localdate()).id  # the current month in China time, as the app counts it
 # the month being reported: the only future a clerk may enter is none (the program window ends today)
 HS, SP = "440784000000", "440784001000"
 INDICATOR, VILLAGE, AMOUNT, NOTE = "v_income", 5, 4321000, "本月快报数（驾驶舱联动）"

@@ -2,15 +2,16 @@
 returned by the 鹤山 reviewer with a reason, corrected, approved — and the county total moves at once."""
 
 import json
-from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from bqw.core.periods import Period
 
 pytestmark = pytest.mark.e2e
 
-PERIOD = Period.of_date(date.today()).id  # the month being reported: the demo leaves 沙坪街道's open
+# the month being reported, in China time as the app counts it: the demo leaves 沙坪街道's open
+PERIOD = Period.of_date(timezone.localdate()).id
 
 
 def _county_total(page, indicator: str, period: str) -> float | None:

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from bqw.core.errors import ApplicationError, ImportRejected
 from bqw.core.imports import read_table
-from bqw.core.numbers import fit_decimal
+from bqw.core.numbers import cell_number, fit_decimal
 from bqw.core.params import int_param
 from bqw.core.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, parse_deadline
 
@@ -165,3 +165,10 @@ def test_a_strict_request_integer_is_a_400_naming_the_field():
 def test_int_param_never_raises_and_stays_in_range(text):
     n = int_param(text)
     assert n is None or 0 <= n <= 2**31 - 1
+
+
+def test_numbers_for_workbook_cells_are_rounded_as_offices_write_them():
+    assert cell_number(70.50359712230215, "%") == 70.5
+    assert cell_number(88.48920863309353, "") == 88.49
+    assert cell_number(Decimal("1337.000000"), "户") == 1337 and isinstance(cell_number(1337.0, "户"), int)
+    assert cell_number(None, "%") is None

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from bqw.accounts.cli import cli_actor
 from bqw.core.errors import ApplicationError
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{p.name}\t{p.region.name}\t{p.start_on}—{p.end_on}\t{state}")
             return
         actor = cli_actor(opts.get("user"))
-        year = date.today().year
+        year = timezone.localdate().year
         try:
             region = get_region_for_user(actor, opts["region"])
             issuer = None
