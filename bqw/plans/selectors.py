@@ -64,7 +64,8 @@ def _board_tasks(tasks: QuerySet[Task]) -> tuple[list[str], list[tuple], dict[in
     `tasks` must filter on lead units with Exists, not a join, or the join would narrow the lead links too."""
     names = [f.attname for f in Task._meta.concrete_fields if f.name not in UNREAD_ON_BOARDS]
     order = tasks.query.order_by or Task._meta.ordering
-    rows = tasks.order_by(*order, "lead_links__position", "lead_links__id").values_list(
+    # "id" after the caller's order: a task's rows stay together even where that order has ties
+    rows = tasks.order_by(*order, "id", "lead_links__position", "lead_links__id").values_list(
         *names, "lead_links__organization_id", "lead_links__assumed")
     i_id, width = names.index("id"), len(names)
     found: list[tuple] = []  # each task's first row (its lead columns after the task's are not read as the task's)

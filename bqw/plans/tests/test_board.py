@@ -10,7 +10,7 @@ from bqw.accounts.services import system_user
 from bqw.orgs.services import organization_ensure
 from bqw.plans.lights import task_light
 from bqw.plans.models import Milestone, Task
-from bqw.plans.selectors import UNREAD_ON_BOARDS, tasks_for_user
+from bqw.plans.selectors import UNREAD_ON_BOARDS, task_rows, tasks_for_user
 from bqw.plans.services import action_ensure
 
 ON = date(2024, 7, 10)
@@ -103,3 +103,15 @@ def test_board_tasks_are_the_tasks_as_loaded_from_the_database(persona, make_tas
     assert after.updated > before.updated
     r = rows[1]
     assert r.task.updated == Task.objects.get(pk=r.task.pk).updated  # a deferred column still reads (one query)
+
+
+def test_board_rows_keep_each_tasks_leads_when_the_order_has_ties(make_task, plan, jm):
+    """Tasks and their lead links come in one query: a board ordered only by plan (every task ties) must still
+    give each task once, with its own two leads in their order."""
+    _add_tasks(make_task, plan, jm, 5, 0)
+    rows = task_rows(Task.objects.filter(plan=plan).order_by("plan_id"), ON)
+    assert sorted(r.task.pk for r in rows) == sorted(Task.objects.filter(plan=plan).values_list("pk", flat=True))
+    for r in rows:
+        assert [link.organization_id for link in r.leads] == list(
+            Task.objects.get(pk=r.task.pk).lead_links.values_list("organization_id", flat=True))
+        assert len(r.leads) == 2
