@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.core.management import call_command
@@ -27,6 +28,9 @@ from django.db import connection, transaction
 
 from . import harness as hx
 from . import workload as w
+
+if TYPE_CHECKING:
+    from bqw.indicators.services import ValueColumn
 
 UNAVAILABLE = "待接入（指标应用尚未合并）"
 BENCH_USER = "bench_admin"
@@ -220,7 +224,7 @@ def reload_if_dirty(log: Callable[[str], object] = print) -> bool:
 
 # — load ————————————————————————————————————————————————————————————————————————————————————
 
-def value_columns(scale: str) -> Iterator[object]:
+def value_columns(scale: str) -> Iterator[ValueColumn]:
     """The workload as the loader's columns: one indicator × month × level at a time, as generated."""
     from bqw.indicators.services import ValueColumn
 
