@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
@@ -65,6 +66,12 @@ def _exec(sql: str, params: Sequence = ()) -> int:
     with connection.cursor() as cur:
         _execute(cur, sql, params)
         return cur.rowcount
+
+
+def _rows(sql: str, params: Sequence = ()) -> list[tuple]:
+    with connection.cursor() as cur:
+        _execute(cur, sql, params)
+        return cur.fetchall()
 
 
 def _execute(cur, sql: str, params: Sequence) -> None:
@@ -294,12 +301,12 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     # the deltas are for PostgreSQL, where concurrent forms meet on the city and province rows.
     recount = nested or not _is_pg()
     # the rows whose change is passed up as a delta: each written unit's own rows and its share rows
-    leaf_keys: dict[tuple[int, int, str], Indicator] = {}
+    leaf_keys: dict[tuple[int, int, str], Indicator | Dependent] = {}
     for (rid, iid), (region, indicator, periods) in by_ri.items():
         for p in periods:
             leaf_keys[(rid, iid, p.id)] = indicator
             for d in wheres:
-                if d.source_id == iid and d.source.level == region.level:
+                if d.source_id == iid and d.source_level == region.level:
                     leaf_keys[(rid, d.id, p.id)] = d
     old = {} if recount else _states(list(leaf_keys), lock=True)
     _own_rows_of(by_ri)
@@ -341,9 +348,9 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     for (rid, iid), (region, indicator, periods) in by_ri.items():
         # min/max; shares whose source is reported above the written unit: above the source's level
         rest = {iid} if indicator.rule in ("min", "max") else set()
-        above_source = [d for d in wheres if d.source_id == iid and d.source.level < region.level]
+        above_source = [d for d in wheres if d.source_id == iid and d.source_level < region.level]
         for a in chains[rid]:
-            ids = rest | {d.id for d in above_source if d.source.level > a.level}
+            ids = rest | {d.id for d in above_source if d.source_level > a.level}
             if ids:
                 e = recount.setdefault(a.id, (a, set(), set()))
                 e[1].update(ids), e[2].update(p.id for p in periods)
@@ -475,7 +482,7 @@ OWN_ROWS_PER_STATEMENT = 2000
 Needs = dict[int, tuple[Region, set[int], set[str]]]  # unit id -> (unit, indicator ids, period ids)
 
 
-def _needs(by_ri, chains: dict[int, list[Region]], wheres: list[Indicator]) -> tuple[Needs, Needs]:
+def _needs(by_ri, chains: dict[int, list[Region]], wheres: list[Dependent]) -> tuple[Needs, Needs]:
     """What each ancestor's rows need (the written indicators and the shares computed from them) and where
     share rows are computed from a source row of the same unit (`leaf_need`)."""
     need: Needs = {}
@@ -483,23 +490,23 @@ def _needs(by_ri, chains: dict[int, list[Region]], wheres: list[Indicator]) -> t
     for (_, iid), (region, _, periods) in by_ri.items():
         pids = {p.id for p in periods}
         dep_where = [d for d in wheres if d.source_id == iid]
-        here = {d.id for d in dep_where if d.source.level == region.level}
+        here = {d.id for d in dep_where if d.source_level == region.level}
         if here:
             e = leaf_need.setdefault(region.id, (region, set(), set()))
             e[1].update(here), e[2].update(pids)
         for a in chains[region.id]:
             e = need.setdefault(a.id, (a, set(), set()))
             e[1].add(iid)
-            e[1].update(d.id for d in dep_where if d.source.level > a.level)
+            e[1].update(d.id for d in dep_where if d.source_level > a.level)
             e[2].update(pids)
-            here = {d.id for d in dep_where if d.source.level == a.level}
+            here = {d.id for d in dep_where if d.source_level == a.level}
             if here:
                 e = leaf_need.setdefault(a.id, (a, set(), set()))
                 e[1].update(here), e[2].update(pids)
     return need, leaf_need
 
 
-def _refresh_by_recount(by_ri, regions: dict[int, Region], chains, ratios: list[Indicator], need: Needs,
+def _refresh_by_recount(by_ri, regions: dict[int, Region], chains, ratios: list[Dependent], need: Needs,
                         leaf_need: Needs) -> None:
     """Every ancestor recomputed from its children, level by level (an import whose units lie above one
     another: a delta would count a unit's own change twice)."""
@@ -540,7 +547,7 @@ def _period_unindexed(alias: str) -> str:
     return f"({alias}.period || '')"
 
 
-def _ratio_rows(ratios: list[Indicator], units: list[int], pids: list[str]) -> None:
+def _ratio_rows(ratios: list[Dependent], units: list[int], pids: list[str]) -> None:
     if not units:
         return
     rids = [d.id for d in ratios]
@@ -577,9 +584,23 @@ def _lock_many(group: list[tuple[Region, set[int], set[str]]]) -> None:
     _exec(f"INSERT INTO {ROLLUPS} ({COLS}) VALUES {', '.join(rows)} {CONFLICT} n = {ROLLUPS}.n WHERE FALSE", params)
 
 
-def _dependents_of(indicators: list[Indicator]) -> tuple[list[Indicator], list[Indicator]]:
-    deps = list(Indicator.objects.filter(rule__in=["ratio", *WHERE_RULES]).filter(
-        _dep_q({i.id for i in indicators})).select_related("source").order_by())  # no ORDER BY: once per write
+@dataclass(frozen=True)
+class Dependent:
+    """A ratio or share indicator computed from a written one: what the upkeep needs of it."""
+
+    id: int
+    rule: str
+    source_id: int | None
+    source_level: int | None  # the reporting level of a share's source indicator
+
+
+def _dependents_of(indicators: list[Indicator]) -> tuple[list[Dependent], list[Dependent]]:
+    """(ratios, shares) computed from these indicators: one plain statement, as every value write asks."""
+    ids, rules = sorted({i.id for i in indicators}), ["ratio", *WHERE_RULES]
+    deps = [Dependent(*row) for row in _rows(
+        f"SELECT d.id, d.rule, d.source_id, s.level FROM {INDICATORS} d LEFT JOIN {INDICATORS} s ON s.id = d.source_id "
+        f"WHERE d.rule IN ({_in(rules)}) AND (d.numerator_id IN ({_in(ids)}) OR d.denominator_id IN ({_in(ids)}) "
+        f"OR d.source_id IN ({_in(ids)}))", [*rules, *ids, *ids, *ids])]
     return [d for d in deps if d.rule == "ratio"], [d for d in deps if d.rule in WHERE_RULES]
 
 

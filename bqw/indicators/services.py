@@ -4,7 +4,7 @@ Every write runs in one transaction, writes its audit row and keeps the rollups 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,13 +48,34 @@ def parse_period_for(indicator: Indicator, text: str | Period, *, window: bool =
     """The period, checked against the indicator's periodicity (202406 for monthly, 2024Q2 quarterly…) and,
     for a reported value (`window`), against the reporting window (core.periods.check_reporting_period: from
     the program's start up to the current period). Every reported value passes here: pages, API, imports."""
-    period = text if isinstance(text, Period) else Period.parse(text)
-    if window:
-        check_reporting_period(period)
-    if period.kind != indicator.periodicity:
-        raise PeriodError(f"{indicator.name}为{indicator.get_periodicity_display()}，期间应为"
-                          f"{ {'M': '202406', 'Q': '2024Q2', 'Y': '2024'}[indicator.periodicity] }这样的格式")
-    return period
+    return ReportingPeriods(window=window)(indicator, text)
+
+
+class ReportingPeriods:
+    """parse_period_for for many values: each distinct period is read and window-checked once (a form's 20
+    items share one period, an import's 10,000 rows a few), then checked against each indicator. `read`: how
+    the text is read (Period.read for a workbook cell, which also takes the label 2024年6月)."""
+
+    def __init__(self, *, window: bool = True, read: Callable[[str], Period] = Period.parse) -> None:
+        self._window, self._read = window, read
+        self._seen: dict[str | Period, Period | ValueError] = {}
+
+    def __call__(self, indicator: Indicator, text: str | Period) -> Period:
+        period = self._seen.get(text)
+        if period is None:
+            try:
+                period = text if isinstance(text, Period) else self._read(text)
+                if self._window:
+                    check_reporting_period(period)
+            except ValueError as exc:
+                period = exc
+            self._seen[text] = period
+        if isinstance(period, ValueError):
+            raise period
+        if period.kind != indicator.periodicity:
+            raise PeriodError(f"{indicator.name}为{indicator.get_periodicity_display()}，期间应为"
+                              f"{ {'M': '202406', 'Q': '2024Q2', 'Y': '2024'}[indicator.periodicity] }这样的格式")
+        return period
 
 
 def check_value(indicator: Indicator, value: Any, *, computed_ok: bool = False) -> Decimal:
@@ -197,10 +218,11 @@ def _save_rows(actor: User, items: Iterable[dict], submit: bool, simulated: bool
             if not derived:
                 require_capture(actor, item["region"])
             allowed.add(item["region"].id)
+    period_of = ReportingPeriods(window=not derived)
     periods: list[Period | ValueError] = []
     for item in items:
         try:
-            periods.append(parse_period_for(item["indicator"], item["period"], window=not derived))
+            periods.append(period_of(item["indicator"], item["period"]))
         except ValueError as exc:  # reported in item order below
             periods.append(exc)
     good = [p for p in periods if isinstance(p, Period)]

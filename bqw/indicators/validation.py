@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.db import connection
 from django.db.models import Q
 
 from bqw.core.comparators import holds, symbol
@@ -172,11 +173,23 @@ class Violation:
 
 
 def rules_for(indicator_ids: Iterable[int]) -> list[ValidationRule]:
-    ids = set(indicator_ids)
+    """The active rules naming any of these indicators. Every value write asks (check_written, inside its
+    transaction — on SQLite, inside the write lock), and most forms touch no rule: one plain statement answers
+    that before the ORM query that loads the rules."""
+    ids = sorted(set(indicator_ids))
     if not ids:
         return []
-    return list(ValidationRule.objects.filter(active=True, indicators__in=ids).select_related("region")
-                .prefetch_related("indicators").distinct())
+    links = ValidationRule.indicators.through._meta
+    rule, indicator = links.get_field("validationrule").column, links.get_field("indicator").column
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT l.{rule} FROM {links.db_table} l JOIN {ValidationRule._meta.db_table} r "
+                    f"ON r.id = l.{rule} WHERE r.active = %s AND l.{indicator} IN ({','.join(['%s'] * len(ids))})",
+                    [True, *ids])
+        rule_ids = {row[0] for row in cur.fetchall()}
+    if not rule_ids:
+        return []
+    return list(ValidationRule.objects.filter(id__in=rule_ids).select_related("region")
+                .prefetch_related("indicators"))
 
 
 def violations(keys: Iterable[tuple[Region, str]], indicator_ids: Iterable[int],

@@ -19,7 +19,7 @@ from bqw.regions.selectors import RegionResolver
 
 from .models import DataValue, Indicator
 from .selectors import entry_period, indicators_due
-from .services import check_value, datavalues_save_rows, outlier_histories, outlier_reason, parse_period_for
+from .services import ReportingPeriods, check_value, datavalues_save_rows, outlier_histories, outlier_reason
 
 HEADERS = ["单位代码", "单位名称", "指标代码", "指标名称", "计量单位", "期间", "数值", "版本", "说明"]
 
@@ -96,6 +96,7 @@ def values_import(*, actor: User, data: bytes, filename: str) -> list[DataValue]
     resolver = RegionResolver(user=actor)
     indicators = {i.code: i for i in Indicator.objects.all()}
     by_name = {i.name: i for i in indicators.values()}
+    period_of = ReportingPeriods(read=Period.read)
     good = []
     for row in preview.rows:
         v = row.values
@@ -115,7 +116,7 @@ def values_import(*, actor: User, data: bytes, filename: str) -> list[DataValue]
                 preview.error(row.number, "indicator", f"未知指标“{v['indicator']}”")
         if ind is not None and v.get("period") is not None:
             try:
-                period = parse_period_for(ind, Period.read(_text(v["period"])))
+                period = period_of(ind, _text(v["period"]))
                 v["period"] = period.id
             except ValueError as exc:
                 preview.error(row.number, "period", str(exc))

@@ -105,6 +105,7 @@ class RegionResolver:
             qs = qs.within(within)
         self._rows = list(qs.values_list("id", "code", "name", "full_name", "level"))
         self._by_code = {r[1]: r for r in self._rows}
+        self._regions: dict[int, Region] = {}
         self._by_full: dict[str, list] = defaultdict(list)
         self._by_name: dict[str, list] = defaultdict(list)
         for r in self._rows:
@@ -128,7 +129,9 @@ class RegionResolver:
         if len(hits) > 1:
             sample = "、".join(f"{h[3]}({h[1]})" for h in hits[:3])
             raise ValueError(f"单位“{text}”有{len(hits)}个同名，请写全称或代码（如 {sample}）")
-        region = Region.objects.get(pk=hits[0][0])
+        region = self._regions.get(hits[0][0])
+        if region is None:  # an import names each unit on 20 rows or so: one read per unit
+            region = self._regions[hits[0][0]] = Region.objects.get(pk=hits[0][0])
         if self.user is not None and not self.user.can_view(region):
             raise ValueError(f"单位“{text}”不在您的管辖范围内")
         return region
