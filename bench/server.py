@@ -36,6 +36,9 @@ def gunicorn(*, workers: int = 4, threads: int = 2, timeout: float = 60.0, log: 
     one core of Python (seen with `ss` during a burst; benoitc/gunicorn#3433). Capped, the 8 clients spread
     2/2/2/2 over the 4 workers, at the price of no keep-alive (a loopback connect per request, ≈ 0.1 ms).
 
+    `--preload`, as `bqw serve`: the app (and, through bqw/wsgi.py, every URL and view) is imported once in the
+    master before the workers fork, so no worker pays its imports inside a timed request.
+
     The server's own output goes to `log` (default var/bench/gunicorn.log), not to the bench's table.
     """
     from django.conf import settings
@@ -48,7 +51,7 @@ def gunicorn(*, workers: int = 4, threads: int = 2, timeout: float = 60.0, log: 
     proc = subprocess.Popen(
         [exe, "bqw.wsgi:application", "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads",
          str(threads), "--worker-class", "gthread", "--worker-connections", str(threads), "--timeout", "300",
-         "--log-level", "warning"],
+         "--preload", "--log-level", "warning"],
         env={**os.environ, "BQW_LOG_LEVEL": "ERROR"}, stdout=logf, stderr=logf)
     try:
         deadline = time.monotonic() + timeout

@@ -116,6 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+    # Django's SQLite backend with its writers queued by the kernel, not polling (bqw/core/sqlite/base.py)
+    DATABASES["default"]["ENGINE"] = "bqw.core.sqlite"
 
 AUTH_USER_MODEL = "accounts.User"
 # ModelBackend with a lockout: a username locked after repeated wrong passwords cannot log in (accounts/throttle.py)

@@ -30,5 +30,5 @@ class Command(BaseCommand):
         self.stdout.write(f"平台地址：http://{host}:{port}/  （API 文档：http://{host}:{port}/api/docs）", )
         self.stdout.flush()
         os.execv(gunicorn, [gunicorn, "bqw.wsgi:application", "--bind", f"{host}:{port}",
-                            "--workers", str(workers), "--threads", "2", "--timeout", "120",
+                            "--workers", str(workers), "--threads", "2", "--timeout", "120", "--preload",
                             "--access-logfile", "-"])

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from bqw.accounts.services import command_actor
 from bqw.regions.services import divisions_load, shipped_classes_load
@@ -15,9 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--province", default="44")
 
     def handle(self, *args, province, **opts):
-        db = settings.DATABASES["default"]
-        if db["ENGINE"].endswith("sqlite3"):
-            Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        if connection.vendor == "sqlite":
+            Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         self.stdout.write("① 建表 …")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("② 导入区划 …")
