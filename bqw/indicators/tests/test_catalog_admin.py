@@ -20,6 +20,7 @@ from bqw.indicators.catalog_services import (
     indicator_update,
     parse_amount,
     rule_create,
+    rule_update,
     target_create,
 )
 from bqw.indicators.models import DataValue, Indicator, Target, ValidationRule
@@ -104,6 +105,16 @@ def test_rule_rejects_9_treated_of_6_villages_on_every_write_path(persona, sewag
     with pytest.raises(ApplicationError):  # lowering the other side later is checked too
         datavalue_save(actor=reporter, region=v, indicator=sewage["total"], period="202601", value="4",
                        version=DataValue.objects.get(indicator=sewage["total"], period="202601").version)
+
+
+def test_a_rule_switched_off_no_longer_rejects(persona, sewage, hs_admin):
+    rule = sewage["rule"]
+    rule_update(actor=hs_admin, rule=rule, name=rule.name, left="{已完成污水治理自然村数}", operator="<=",
+                right="{自然村数（鹤山）}", severity=rule.severity, active=False)
+    reporter = persona("hs_reporter")
+    v = village()
+    datavalue_save(actor=reporter, region=v, indicator=sewage["total"], period="202601", value="6")
+    assert datavalue_save(actor=reporter, region=v, indicator=sewage["done"], period="202601", value="9").value == 9
 
 
 def test_warning_rule_passes_entry_and_shows_in_review(client, persona, sewage):

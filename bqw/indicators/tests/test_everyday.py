@@ -70,12 +70,14 @@ def test_a_future_or_out_of_window_period_is_refused_on_every_path(client, login
     wb.active.append([a.code, "", "t_inc", "", "", FUTURE, 5, None, ""])
     wb.active.append([a.code, "", "t_inc", "", "", "202401", 5, None, ""])
     wb.active.append([a.code, "", "t_inc", "", "", "2030年12月", 5, None, ""])  # as the template writes periods
+    wb.active.append([tree["B"].code, "", "t_inc", "", "", FUTURE, 5, None, ""])  # checked once, each row told
     buf = io.BytesIO()
     wb.save(buf)
     with pytest.raises(ImportRejected) as exc:
         values_import(actor=user, data=buf.getvalue(), filename="v.xlsx")
     assert any(e.row == 2 and "不能填报" in e.message for e in exc.value.errors)
     assert any(e.row == 4 and "不能填报" in e.message for e in exc.value.errors)
+    assert any(e.row == 5 and "不能填报" in e.message for e in exc.value.errors)
     assert DataValue.objects.count() == before  # nothing written anywhere
 
 
