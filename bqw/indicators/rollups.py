@@ -12,14 +12,13 @@ units meeting/considered for count_where/share_where), `hits` (units meeting the
 - `sum/mean/min/max` aggregate the children's `value`; `count_where/share_where` sum `hits`/`n` from the
   source indicator's reporting level upward; `ratio` is computed at every unit from the numerator's and the
   denominator's rows of that same unit (Σ numerator ÷ Σ denominator × factor).
-- A write touches one leaf and ≤ 4 ancestors: on PostgreSQL the additive rules pass (new − old) to every
-  ancestor in one UPDATE (`refresh_after_writes`; SQLite, one writer at a time, recounts instead); the rest
-  is recounted per ancestor with one set-based INSERT … SELECT …
+- A write touches one leaf and ≤ 4 ancestors, recounted per ancestor with one set-based INSERT … SELECT …
   GROUP BY … ON CONFLICT DO UPDATE over its children's rows (all affected indicators and periods at once).
   On PostgreSQL each ancestor's rows are locked (an upsert that creates missing rows and only locks the
   others) *before* its aggregate statement, so the aggregate's snapshot includes every concurrent writer that held
   the lock first — no lost updates under READ COMMITTED; locks are taken bottom-up in one order, so writers
-  cannot deadlock.
+  cannot deadlock. (Delta upkeep — the additive rules passing (new − old) to every ancestor in one UPDATE —
+  is kept behind `DELTAS_ON_POSTGRESQL`, off: measured slower, see there.)
 - `rollup_rebuild` recomputes whole indicators / subtrees / years with a handful of set-based statements
   (used after bulk loads).
 
@@ -266,25 +265,30 @@ def _walk(region: Region, *, lazy: bool) -> list[Region] | None:
     return chain
 
 
+# Which upkeep a write takes. SQLite runs one writer at a time and re-aggregates an ancestor's few children
+# faster than it applies deltas (their reads, lock rows and UPDATE cost ≈ 1.5× the recount per form, measured
+# at city scale). On PostgreSQL the recount won too (docs/SCALING.md, "After the write-path pass"): it locks
+# each level's rows just before aggregating them, the city's and the province's last, while the deltas lock
+# every ancestor row, the province's included, at the start of the pass and hold them to COMMIT — month-end
+# burst at city scale on 2 cores 26.8–30.5 forms/s against 23.8–25.7, rollup row-lock waits 59–61 % of backend
+# samples against 74 % (three alternations); at province scale 17/s (recount) against 16.1/s (deltas) earlier.
+# The delta path stays, checked against a full rebuild by the property test, for a server where it pays.
+DELTAS_ON_POSTGRESQL = False
+
+
 def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
                          chains: dict[int, list[Region]] | None = None) -> None:
     """Bring every rollup the written values feed up to date in ONE pass, in the caller's transaction.
 
-    A unit's whole form (20 indicators) or an import of thousands of rows costs what one write costs. Delta
-    upkeep (issue 19): the written units' own rows are read before and after they are rewritten, and every
-    ancestor row of the additive rules (sum, mean's Σ and n, count_where/share_where's hits and n, the
-    unapproved count) changes by (new − old) — the same change at every level up to the first unit with its
-    own value, so ONE lock statement (PostgreSQL, bottom-up in one sorted order) and ONE UPDATE serve every
-    ancestor of every level, without reading any ancestor's children. What is not additive is recounted from
-    the children, level by level, as before (`_recount`): min/max, ancestors above a unit's own value, a
-    share whose source is reported above the written unit, a total that stops being simulated — and the whole
-    pass when one written unit lies above another (an import across levels). Ratios are then computed at
-    every touched unit from its numerator's and denominator's rows.
-
-    Statements for a form: ~ 8, whatever the depth of the tree (one more per level with something to recount).
-    On PostgreSQL every form of a city locks the same city and province rows, so the time from locking them
-    to COMMIT bounds the throughput of concurrent forms: what does not need them (the ratios of the written
-    units) is done before."""
+    A unit's whole form (20 indicators) or an import of thousands of rows costs what one write costs: the written
+    units' own rows are rewritten in one statement, then every ancestor is recounted from its children, level by
+    level, bottom-up (`_refresh_by_recount`; on PostgreSQL each level's rows locked just before its aggregate,
+    the city's and the province's last, which every form of a city shares), then the ratios at every touched
+    unit from its numerator's and denominator's rows. With `DELTAS_ON_POSTGRESQL` (off, see there) PostgreSQL
+    passes (new − old) of the additive rules (sum, mean's Σ and n, count_where/share_where's hits and n, the
+    unapproved count) to every ancestor in ONE lock statement and ONE UPDATE instead, recounting only what is
+    not additive (min/max, ancestors above a unit's own value, a share whose source is reported above the written
+    unit, a total that stops being simulated); an import across levels always recounts."""
     if not writes:
         return
     by_ri: dict[tuple[int, int], tuple[Region, Indicator, set[Period]]] = {}
@@ -296,10 +300,7 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     chains = {**_chains(r for rid, r in regions.items() if rid not in (chains or {})), **(chains or {})}
     ratios, wheres = _dependents_of(list(indicators.values()))
     nested = any(a.id in regions for rid in regions for a in chains[rid])
-    # SQLite runs one writer at a time and re-aggregates an ancestor's few children faster than it applies the
-    # deltas (their reads, lock rows and UPDATE cost ≈ 1.5× the recount per form, measured at city scale):
-    # the deltas are for PostgreSQL, where concurrent forms meet on the city and province rows.
-    recount = nested or not _is_pg()
+    recount = nested or not (_is_pg() and DELTAS_ON_POSTGRESQL)
     # the rows whose change is passed up as a delta: each written unit's own rows and its share rows
     leaf_keys: dict[tuple[int, int, str], Indicator | Dependent] = {}
     for (rid, iid), (region, indicator, periods) in by_ri.items():
@@ -508,15 +509,17 @@ def _needs(by_ri, chains: dict[int, list[Region]], wheres: list[Dependent]) -> t
 
 def _refresh_by_recount(by_ri, regions: dict[int, Region], chains, ratios: list[Dependent], need: Needs,
                         leaf_need: Needs) -> None:
-    """Every ancestor recomputed from its children, level by level (an import whose units lie above one
-    another: a delta would count a unit's own change twice)."""
+    """Every ancestor recomputed from its children, level by level, bottom-up: the upkeep of every write unless
+    DELTAS_ON_POSTGRESQL, and always for an import whose units lie above one another (a delta would count a
+    unit's own change twice)."""
     pids_all = sorted({p.id for _, _, ps in by_ri.values() for p in ps})
-    top = {a.id for a, _, _ in need.values() if a.level <= 2}
-    if ratios and _is_pg():  # the ratios below the hot city and province rows before locking them
-        _ratio_rows(ratios, [u for u in sorted({*regions, *need}) if u not in top], pids_all)
-        units = sorted(top)
-    else:
-        units = sorted({*regions, *need})
+    units = sorted({*regions, *need})
+    if ratios and _is_pg():
+        # the written units' own ratios before any ancestor row is locked (PostgreSQL: concurrent forms meet on
+        # the city and province rows); an ancestor's only after its recount below
+        leaves = [u for u in sorted(regions) if u not in need]
+        _ratio_rows(ratios, leaves, pids_all)
+        units = [u for u in units if u in need]
     _recount(need, {k: v for k, v in leaf_need.items() if k not in regions}, lock=True)
     if ratios:
         _ratio_rows(ratios, units, pids_all)

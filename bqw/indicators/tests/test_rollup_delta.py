@@ -1,6 +1,7 @@
-"""Delta upkeep of the rollups (issue 19) equals a full rebuild after any sequence of writes: forms, imports
-(across levels too), approvals, returns, reopenings, deletions and re-submissions, own values overriding the
-children, zones and quasi units, means weighted by units, min/max, ratios and shares, simulated values."""
+"""The rollups' upkeep (the recount; on PostgreSQL also the delta upkeep of issue 19) equals a full rebuild
+after any sequence of writes: forms, imports (across levels too), approvals, returns, reopenings, deletions and
+re-submissions, own values overriding the children, zones and quasi units, means weighted by units, min/max,
+ratios and shares, simulated values."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from bqw.core.errors import ApplicationError, ForbiddenError, NotFoundError
+from bqw.indicators import rollups
 from bqw.indicators.models import DataValue, Rollup
 from bqw.indicators.rollups import rollup_rebuild
 from bqw.indicators.services import (
@@ -110,9 +112,16 @@ def run(op, t, c, admin) -> None:
         fn(actor=admin, value=dv)
 
 
+# the recount (every write on SQLite; on PostgreSQL by default) and, on PostgreSQL, the delta upkeep kept behind
+# DELTAS_ON_POSTGRESQL
+UPKEEP = [False, True] if connection.vendor == "postgresql" else [False]
+
+
+@pytest.mark.parametrize("deltas", UPKEEP, ids=lambda d: "deltas" if d else "recount")
 @PROPERTY
 @given(sequence=ops)
-def test_delta_upkeep_equals_a_full_rebuild(units, catalog, persona, sequence):
+def test_upkeep_equals_a_full_rebuild(units, catalog, persona, sequence, deltas, monkeypatch):
+    monkeypatch.setattr(rollups, "DELTAS_ON_POSTGRESQL", deltas)
     admin = persona("gd_admin")
     with transaction.atomic():
         for op in sequence:
