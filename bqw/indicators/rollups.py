@@ -300,20 +300,20 @@ def refresh_after_writes(writes: Sequence[tuple[Region, Indicator, Period]], *,
     chains = {**_chains(r for rid, r in regions.items() if rid not in (chains or {})), **(chains or {})}
     ratios, wheres = _dependents_of(list(indicators.values()))
     nested = any(a.id in regions for rid in regions for a in chains[rid])
-    recount = nested or not (_is_pg() and DELTAS_ON_POSTGRESQL)
+    deltas_pass = _is_pg() and DELTAS_ON_POSTGRESQL and not nested
     # the rows whose change is passed up as a delta: each written unit's own rows and its share rows
     leaf_keys: dict[tuple[int, int, str], Indicator | Dependent] = {}
-    for (rid, iid), (region, indicator, periods) in by_ri.items():
+    for (rid, iid), (region, indicator, periods) in by_ri.items() if deltas_pass else ():
         for p in periods:
             leaf_keys[(rid, iid, p.id)] = indicator
             for d in wheres:
                 if d.source_id == iid and d.source_level == region.level:
                     leaf_keys[(rid, d.id, p.id)] = d
-    old = {} if recount else _states(list(leaf_keys), lock=True)
+    old = _states(list(leaf_keys), lock=True) if deltas_pass else {}
     _own_rows_of(by_ri)
     need, leaf_need = _needs(by_ri, chains, wheres)
     _share_leaves([v for k, v in leaf_need.items() if k in regions])
-    if recount:
+    if not deltas_pass:
         return _refresh_by_recount(by_ri, regions, chains, ratios, need, leaf_need)
     new = _states(list(leaf_keys), lock=False)
     pids_all = sorted({p.id for _, _, ps in by_ri.values() for p in ps})
