@@ -127,9 +127,13 @@ class Context:
 
     def port(self) -> int:
         if self._port is None:
-            from .server import gunicorn
+            from .catalog import MONTH
+            from .server import gunicorn, warm
 
-            self._port = self._stack.enter_context(gunicorn(workers=4, threads=2))
+            workers, threads = 4, 2
+            self._port = self._stack.enter_context(gunicorn(workers=workers, threads=threads))
+            warm(self._port, self.token, f"/api/v1/rollups/{w.PROVINCE.ljust(12, '0')}/{MONTH}?indicators=V01",
+                 clients=workers * threads)
         return self._port
 
     def close(self) -> None:
