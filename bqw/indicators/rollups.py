@@ -144,19 +144,43 @@ def _aggregate(where: str, params: Sequence) -> int:
     """Recompute parents from their children's rows: one INSERT … SELECT … GROUP BY for all matches.
 
     `where` filters children `c`, their parent region `p` and the indicator `ind`."""
-    sql = (f"INSERT INTO {ROLLUPS} ({COLS}) "
-           f"SELECT c.parent_id, p.parent_id, p.level, c.indicator_id, c.period, "
-           f"{_AGGREGATE}, NULL, {_AGGREGATE}, {_UNITS}, "
-           f"COALESCE(SUM(c.hits), 0), NULL, NULL, {_ANY_SIMULATED}, SUM(c.pending), SUM(c.pending) "
-           f"FROM {ROLLUPS} c JOIN {REGIONS} p ON p.id = c.parent_id JOIN {REGIONS} cr ON cr.id = c.region_id "
-           f"JOIN {INDICATORS} ind ON ind.id = c.indicator_id "
-           f"WHERE {where} AND {_COUNTED} "
-           f"GROUP BY c.parent_id, p.parent_id, p.level, c.indicator_id, c.period "
-           f"{CONFLICT} agg = excluded.agg, n = excluded.n, hits = excluded.hits, "
-           f"value = COALESCE({ROLLUPS}.own, excluded.agg), pending_agg = excluded.pending_agg, "
-           f"pending = CASE WHEN {ROLLUPS}.own IS NULL THEN excluded.pending_agg ELSE {ROLLUPS}.pending END, "
-           f"simulated = CASE WHEN {ROLLUPS}.own IS NULL THEN excluded.simulated ELSE {ROLLUPS}.simulated END")
-    return _exec(sql, params)
+    return _exec(_aggregate_sql(
+        "c.parent_id, p.parent_id, p.level, c.indicator_id, c.period",
+        f"{ROLLUPS} c JOIN {REGIONS} p ON p.id = c.parent_id JOIN {REGIONS} cr ON cr.id = c.region_id "
+        f"JOIN {INDICATORS} ind ON ind.id = c.indicator_id", f"{where} AND {_COUNTED}"), params)
+
+
+def _aggregate_keys(group: list[tuple[Region, set[int], set[str]]]) -> int:
+    """`_aggregate` for exactly these (parent, indicator, period) rows, the keys joined from arrays (PostgreSQL).
+
+    With lists of parents, indicators and periods instead, the planner either took the (indicator, period, level)
+    index for a month without statistics yet (every unit's rows of the indicator) or, with the indicator hidden
+    from it, read every indicator's rows of a town's villages (≈ 2,300 pages, 7 ms of a single write). Keyed, each
+    key is an equality lookup on the (parent, period, indicator) index; the parent's fields travel with the key,
+    which keeps the join short enough to plan in under a millisecond (≈ 2.3 ms with the parent joined)."""
+    admin = Region.Kind.ADMINISTRATIVE
+    keys = sorted((a.id, a.parent_id, a.level, a.kind == admin, i, p) for a, iids, pids in group
+                  for i in iids for p in pids)
+    return _exec(_aggregate_sql(
+        "k.region_id, k.parent_id, k.level, k.indicator_id, k.period",
+        "unnest(%s::bigint[], %s::bigint[], %s::smallint[], %s::boolean[], %s::bigint[], %s::text[]) "
+        "AS k(region_id, parent_id, level, admin, indicator_id, period) "
+        f"JOIN {ROLLUPS} c ON c.parent_id = k.region_id AND c.indicator_id = k.indicator_id AND c.period = k.period "
+        f"JOIN {REGIONS} cr ON cr.id = c.region_id JOIN {INDICATORS} ind ON ind.id = k.indicator_id",
+        "(cr.kind = 'admin' OR NOT k.admin)"), [list(col) for col in zip(*keys, strict=True)])
+
+
+def _aggregate_sql(key: str, source: str, where: str) -> str:
+    """The aggregate statement: `key` names the parent row (unit, its parent, level, indicator, period), `source`
+    holds the children `c`, the child's region `cr` and the indicator `ind`."""
+    return (f"INSERT INTO {ROLLUPS} ({COLS}) "
+            f"SELECT {key}, {_AGGREGATE}, NULL, {_AGGREGATE}, {_UNITS}, "
+            f"COALESCE(SUM(c.hits), 0), NULL, NULL, {_ANY_SIMULATED}, SUM(c.pending), SUM(c.pending) "
+            f"FROM {source} WHERE {where} GROUP BY {key} "
+            f"{CONFLICT} agg = excluded.agg, n = excluded.n, hits = excluded.hits, "
+            f"value = COALESCE({ROLLUPS}.own, excluded.agg), pending_agg = excluded.pending_agg, "
+            f"pending = CASE WHEN {ROLLUPS}.own IS NULL THEN excluded.pending_agg ELSE {ROLLUPS}.pending END, "
+            f"simulated = CASE WHEN {ROLLUPS}.own IS NULL THEN excluded.simulated ELSE {ROLLUPS}.simulated END")
 
 
 _HIT = f"CASE WHEN s.value IS NOT NULL AND {sql_holds('s.value', 'ind.comparator', 'ind.threshold')} THEN 1 ELSE 0 END"
@@ -534,12 +558,14 @@ def _recount(need: Needs, leaf_need: Needs, *, lock: bool) -> None:
         if group:
             if lock:
                 _lock_many(group)
-            ids = sorted({i for _, iids, _ in group for i in iids})
-            pids = sorted({p for _, _, ps in group for p in ps})
-            # "+ 0": keep the planner on the (parent, period, indicator) index — a new month has no statistics
-            # yet, and the (indicator, period, level) index would read that indicator's rows of every unit
-            _aggregate(f"c.parent_id IN ({_in(group)}) AND (c.indicator_id + 0) IN ({_in(ids)}) "
-                       f"AND c.period IN ({_in(pids)})", [*[a.id for a, _, _ in group], *ids, *pids])
+            if _is_pg():
+                _aggregate_keys(group)
+            else:
+                ids = sorted({i for _, iids, _ in group for i in iids})
+                pids = sorted({p for _, _, ps in group for p in ps})
+                # "+ 0": SQLite stays on the (parent, period, indicator) index
+                _aggregate(f"c.parent_id IN ({_in(group)}) AND (c.indicator_id + 0) IN ({_in(ids)}) "
+                           f"AND c.period IN ({_in(pids)})", [*[a.id for a, _, _ in group], *ids, *pids])
         _share_leaves([v for v in leaf_need.values() if v[0].level == level])
 
 
