@@ -109,10 +109,14 @@ def get_token_for_user(actor: User, pk: int | str) -> ApiToken:
 
 def authenticate_key(key: str) -> User | None:
     """The active user of a usable token, or None (unknown, revoked, expired, user deactivated)."""
-    t = ApiToken.objects.select_related("user", "user__view_scope", "user__capture_scope").filter(
-        digest=ApiToken.hash(key)).first()
+    # get(), not filter().first(): on every API request, and first()'s ORDER BY costs Django ≈ 0.3 ms to compile
+    try:
+        t = ApiToken.objects.select_related("user", "user__view_scope", "user__capture_scope").get(
+            digest=ApiToken.hash(key))
+    except ApiToken.DoesNotExist:
+        return None
     now = timezone.now()
-    if t is None or not t.is_usable(now) or not t.user.is_active:
+    if not t.is_usable(now) or not t.user.is_active:
         return None
     if t.last_used is None or now - t.last_used > LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=t.pk).update(last_used=now)

@@ -13,9 +13,10 @@ def get_region_for_user(user: User, code: str, *, write: bool = False) -> Region
     if code.isdigit() and len(code) < 12:
         code = code.ljust(12, "0")
     # with its ancestors up to the province (4 links), so a write's rollup upkeep needs no query to find them
-    region = Region.objects.select_related("parent__parent__parent__parent").filter(code=code).first()
-    if region is None:
-        raise NotFoundError(NOT_FOUND)
+    try:  # get(), not filter().first() (see accounts.tokens.authenticate_key)
+        region = Region.objects.select_related("parent__parent__parent__parent").get(code=code)
+    except Region.DoesNotExist:
+        raise NotFoundError(NOT_FOUND) from None
     require_view(user, region)
     if write:
         require_admin(user, region)
