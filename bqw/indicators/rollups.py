@@ -137,7 +137,11 @@ _ANY_SIMULATED = f"CASE WHEN MAX(CASE WHEN c.simulated THEN 1 ELSE 0 END) = 1 TH
 # sit inside a county's code range but are not part of its administrative count — adding them would count
 # their villages twice (zones) or add units the official figures leave out (quasi). They keep their own
 # rollups (their own children do add into them). Tested on the child's region row (a primary-key lookup).
-_COUNTED = "(cr.kind = 'admin' OR p.kind <> 'admin')"
+def _counted(parent_is_admin: str) -> str:
+    return f"(cr.kind = 'admin' OR NOT ({parent_is_admin}))"
+
+
+_COUNTED = _counted("p.kind = 'admin'")
 
 
 def _aggregate(where: str, params: Sequence) -> int:
@@ -161,13 +165,15 @@ def _aggregate_keys(group: list[tuple[Region, set[int], set[str]]]) -> int:
     admin = Region.Kind.ADMINISTRATIVE
     keys = sorted((a.id, a.parent_id, a.level, a.kind == admin, i, p) for a, iids, pids in group
                   for i in iids for p in pids)
+    if not keys:
+        return 0
     return _exec(_aggregate_sql(
         "k.region_id, k.parent_id, k.level, k.indicator_id, k.period",
         "unnest(%s::bigint[], %s::bigint[], %s::smallint[], %s::boolean[], %s::bigint[], %s::text[]) "
         "AS k(region_id, parent_id, level, admin, indicator_id, period) "
         f"JOIN {ROLLUPS} c ON c.parent_id = k.region_id AND c.indicator_id = k.indicator_id AND c.period = k.period "
         f"JOIN {REGIONS} cr ON cr.id = c.region_id JOIN {INDICATORS} ind ON ind.id = k.indicator_id",
-        "(cr.kind = 'admin' OR NOT k.admin)"), [list(col) for col in zip(*keys, strict=True)])
+        _counted("k.admin")), [list(col) for col in zip(*keys, strict=True)])
 
 
 def _aggregate_sql(key: str, source: str, where: str) -> str:
